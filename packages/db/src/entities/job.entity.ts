@@ -1,0 +1,25 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import type { JobKind, JobStatus } from '@catalog/domain';
+
+/** One row per background job (import, bulk delete). `seq` is the order in which jobs were accepted. */
+export const JobSchema = defineEntity({
+  name: 'Job',
+  tableName: 'jobs',
+  properties: {
+    id: p.uuid().primary(),
+    seq: p.bigint('number').autoincrement().persist(false),
+    kind: p.string().$type<JobKind>(),
+    status: p.string().$type<JobStatus>(),
+    fileName: p.string().fieldName('file_name').nullable(),
+    fileSize: p.bigint('number').fieldName('file_size').nullable(),
+    filePath: p.string().fieldName('file_path').nullable(),
+    progress: p.json<Record<string, unknown>>().nullable(),
+    result: p.json<Record<string, unknown>>().nullable(),
+    error: p.json<{ code: string; message: string }>().nullable(),
+    createdAt: p.datetime().fieldName('created_at').onCreate(() => new Date()),
+    startedAt: p.datetime().fieldName('started_at').nullable(),
+    finishedAt: p.datetime().fieldName('finished_at').nullable(),
+  },
+});
+
+export type JobEntity = InstanceType<typeof JobSchema.class>;

@@ -1,0 +1,53 @@
+/**
+ * Errors are values with a stable `code`; the HTTP layer maps them to a status once.
+ * Nothing matches on `message`: it is for people.
+ */
+export type ErrorCode =
+  | 'bad_request'
+  | 'validation_failed'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'service_unavailable'
+  | 'internal';
+
+const statusByCode: Record<ErrorCode, number> = {
+  bad_request: 400,
+  validation_failed: 400,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  service_unavailable: 503,
+  internal: 500,
+};
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = statusByCode[code];
+    this.details = details;
+  }
+}
+
+export const errors = {
+  badRequest: (message: string, details?: unknown) => new AppError('bad_request', message, details),
+  validation: (message: string, details?: unknown) => new AppError('validation_failed', message, details),
+  notFound: (what: string, id: string) => new AppError('not_found', `${what} ${id} was not found`, { id }),
+  conflict: (message: string, details?: unknown) => new AppError('conflict', message, details),
+  payloadTooLarge: (limitBytes: number) =>
+    new AppError('payload_too_large', `The file is larger than the limit of ${limitBytes} bytes`, { limitBytes }),
+  unsupportedMediaType: (message: string) => new AppError('unsupported_media_type', message),
+  unavailable: (message: string, details?: unknown) => new AppError('service_unavailable', message, details),
+};
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}

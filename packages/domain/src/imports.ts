@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { jobStatuses } from './jobs';
+
+export const importStages = ['queued', 'staging', 'applying', 'finalizing', 'done'] as const;
+export type ImportStage = (typeof importStages)[number];
+
+/** What the workflow's `progress` query answers, and what every SSE `progress` event carries. */
+export const importProgressSchema = z.object({
+  stage: z.enum(importStages),
+  /** 1-based place in the import queue while stage is `queued`, else null. */
+  queuePosition: z.number().int().nullable(),
+  bytesRead: z.number().int(),
+  bytesTotal: z.number().int(),
+  rowsParsed: z.number().int(),
+  rowsValid: z.number().int(),
+  rowsInvalid: z.number().int(),
+  /** Distinct SKUs to apply (after last-row-wins), and how many of them are done. */
+  rowsToApply: z.number().int(),
+  rowsApplied: z.number().int(),
+  inserted: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  rowsPerSecond: z.number(),
+  updatedAt: z.string(),
+});
+export type ImportProgress = z.infer<typeof importProgressSchema>;
+
+export const importResultSchema = z.object({
+  rowsRead: z.number().int(),
+  inserted: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  invalid: z.number().int(),
+  durationMs: z.number().int(),
+});
+export type ImportResult = z.infer<typeof importResultSchema>;
+
+export const importSummarySchema = z.object({
+  id: z.string(),
+  fileName: z.string(),
+  fileSize: z.number().int(),
+  status: z.enum(jobStatuses),
+  progress: importProgressSchema.nullable(),
+  result: importResultSchema.nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  durationMs: z.number().int().nullable(),
+  temporalUrl: z.string(),
+  errorsUrl: z.string(),
+});
+export type ImportSummary = z.infer<typeof importSummarySchema>;
+
+export const importAcceptedSchema = z.object({
+  jobId: z.string(),
+  ignoredColumns: z.array(z.string()),
+});
+export type ImportAccepted = z.infer<typeof importAcceptedSchema>;
+
+/** SSE event names on /api/imports/:id/events and /api/jobs/:id/events. */
+export const jobEventNames = ['progress', 'completed', 'failed', 'cancelled'] as const;
+export type JobEventName = (typeof jobEventNames)[number];

@@ -1,0 +1,5 @@
+export * from './config';
+export * from './errors';
+export * from './jobs';
+export * from './product';
+export * from './imports';

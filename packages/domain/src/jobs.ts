@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+export const jobKinds = ['import', 'bulk_delete'] as const;
+export type JobKind = (typeof jobKinds)[number];
+
+export const jobStatuses = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof jobStatuses)[number];
+
+export const finishedStatuses: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
+export const isFinished = (status: JobStatus): boolean => finishedStatuses.includes(status);
+
+export const jobSnapshotSchema = z.object({
+  id: z.string(),
+  kind: z.enum(jobKinds),
+  status: z.enum(jobStatuses),
+  progress: z.record(z.string(), z.unknown()).nullable(),
+  result: z.record(z.string(), z.unknown()).nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+
+export type JobSnapshot = z.infer<typeof jobSnapshotSchema>;
