@@ -1,0 +1,48 @@
+import { fileURLToPath } from 'node:url';
+import type { Database } from '@catalog/db';
+import type { Client } from '@temporalio/client';
+import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createActivities } from './index';
+
+export type WorkerOptions = {
+  connection: NativeConnection;
+  client: Client;
+  db: Database;
+  logger: Logger;
+  namespace: string;
+  taskQueue: string;
+  /** A prebuilt bundle (tests share one); otherwise the workflows are bundled from source at start. */
+  workflowBundle?: WorkflowBundleOption;
+  /** Replaces some activities, for failure injection in tests. */
+  overrideActivities?: (activities: ReturnType<typeof createActivities>) => Partial<ReturnType<typeof createActivities>>;
+};
+
+export const workflowsEntry = (): string => fileURLToPath(import.meta.resolve('@catalog/workflows/workflows'));
+
+export async function bundleWorkflows(): Promise<WorkflowBundleOption> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: workflowsEntry(), logger: quietBundlerLogger });
+  return { code };
+}
+
+export async function createWorker(options: WorkerOptions): Promise<Worker> {
+  const activities = createActivities({ db: options.db, temporal: options.client, logger: options.logger });
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    workflowBundle: options.workflowBundle ?? (await bundleWorkflows()),
+    activities: { ...activities, ...options.overrideActivities?.(activities) },
+    maxConcurrentActivityTaskExecutions: 16,
+    shutdownGraceTime: '10 seconds',
+  });
+}
+
+const quietBundlerLogger = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+  log: () => undefined,
+};

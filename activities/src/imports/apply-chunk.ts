@@ -1,0 +1,95 @@
+import type { ActivityDeps } from '../deps';
+import { keepHeartbeating } from '../heartbeat';
+import { stagingLost } from './failures';
+import { importTables } from './tables';
+
+export type ApplyChunkInput = { jobId: string; chunkNo: number; expectedRows: number };
+export type ChunkResult = { inserted: number; updated: number; unchanged: number };
+
+/**
+ * Upserts one chunk in one transaction, together with (a) the previous values of every product it
+ * changes, for compensation, and (b) a ledger row that makes a second run of the same chunk a no-op.
+ * Rows whose values are unchanged are not written at all, so their updated_at and version stay.
+ */
+const APPLY_SQL = (final: string) => `
+  with src as (
+    select sku, sku_key, name, description, price, active from ${final} where chunk_no = $2
+  ),
+  cur as (
+    select p.* from products p join src s on p.sku_key = s.sku_key
+  ),
+  changed as (
+    select s.*, c.id as cur_id, c.sku as cur_sku, c.name as cur_name, c.description as cur_description,
+           c.price as cur_price, c.active as cur_active, c.version as cur_version, c.updated_at as cur_updated_at
+    from src s left join cur c on c.sku_key = s.sku_key
+    where c.id is null
+       or (c.sku, c.name, c.description, c.price, c.active)
+          is distinct from (s.sku, s.name, s.description, s.price, s.active)
+  ),
+  undo as (
+    insert into import_undo (job_id, sku_key, existed, prev_sku, prev_name, prev_description, prev_price,
+                             prev_active, prev_version, prev_updated_at)
+    select $1, sku_key, cur_id is not null, cur_sku, cur_name, cur_description, cur_price,
+           cur_active, cur_version, cur_updated_at
+    from changed
+  ),
+  upserted as (
+    insert into products as p (sku, name, description, price, active)
+    select sku, name, description, price, active from changed
+    on conflict (sku_key) do update
+      set sku = excluded.sku, name = excluded.name, description = excluded.description,
+          price = excluded.price, active = excluded.active,
+          version = p.version + 1, updated_at = now()
+    returning (xmax = 0) as inserted
+  )
+  select (select count(*)::int from src) as total,
+         count(*) filter (where inserted)::int as inserted,
+         count(*) filter (where not inserted)::int as updated
+  from upserted`;
+
+export function createApplyImportChunk({ db }: ActivityDeps) {
+  return async function applyImportChunk({ jobId, chunkNo, expectedRows }: ApplyChunkInput): Promise<ChunkResult> {
+    const { final } = importTables(jobId);
+    const stop = keepHeartbeating();
+    const client = await db.pool.connect();
+    try {
+      await client.query('begin');
+      // Two attempts of one chunk (a retry racing a worker presumed dead) serialize here.
+      await client.query(`select pg_advisory_xact_lock(hashtext($1), $2)`, [jobId, chunkNo]);
+      const done = await client.query<ChunkResult>(
+        `select inserted, updated, unchanged from import_chunks where job_id = $1 and chunk_no = $2`,
+        [jobId, chunkNo],
+      );
+      if (done.rows[0]) {
+        await client.query('commit');
+        return done.rows[0];
+      }
+      const exists = await client.query(`select to_regclass($1) is not null as present`, [final]);
+      if (!exists.rows[0]?.present) throw stagingLost('the chunk table is missing');
+
+      const applied = await client.query<{ total: number; inserted: number; updated: number }>(APPLY_SQL(final), [
+        jobId,
+        chunkNo,
+      ]);
+      const row = applied.rows[0] ?? { total: 0, inserted: 0, updated: 0 };
+      if (row.total !== expectedRows) throw stagingLost(`chunk ${chunkNo} has ${row.total} of ${expectedRows} rows`);
+      const result: ChunkResult = {
+        inserted: row.inserted,
+        updated: row.updated,
+        unchanged: row.total - row.inserted - row.updated,
+      };
+      await client.query(
+        `insert into import_chunks (job_id, chunk_no, inserted, updated, unchanged) values ($1, $2, $3, $4, $5)`,
+        [jobId, chunkNo, result.inserted, result.updated, result.unchanged],
+      );
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      stop();
+      client.release();
+    }
+  };
+}

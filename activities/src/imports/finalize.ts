@@ -1,0 +1,98 @@
+import { rm } from 'node:fs/promises';
+import type { ImportProgress, ImportResult, JobStatus } from '@catalog/domain';
+import type { JobError } from '@catalog/workflows';
+import type { ActivityDeps } from '../deps';
+import { keepHeartbeating } from '../heartbeat';
+import { importTables } from './tables';
+
+export type FinalizeInput = { jobId: string; result: ImportResult; progress: ImportProgress };
+export type CompensateInput = { jobId: string; status: Extract<JobStatus, 'failed' | 'cancelled'>; error: JobError };
+
+/**
+ * The import has landed: keep the error report, record the result, and drop what only the running
+ * import needed (undo log, chunk ledger, working tables, the uploaded file). Safe to run twice.
+ */
+export function createFinalizeImport({ db }: ActivityDeps) {
+  return async function finalizeImport({ jobId, result, progress }: FinalizeInput): Promise<void> {
+    const { staged } = importTables(jobId);
+    const stop = keepHeartbeating();
+    const client = await db.pool.connect();
+    try {
+      await client.query('begin');
+      const exists = await client.query(`select to_regclass($1) is not null as present`, [staged]);
+      if (exists.rows[0]?.present) {
+        await client.query(
+          `insert into import_errors (job_id, row_no, column_name, reason, sku, name, description, price, active)
+           select $1, row_no, error_column, error_reason, sku, name, description, price, active
+           from ${staged} where error_reason is not null
+           on conflict do nothing`,
+          [jobId],
+        );
+      }
+      await client.query(
+        `update jobs set status = 'completed', result = $2, progress = $3, finished_at = coalesce(finished_at, now())
+         where id = $1`,
+        [jobId, JSON.stringify(result), JSON.stringify({ ...progress, stage: 'done' })],
+      );
+      await client.query(`delete from import_undo where job_id = $1`, [jobId]);
+      await client.query(`delete from import_chunks where job_id = $1`, [jobId]);
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      stop();
+      client.release();
+    }
+    await dropWorkingData(db, jobId);
+  };
+}
+
+/**
+ * Puts every product a failed or cancelled import touched back as it was (the saga's compensation),
+ * in one transaction, then records the outcome. Safe to run twice: the undo log is consumed.
+ */
+export function createCompensateImport({ db }: ActivityDeps) {
+  return async function compensateImport({ jobId, status, error }: CompensateInput): Promise<void> {
+    const stop = keepHeartbeating();
+    const client = await db.pool.connect();
+    try {
+      await client.query('begin');
+      await client.query(
+        `delete from products p using import_undo u
+         where u.job_id = $1 and not u.existed and p.sku_key = u.sku_key`,
+        [jobId],
+      );
+      await client.query(
+        `update products p
+         set sku = u.prev_sku, name = u.prev_name, description = u.prev_description, price = u.prev_price,
+             active = u.prev_active, version = u.prev_version, updated_at = u.prev_updated_at
+         from import_undo u
+         where u.job_id = $1 and u.existed and p.sku_key = u.sku_key`,
+        [jobId],
+      );
+      await client.query(`delete from import_undo where job_id = $1`, [jobId]);
+      await client.query(`delete from import_chunks where job_id = $1`, [jobId]);
+      await client.query(
+        `update jobs set status = $2, error = $3, finished_at = coalesce(finished_at, now()) where id = $1`,
+        [jobId, status, JSON.stringify(error)],
+      );
+      await client.query('commit');
+    } catch (failure) {
+      await client.query('rollback').catch(() => undefined);
+      throw failure;
+    } finally {
+      stop();
+      client.release();
+    }
+    await dropWorkingData(db, jobId);
+  };
+}
+
+async function dropWorkingData(db: ActivityDeps['db'], jobId: string): Promise<void> {
+  const { staged, final } = importTables(jobId);
+  await db.pool.query(`drop table if exists ${staged}, ${final}`);
+  const job = await db.pool.query<{ file_path: string | null }>(`select file_path from jobs where id = $1`, [jobId]);
+  const filePath = job.rows[0]?.file_path;
+  if (filePath) await rm(filePath, { force: true });
+}

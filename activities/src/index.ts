@@ -1,0 +1,26 @@
+import type { ActivityDeps } from './deps';
+import { createApplyImportChunk } from './imports/apply-chunk';
+import { createCompensateImport, createFinalizeImport } from './imports/finalize';
+import { createPlanImport } from './imports/plan';
+import { createStageImport } from './imports/stage';
+import { createJobQueueActivities } from './jobs/queue';
+
+export type { ActivityDeps } from './deps';
+
+export function createImportActivities(deps: ActivityDeps) {
+  return {
+    ...createJobQueueActivities(deps),
+    stageImport: createStageImport(deps),
+    planImport: createPlanImport(deps),
+    applyImportChunk: createApplyImportChunk(deps),
+    finalizeImport: createFinalizeImport(deps),
+    compensateImport: createCompensateImport(deps),
+  };
+}
+
+export type ImportActivities = ReturnType<typeof createImportActivities>;
+
+/** Every activity the worker registers. */
+export function createActivities(deps: ActivityDeps) {
+  return { ...createImportActivities(deps) };
+}

@@ -1,0 +1,39 @@
+import { ConfigError, loadConfig } from '@catalog/domain';
+import { openDatabase } from '@catalog/db';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import pino from 'pino';
+import { createWorker } from './create-worker';
+
+/** The worker process: config → database and Temporal connections → run until SIGTERM/SIGINT. */
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig(process.env);
+} catch (error: unknown) {
+  if (!(error instanceof ConfigError)) throw error;
+  for (const problem of error.problems) console.error(problem);
+  process.exit(1);
+}
+
+const logger = pino({ name: 'worker', level: config.LOG_LEVEL });
+Runtime.install({
+  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+});
+const db = await openDatabase({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
+const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const client = new Client({
+  connection: Connection.lazy({ address: config.TEMPORAL_ADDRESS }),
+  namespace: config.TEMPORAL_NAMESPACE,
+});
+const worker = await createWorker({
+  connection,
+  client,
+  db,
+  logger,
+  namespace: config.TEMPORAL_NAMESPACE,
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+});
+logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker started');
+await worker.run();
+await Promise.allSettled([connection.close(), client.connection.close(), db.close()]);
+logger.info('worker stopped');

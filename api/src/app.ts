@@ -1,0 +1,54 @@
+import { bodyParser } from '@koa/bodyparser';
+import type Router from '@koa/router';
+import Koa from 'koa';
+import type { AppDeps } from './deps';
+import { errorHandlerMiddleware } from './middlewares/error-handler';
+import { requestIdMiddleware } from './middlewares/request-id';
+import { requestLogMiddleware } from './middlewares/request-log';
+import { webAppMiddleware } from './middlewares/web-app';
+import { buildOpenApiDocument, OpenAPIRegistry } from './openapi/registry';
+import { docsRouter } from './routes/docs/routes';
+import { documentHealth, healthRouter } from './routes/health/routes';
+import { documentImports, importsRouter } from './routes/imports/routes';
+import { documentJobs, jobsRouter } from './routes/jobs/routes';
+import { documentMeta, metaRouter } from './routes/meta/routes';
+
+export const API_VERSION = '0.1.0';
+
+/**
+ * Each resource contributes a router and its OpenAPI paths, described with the same zod schemas
+ * that validate its requests.
+ */
+type Resource = { router: Router; document: (registry: OpenAPIRegistry) => void };
+
+export function createApp(deps: AppDeps): Koa {
+  const resources: Resource[] = [
+    { router: healthRouter(deps), document: documentHealth },
+    { router: metaRouter(deps, API_VERSION), document: documentMeta },
+    { router: importsRouter(deps), document: documentImports },
+    { router: jobsRouter(deps), document: documentJobs },
+  ];
+
+  const app = new Koa({ proxy: true });
+  app.use(errorHandlerMiddleware(deps.logger));
+  app.use(requestIdMiddleware());
+  app.use(requestLogMiddleware(deps.logger, deps.metrics));
+  app.use(webAppMiddleware(deps.config.WEB_DIST_DIR));
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
+  for (const { router } of resources) app.use(router.routes()).use(router.allowedMethods());
+  app.use(
+    docsRouter(() => {
+      const registry = new OpenAPIRegistry();
+      for (const { document } of resources) document(registry);
+      return buildOpenApiDocument(registry, API_VERSION);
+    }).routes(),
+  );
+  app.use(async (ctx, next) => {
+    await next();
+    if (ctx.status === 404 && ctx.body == null) {
+      ctx.status = 404;
+      ctx.body = { error: { code: 'not_found', message: `No route for ${ctx.method} ${ctx.path}` } };
+    }
+  });
+  return app;
+}

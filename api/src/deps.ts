@@ -1,0 +1,43 @@
+import { type Database, openDatabase } from '@catalog/db';
+import type { Config } from '@catalog/domain';
+import type { EventBus } from './bus/event-bus';
+import { createBus } from './bus/create-bus';
+import { createJobFeed, type JobFeed } from './jobs/job-feed';
+import { createJobStore, type JobStore } from './jobs/job-store';
+import type { Logger } from './logger';
+import { createMetrics, type Metrics } from './metrics';
+import { createTemporal, type Temporal } from './temporal';
+
+/** Everything a request may touch, created once at start and passed in (no globals). */
+export type AppDeps = {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  temporal: Temporal;
+  bus: EventBus;
+  metrics: Metrics;
+  jobs: JobStore;
+  feed: JobFeed;
+};
+
+export async function openDependencies(config: Config, logger: Logger): Promise<AppDeps & { close: () => Promise<void> }> {
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
+  const temporal = createTemporal(config);
+  const bus = createBus(config, logger);
+  const jobs = createJobStore(db);
+  const feed = createJobFeed({ store: jobs, temporal, bus, logger, pollMs: config.SSE_POLL_MS });
+  return {
+    config,
+    logger,
+    db,
+    temporal,
+    bus,
+    metrics: createMetrics(),
+    jobs,
+    feed,
+    close: async () => {
+      await feed.close();
+      await Promise.allSettled([bus.close(), temporal.close(), db.close()]);
+    },
+  };
+}

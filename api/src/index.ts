@@ -1,0 +1,3 @@
+export { createApp } from './app';
+export { type AppDeps, openDependencies } from './deps';
+export { createLogger } from './logger';

@@ -1,0 +1,62 @@
+import { errors, isFinished, type JobKind } from '@catalog/domain';
+import type { Context } from 'koa';
+import { openSse } from '../http/sse';
+import type { Temporal } from '../temporal';
+import type { JobFeed } from './job-feed';
+import type { JobStore } from './job-store';
+import type { JobView } from './job-view';
+import { readLiveJob } from './live-job';
+
+type JobDeps = { jobs: JobStore; temporal: Temporal; feed: JobFeed };
+
+/** Reads a job that must exist (and be of `kind`, when given): else a 404. */
+export async function requireJob(deps: JobDeps, id: string, kind?: JobKind): Promise<JobView> {
+  const view = await readLiveJob(deps.jobs, deps.temporal, id);
+  if (!view || (kind && view.kind !== kind)) throw errors.notFound(kind === 'import' ? 'Import' : 'Job', id);
+  return view;
+}
+
+/** Asks the job's workflow to cancel; the workflow itself undoes what it must and records the outcome. */
+export async function cancelJob(deps: JobDeps, id: string, kind?: JobKind): Promise<JobView> {
+  const view = await requireJob(deps, id, kind);
+  if (isFinished(view.status)) throw errors.conflict(`The job is already ${view.status}`, { status: view.status });
+  try {
+    await deps.temporal.client.workflow.getHandle(id).cancel();
+  } catch (error: unknown) {
+    throw errors.unavailable('Temporal did not accept the cancel request; try again', {
+      reason: error instanceof Error ? error.message : String(error),
+    });
+  }
+  return view;
+}
+
+/**
+ * SSE: the current state at once, then every snapshot the feed hears, then exactly one final
+ * event (`completed` / `failed` / `cancelled`) and the end of the stream. A finished job replays
+ * its final event from the database.
+ */
+export async function streamJobEvents<T>(
+  ctx: Context,
+  deps: JobDeps,
+  id: string,
+  kind: JobKind | undefined,
+  present: (view: JobView) => T,
+): Promise<void> {
+  const first = await requireJob(deps, id, kind);
+  const lastSeen = Number(ctx.get('last-event-id')) || 0;
+  const sse = openSse(ctx);
+  let done = false;
+  const relay = (eventId: number, view: JobView) => {
+    if (done || eventId <= lastSeen) return;
+    const finished = isFinished(view.status);
+    sse.send(finished ? view.status : 'progress', present(view), eventId);
+    if (finished) {
+      done = true;
+      sse.close();
+    }
+  };
+  relay(Math.max(Date.now(), lastSeen + 1), first);
+  if (done) return;
+  const unsubscribe = await deps.feed.subscribe(id, (message) => relay(message.id, message.view));
+  sse.onClose(() => void unsubscribe());
+}

@@ -1,0 +1,34 @@
+import type { JobEntity } from '@catalog/db';
+import type { JobKind, JobStatus } from '@catalog/domain';
+import type { JobError } from '@catalog/workflows';
+
+/** A job as plain JSON: what the feed passes between API replicas and what presenters shape. */
+export type JobView = {
+  id: string;
+  kind: JobKind;
+  status: JobStatus;
+  fileName: string | null;
+  fileSize: number | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  progress: Record<string, unknown> | null;
+  result: Record<string, unknown> | null;
+  error: JobError | null;
+};
+
+export function jobViewFromRow(job: JobEntity): JobView {
+  return {
+    id: job.id,
+    kind: job.kind,
+    status: job.status,
+    fileName: job.fileName ?? null,
+    fileSize: job.fileSize ?? null,
+    createdAt: job.createdAt.toISOString(),
+    startedAt: job.startedAt?.toISOString() ?? null,
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+    progress: job.progress ?? null,
+    result: job.result ?? null,
+    error: job.error ?? null,
+  };
+}

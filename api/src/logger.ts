@@ -1,0 +1,8 @@
+import pino, { type Logger } from 'pino';
+import type { Config } from '@catalog/domain';
+
+export type { Logger };
+
+export function createLogger(config: Pick<Config, 'LOG_LEVEL'>, name: string): Logger {
+  return pino({ name, level: config.LOG_LEVEL });
+}

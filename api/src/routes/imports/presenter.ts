@@ -1,0 +1,31 @@
+import { type ImportProgress, type ImportResult, type ImportSummary, importProgressSchema, importResultSchema } from '@catalog/domain';
+import type { JobView } from '../../jobs/job-view';
+
+export type ImportLinks = { temporalUiUrl: string; namespace: string };
+
+export function presentImport(view: JobView, links: ImportLinks): ImportSummary {
+  const started = view.startedAt ? Date.parse(view.startedAt) : null;
+  const finished = view.finishedAt ? Date.parse(view.finishedAt) : null;
+  return {
+    id: view.id,
+    fileName: view.fileName ?? '',
+    fileSize: view.fileSize ?? 0,
+    status: view.status,
+    progress: parseOrNull<ImportProgress>(importProgressSchema, view.progress),
+    result: parseOrNull<ImportResult>(importResultSchema, view.result),
+    error: view.error,
+    createdAt: view.createdAt,
+    startedAt: view.startedAt,
+    finishedAt: view.finishedAt,
+    durationMs: started !== null && finished !== null ? finished - started : null,
+    temporalUrl: `${links.temporalUiUrl}/namespaces/${encodeURIComponent(links.namespace)}/workflows/${view.id}`,
+    errorsUrl: `/api/imports/${view.id}/errors.csv`,
+  };
+}
+
+/** Rows written by older versions may lack fields; such a value is shown as unknown, not trusted. */
+function parseOrNull<T>(schema: { safeParse: (value: unknown) => { success: boolean; data?: T } }, value: unknown): T | null {
+  if (value === null) return null;
+  const parsed = schema.safeParse(value);
+  return parsed.success && parsed.data !== undefined ? parsed.data : null;
+}

@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import Router from '@koa/router';
+import { errors, importAcceptedSchema, importSummarySchema } from '@catalog/domain';
+import { type ImportCsvInput, workflowTypes } from '@catalog/workflows';
+import { z } from 'zod';
+import type { AppDeps } from '../../deps';
+import { parseInput } from '../../http/validate';
+import { cancelJob, requireJob, streamJobEvents } from '../../jobs/job-actions';
+import { jobViewFromRow } from '../../jobs/job-view';
+import { errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
+import { jobIdParams } from '../jobs/schema';
+import { streamImportErrors } from './errors-report';
+import { presentImport } from './presenter';
+import { listImportsQuery } from './schema';
+import { sniffHeader } from './sniff-header';
+import { uploadMiddleware } from './upload';
+
+export function importsRouter(deps: AppDeps): Router {
+  const router = new Router({ prefix: '/api/imports' });
+  const links = { temporalUiUrl: deps.config.TEMPORAL_UI_URL, namespace: deps.temporal.namespace };
+  const present = (view: Parameters<typeof presentImport>[0]) => presentImport(view, links);
+
+  router.post('/', uploadMiddleware(deps.config.UPLOAD_DIR, deps.config.UPLOAD_MAX_BYTES), async (ctx) => {
+    const file = ctx.file;
+    if (!file) throw errors.badRequest('No file received: send the CSV in the multipart form field "file".');
+    let header: Awaited<ReturnType<typeof sniffHeader>>;
+    try {
+      header = await sniffHeader(file.path);
+    } catch (error) {
+      await rm(file.path, { force: true });
+      throw error;
+    }
+
+    const jobId = randomUUID();
+    await deps.jobs.create({ id: jobId, kind: 'import', fileName: file.originalname, fileSize: file.size, filePath: file.path });
+    const input: ImportCsvInput = {
+      jobId,
+      filePath: file.path,
+      fileSize: file.size,
+      delimiter: header.delimiter,
+      columns: header.columns,
+      chunkRows: deps.config.IMPORT_CHUNK_ROWS,
+      parallelism: deps.config.IMPORT_PARALLELISM,
+    };
+    try {
+      await deps.temporal.client.workflow.start(workflowTypes.importCsv, {
+        workflowId: jobId,
+        taskQueue: deps.temporal.taskQueue,
+        args: [input],
+      });
+    } catch (error: unknown) {
+      deps.logger.error({ err: error, jobId }, 'could not start the import workflow');
+      await deps.jobs.failUnstarted(jobId, 'Temporal was unavailable');
+      await rm(file.path, { force: true });
+      throw errors.unavailable('The job service (Temporal) is unavailable; try the upload again shortly.');
+    }
+    deps.metrics.jobsStarted.inc({ kind: 'import' });
+    ctx.status = 202;
+    ctx.set('Location', `/api/imports/${jobId}`);
+    ctx.body = { jobId, ignoredColumns: header.ignoredColumns };
+  });
+
+  router.get('/', async (ctx) => {
+    const { page, pageSize } = parseInput(listImportsQuery, ctx.query, 'query');
+    const { items, total } = await deps.jobs.list('import', page, pageSize);
+    const views = await Promise.all(
+      items.map((job) => (job.status === 'queued' || job.status === 'running' ? requireJob(deps, job.id) : jobViewFromRow(job))),
+    );
+    ctx.body = { items: views.map(present), page, pageSize, total };
+  });
+
+  router.get('/:id', async (ctx) => {
+    const { id } = parseInput(jobIdParams, ctx.params, 'params');
+    ctx.body = present(await requireJob(deps, id, 'import'));
+  });
+
+  router.get('/:id/events', async (ctx) => {
+    const { id } = parseInput(jobIdParams, ctx.params, 'params');
+    await streamJobEvents(ctx, deps, id, 'import', present);
+  });
+
+  router.post('/:id/cancel', async (ctx) => {
+    const { id } = parseInput(jobIdParams, ctx.params, 'params');
+    await cancelJob(deps, id, 'import');
+    ctx.status = 202;
+    ctx.body = { jobId: id, status: 'cancelling' };
+  });
+
+  router.get('/:id/errors.csv', async (ctx) => {
+    const { id } = parseInput(jobIdParams, ctx.params, 'params');
+    const view = await requireJob(deps, id, 'import');
+    if (view.status !== 'completed') {
+      throw errors.conflict('The error report is available once the import has completed', { status: view.status });
+    }
+    ctx.type = 'text/csv; charset=utf-8';
+    ctx.attachment(`${(view.fileName ?? 'import').replace(/\.csv$/i, '')}-errors.csv`);
+    ctx.body = await streamImportErrors(deps.db, id);
+  });
+
+  return router;
+}
+
+export function documentImports(registry: OpenAPIRegistry): void {
+  const params = jobIdParams;
+  const summaryList = z.object({
+    items: z.array(importSummarySchema),
+    page: z.number(),
+    pageSize: z.number(),
+    total: z.number(),
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/imports',
+    tags: ['Imports'],
+    summary: 'Upload a CSV (sku, name, description, price, active) and start importing it',
+    description:
+      'multipart/form-data with the file in the field `file`. Header names are matched ignoring case and spaces; ' +
+      'comma, semicolon and tab delimiters are detected. Unknown columns are ignored and listed in the answer.',
+    request: {
+      body: {
+        content: { 'multipart/form-data': { schema: z.object({ file: z.string().describe('the CSV file (binary)') }) } },
+      },
+    },
+    responses: {
+      202: { description: 'Accepted; follow /api/imports/{jobId}/events', ...jsonContent(importAcceptedSchema) },
+      ...errorResponses(400, 413, 415, 503),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/imports',
+    tags: ['Imports'],
+    summary: 'Import history, newest first',
+    request: { query: listImportsQuery },
+    responses: { 200: { description: 'A page of imports', ...jsonContent(summaryList) }, ...errorResponses(400) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/imports/{id}',
+    tags: ['Imports'],
+    summary: 'One import, with live progress while it runs',
+    request: { params },
+    responses: { 200: { description: 'The import', ...jsonContent(importSummarySchema) }, ...errorResponses(400, 404) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/imports/{id}/events',
+    tags: ['Imports'],
+    summary: 'Server-Sent Events: `progress` at least once a second, then one of `completed`, `failed`, `cancelled`',
+    description: 'Each event carries the import summary as JSON. Reconnecting with Last-Event-ID resumes.',
+    request: { params },
+    responses: {
+      200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } },
+      ...errorResponses(400, 404),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/imports/{id}/cancel',
+    tags: ['Imports'],
+    summary: 'Cancel an import; the catalog is left exactly as it was before it started',
+    request: { params },
+    responses: {
+      202: { description: 'Cancellation requested', ...jsonContent(z.object({ jobId: z.string(), status: z.literal('cancelling') })) },
+      ...errorResponses(400, 404, 409, 503),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/imports/{id}/errors.csv',
+    tags: ['Imports'],
+    summary: 'Every invalid row of a completed import: row number (the header is row 1), column, reason, original values',
+    request: { params },
+    responses: {
+      200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },
+      ...errorResponses(400, 404, 409),
+    },
+  });
+}

@@ -1,0 +1,98 @@
+import { open } from 'node:fs/promises';
+import { errors } from '@catalog/domain';
+import type { ColumnIndexes } from '@catalog/workflows';
+import { parse } from 'csv-parse/sync';
+
+const SAMPLE_BYTES = 64 * 1024;
+const DELIMITERS = [',', ';', '\t'] as const;
+const KNOWN_COLUMNS = ['sku', 'name', 'description', 'price', 'active'] as const;
+type KnownColumn = (typeof KNOWN_COLUMNS)[number];
+
+export type SniffedHeader = { delimiter: string; columns: ColumnIndexes; ignoredColumns: string[] };
+
+/**
+ * Checks the start of an uploaded file before any job exists: not empty, not binary, UTF-8, and a
+ * header line naming at least `sku` and `name` (case and spaces ignored). Finds the delimiter.
+ */
+export async function sniffHeader(filePath: string): Promise<SniffedHeader> {
+  const handle = await open(filePath, 'r');
+  let sample: Buffer;
+  try {
+    const buffer = Buffer.alloc(SAMPLE_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, SAMPLE_BYTES, 0);
+    sample = buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  if (sample.length === 0 || sample.toString('utf8').trim() === '') throw errors.badRequest('The file is empty.');
+  if (sample.includes(0)) {
+    throw errors.unsupportedMediaType('This looks like a binary file, not a CSV. Export the sheet as CSV and upload it.');
+  }
+  let text: string;
+  try {
+    // stream: true tolerates a character cut in half at the end of the sample.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true });
+  } catch {
+    throw errors.unsupportedMediaType('The file is not UTF-8 text. Save it as "CSV UTF-8" and upload it again.');
+  }
+  const lineEnd = text.search(/\r?\n/);
+  if (lineEnd === -1 && sample.length === SAMPLE_BYTES) {
+    throw errors.badRequest('The first line is longer than 64 KB: this does not look like a CSV header line.');
+  }
+  const headerLine = (lineEnd === -1 ? text : text.slice(0, lineEnd)).replace(/^\uFEFF/, '');
+  const delimiter = detectDelimiter(headerLine);
+  const names = parseHeader(headerLine, delimiter);
+  return mapColumns(names, delimiter);
+}
+
+function detectDelimiter(line: string): string {
+  const unquoted = line.replace(/"[^"]*"/g, '');
+  let best: string = ',';
+  let bestCount = 0;
+  for (const delimiter of DELIMITERS) {
+    const count = unquoted.split(delimiter).length - 1;
+    if (count > bestCount) {
+      best = delimiter;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+function parseHeader(line: string, delimiter: string): string[] {
+  try {
+    const [names] = parse(line, { delimiter, relax_column_count: true }) as string[][];
+    return names ?? [];
+  } catch {
+    throw errors.badRequest('The header line is not valid CSV (check its quotes).');
+  }
+}
+
+const normalize = (name: string) => name.replace(/\s+/g, '').toLowerCase();
+const isKnown = (name: string): name is KnownColumn => (KNOWN_COLUMNS as readonly string[]).includes(name);
+
+function mapColumns(names: string[], delimiter: string): SniffedHeader {
+  const found: Partial<Record<KnownColumn, number>> = {};
+  const ignoredColumns: string[] = [];
+  names.forEach((original, index) => {
+    const name = normalize(original);
+    if (!isKnown(name)) {
+      ignoredColumns.push(original);
+      return;
+    }
+    if (found[name] !== undefined) throw errors.badRequest(`The header names the column "${name}" twice.`);
+    found[name] = index;
+  });
+  const missing = (['sku', 'name'] as const).filter((column) => found[column] === undefined);
+  if (found.sku === undefined || found.name === undefined) {
+    throw errors.badRequest(
+      `The header line must name the columns sku and name (missing: ${missing.join(', ')}). Found: ${names.join(', ') || 'nothing'}.`,
+      { missing, found: names },
+    );
+  }
+  const columns: ColumnIndexes = { sku: found.sku, name: found.name };
+  if (found.description !== undefined) columns.description = found.description;
+  if (found.price !== undefined) columns.price = found.price;
+  if (found.active !== undefined) columns.active = found.active;
+  return { delimiter, columns, ignoredColumns };
+}

@@ -1,0 +1,31 @@
+import { Client, Connection } from '@temporalio/client';
+import type { Config } from '@catalog/domain';
+
+export type Temporal = {
+  client: Client;
+  connection: Connection;
+  namespace: string;
+  taskQueue: string;
+  /** Resolves when the frontend answers within `timeoutMs`, rejects otherwise. */
+  ping: (timeoutMs: number) => Promise<void>;
+  close: () => Promise<void>;
+};
+
+/**
+ * One lazy connection per process: the API starts, and reports Temporal as down in /health/ready,
+ * even while the Temporal server is unreachable; calls reconnect by themselves when it is back.
+ */
+export function createTemporal(config: Config): Temporal {
+  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS, connectTimeout: 2_000 });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  return {
+    client,
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    ping: async (timeoutMs) => {
+      await connection.withDeadline(Date.now() + timeoutMs, () => connection.healthService.check({}));
+    },
+    close: () => connection.close(),
+  };
+}

@@ -1,0 +1,97 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createApp, createLogger, openDependencies, type AppDeps } from '@catalog/api';
+import type { createActivities } from '@catalog/activities';
+import { createWorker } from '@catalog/activities/create-worker';
+import type { Config } from '@catalog/domain';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { isolatedDatabase } from './database';
+import { testConfig } from './config';
+import { testWorkflowBundle } from './workflow-bundle';
+
+type Activities = ReturnType<typeof createActivities>;
+
+export type StackOptions = {
+  /** A database of the stack's own instead of the shared test database. */
+  isolated?: boolean;
+  /** Start an in-process worker (default true). */
+  worker?: boolean;
+  overrideActivities?: (activities: Activities) => Partial<Activities>;
+  env?: Record<string, string>;
+};
+
+export type Stack = {
+  baseUrl: string;
+  config: Config;
+  deps: AppDeps;
+  worker: Worker | null;
+  /** Starts (another) in-process worker on the stack's task queue. */
+  startWorker: (overrideActivities?: StackOptions['overrideActivities']) => Promise<Worker>;
+  stop: () => Promise<void>;
+};
+
+/**
+ * The real API (serving the built web app) and a real worker, in this process, against the
+ * PostgreSQL, Temporal and Redis that `npm test` prepared, on a task queue of their own.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  quietTemporalRuntime();
+  const database = options.isolated ? await isolatedDatabase() : null;
+  const uploadDir = await mkdtemp(path.join(tmpdir(), 'catalog-uploads-'));
+  const config = testConfig({
+    UPLOAD_DIR: uploadDir,
+    ...(database ? { DATABASE_URL: database.url } : {}),
+    ...options.env,
+  });
+  const logger = createLogger(config, 'test');
+  const deps = await openDependencies(config, logger);
+  const server: Server = createServer(createApp(deps).callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  const workers: { worker: Worker; running: Promise<void>; connection: NativeConnection }[] = [];
+  const startWorker = async (overrideActivities?: StackOptions['overrideActivities']) => {
+    const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    const worker = await createWorker({
+      connection,
+      client: deps.temporal.client,
+      db: deps.db,
+      logger,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      workflowBundle: await testWorkflowBundle(),
+      ...(overrideActivities ? { overrideActivities } : {}),
+    });
+    workers.push({ worker, running: worker.run(), connection });
+    return worker;
+  };
+  const first = options.worker === false ? null : await startWorker(options.overrideActivities);
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    config,
+    deps,
+    worker: first,
+    startWorker,
+    stop: async () => {
+      for (const { worker } of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+      await Promise.allSettled(workers.map((w) => w.running));
+      await Promise.allSettled(workers.map((w) => w.connection.close()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await deps.close();
+      await database?.drop();
+    },
+  };
+}
+
+let runtimeInstalled = false;
+/** The SDK logs every worker state change at INFO; tests want warnings only. Once per process. */
+function quietTemporalRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}

@@ -1,0 +1,44 @@
+import type { ImportProgress, ImportResult, JobStatus } from '@catalog/domain';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+
+/**
+ * Signals, queries and the inputs/outputs of every workflow, shared by the worker and the API
+ * client. Only ids, paths, offsets and counts cross this boundary: never row data.
+ */
+export const workflowTypes = { importCsv: 'ImportCsvWorkflow' } as const;
+
+/** Where each catalog column sits in the uploaded file, found from its header line at upload time. */
+export type ColumnIndexes = { sku: number; name: number; description?: number; price?: number; active?: number };
+
+export type ImportCsvInput = {
+  jobId: string;
+  filePath: string;
+  fileSize: number;
+  delimiter: string;
+  columns: ColumnIndexes;
+  chunkRows: number;
+  parallelism: number;
+};
+
+export type JobError = { code: string; message: string };
+
+/** What the `progress` query answers: the job's whole live state. */
+export type ImportSnapshot = {
+  status: JobStatus;
+  progress: ImportProgress;
+  result: ImportResult | null;
+  error: JobError | null;
+};
+
+/** Sent by the staging activity while it reads the file, so progress lives in workflow state. */
+export type StagingProgress = { bytesRead: number; rowsParsed: number; rowsValid: number; rowsInvalid: number };
+
+export const progressQuery = defineQuery<ImportSnapshot>('progress');
+export const stagingProgressSignal = defineSignal<[StagingProgress]>('stagingProgress');
+
+/** Failure types raised by activities that the workflow reacts to by name. */
+export const failureTypes = {
+  /** Unlogged staging data vanished (a PostgreSQL crash truncates unlogged tables): stage again. */
+  stagingLost: 'StagingLost',
+  badFile: 'BadFile',
+} as const;

@@ -1,0 +1,2 @@
+/** The worker's workflow bundle entry: every export here is a workflow type. */
+export { ImportCsvWorkflow } from './import-csv.workflow';
