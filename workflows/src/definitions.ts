@@ -22,18 +22,20 @@ export type ImportCsvInput = {
 
 export type JobError = { code: string; message: string };
 
-/** What the `progress` query answers: the job's whole live state. */
-export type ImportSnapshot = {
+/** What every job workflow's `progress` query answers: the job's whole live state. */
+export type JobState<P = Record<string, unknown>, R = Record<string, unknown>> = {
   status: JobStatus;
-  progress: ImportProgress;
-  result: ImportResult | null;
+  progress: P;
+  result: R | null;
   error: JobError | null;
 };
+
+export type ImportSnapshot = JobState<ImportProgress, ImportResult>;
 
 /** Sent by the staging activity while it reads the file, so progress lives in workflow state. */
 export type StagingProgress = { bytesRead: number; rowsParsed: number; rowsValid: number; rowsInvalid: number };
 
-export const progressQuery = defineQuery<ImportSnapshot>('progress');
+export const progressQuery = defineQuery<JobState>('progress');
 export const stagingProgressSignal = defineSignal<[StagingProgress]>('stagingProgress');
 
 /** Failure types raised by activities that the workflow reacts to by name. */

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import type { ImportProgress, ImportResult, JobStatus } from '@catalog/domain';
 import type { JobError } from '@catalog/workflows';
+import { appendEvent } from '@catalog/db';
 import type { ActivityDeps } from '../deps';
 import { keepHeartbeating } from '../heartbeat';
 import { importTables } from './tables';
@@ -29,11 +30,12 @@ export function createFinalizeImport({ db }: ActivityDeps) {
           [jobId],
         );
       }
-      await client.query(
-        `update jobs set status = 'completed', result = $2, progress = $3, finished_at = coalesce(finished_at, now())
-         where id = $1`,
+      const settled = await client.query(
+        `update jobs set status = 'completed', result = $2, progress = $3, finished_at = now()
+         where id = $1 and status <> 'completed'`,
         [jobId, JSON.stringify(result), JSON.stringify({ ...progress, stage: 'done' })],
       );
+      if (settled.rowCount) await appendEvent(client, 'import.completed', { importId: jobId, ...result });
       await client.query(`delete from import_undo where job_id = $1`, [jobId]);
       await client.query(`delete from import_chunks where job_id = $1`, [jobId]);
       await client.query('commit');
@@ -73,10 +75,12 @@ export function createCompensateImport({ db }: ActivityDeps) {
       );
       await client.query(`delete from import_undo where job_id = $1`, [jobId]);
       await client.query(`delete from import_chunks where job_id = $1`, [jobId]);
-      await client.query(
-        `update jobs set status = $2, error = $3, finished_at = coalesce(finished_at, now()) where id = $1`,
+      const settled = await client.query(
+        `update jobs set status = $2, error = $3, finished_at = now() where id = $1 and status not in ('failed', 'cancelled')`,
         [jobId, status, JSON.stringify(error)],
       );
+      // There is no import.cancelled event type: a cancelled import is an import that did not land.
+      if (settled.rowCount) await appendEvent(client, 'import.failed', { importId: jobId, status, error });
       await client.query('commit');
     } catch (failure) {
       await client.query('rollback').catch(() => undefined);

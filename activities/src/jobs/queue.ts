@@ -1,3 +1,4 @@
+import { appendEvent } from '@catalog/db';
 import type { ActivityDeps } from '../deps';
 
 /**
@@ -17,12 +18,32 @@ export function createJobQueueActivities({ db }: ActivityDeps) {
       return rows[0]?.ahead ?? 0;
     },
 
+    /** Queued → running, once; an import announces itself (import.started) in the same transaction. */
     async markJobRunning(jobId: string): Promise<void> {
-      await db.pool.query(
-        `update jobs set status = 'running', started_at = coalesce(started_at, now())
-         where id = $1 and status in ('queued', 'running')`,
-        [jobId],
-      );
+      const client = await db.pool.connect();
+      try {
+        await client.query('begin');
+        const started = await client.query<{ kind: string; file_name: string | null; file_size: string | null }>(
+          `update jobs set status = 'running', started_at = now()
+           where id = $1 and status = 'queued'
+           returning kind, file_name, file_size`,
+          [jobId],
+        );
+        const job = started.rows[0];
+        if (job?.kind === 'import') {
+          await appendEvent(client, 'import.started', {
+            importId: jobId,
+            fileName: job.file_name,
+            fileSize: Number(job.file_size ?? 0),
+          });
+        }
+        await client.query('commit');
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
     },
   };
 }

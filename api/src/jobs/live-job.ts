@@ -1,5 +1,5 @@
 import { isFinished } from '@catalog/domain';
-import { type ImportSnapshot, progressQuery } from '@catalog/workflows';
+import { type JobState, progressQuery } from '@catalog/workflows';
 import type { Temporal } from '../temporal';
 import { withTimeout } from '../util/with-timeout';
 import type { JobStore } from './job-store';
@@ -17,7 +17,7 @@ export async function readLiveJob(store: JobStore, temporal: Temporal, id: strin
   if (!job) return null;
   const row = jobViewFromRow(job);
   if (isFinished(row.status)) return row;
-  let snapshot: ImportSnapshot;
+  let snapshot: JobState;
   try {
     snapshot = await withTimeout(temporal.client.workflow.getHandle(id).query(progressQuery), QUERY_TIMEOUT_MS, 'Temporal');
   } catch {

@@ -3,3 +3,4 @@ export * from './errors';
 export * from './jobs';
 export * from './product';
 export * from './imports';
+export * from './events';
