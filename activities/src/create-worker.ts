@@ -34,6 +34,10 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     workflowBundle: options.workflowBundle ?? (await bundleWorkflows()),
     activities: { ...activities, ...options.overrideActivities?.(activities) },
     maxConcurrentActivityTaskExecutions: 16,
+    // Cancellation reaches an activity only with a heartbeat answer; by default those are flushed
+    // every 0.8 × heartbeat timeout (16 s here), which makes Cancel feel broken.
+    maxHeartbeatThrottleInterval: '1 second',
+    defaultHeartbeatThrottleInterval: '1 second',
     shutdownGraceTime: '10 seconds',
   });
 }

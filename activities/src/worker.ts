@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '@catalog/domain';
 import { openDatabase } from '@catalog/db';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import { createWorker } from './create-worker';
 
@@ -16,7 +16,9 @@ try {
 }
 
 const logger = pino({ name: 'worker', level: config.LOG_LEVEL });
+const sdkLevel = ({ trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' } as const)[config.LOG_LEVEL as string] ?? 'ERROR';
 Runtime.install({
+  logger: new DefaultLogger(sdkLevel),
   telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
 });
 const db = await openDatabase({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });

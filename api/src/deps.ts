@@ -4,6 +4,7 @@ import type { EventBus } from './bus/event-bus';
 import { createBus } from './bus/create-bus';
 import { createJobFeed, type JobFeed } from './jobs/job-feed';
 import { createJobStore, type JobStore } from './jobs/job-store';
+import { createLiveJobReader, type LiveJobReader } from './jobs/live-job';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { createTemporal, type Temporal } from './temporal';
@@ -17,6 +18,7 @@ export type AppDeps = {
   bus: EventBus;
   metrics: Metrics;
   jobs: JobStore;
+  readLiveJob: LiveJobReader;
   feed: JobFeed;
 };
 
@@ -25,7 +27,8 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
   const temporal = createTemporal(config);
   const bus = createBus(config, logger);
   const jobs = createJobStore(db);
-  const feed = createJobFeed({ store: jobs, temporal, bus, logger, pollMs: config.SSE_POLL_MS });
+  const readLiveJob = createLiveJobReader(jobs, temporal);
+  const feed = createJobFeed({ readLiveJob, bus, logger, pollMs: config.SSE_POLL_MS });
   return {
     config,
     logger,
@@ -34,6 +37,7 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
     bus,
     metrics: createMetrics(),
     jobs,
+    readLiveJob,
     feed,
     close: async () => {
       await feed.close();

@@ -1,15 +1,15 @@
+import { mkdtemp } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createApp, createLogger, openDependencies, type AppDeps } from '@catalog/api';
 import type { createActivities } from '@catalog/activities';
 import { createWorker } from '@catalog/activities/create-worker';
+import { type AppDeps, createApp, createLogger, openDependencies } from '@catalog/api';
 import type { Config } from '@catalog/domain';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { isolatedDatabase } from './database';
 import { testConfig } from './config';
+import { isolatedDatabase } from './database';
 import { testWorkflowBundle } from './workflow-bundle';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -89,9 +89,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 let runtimeInstalled = false;
-/** The SDK logs every worker state change at INFO; tests want warnings only. Once per process. */
+/** The SDK logs worker state changes and expected failures; tests want errors only. Once per process. */
 function quietTemporalRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
 }

@@ -44,3 +44,18 @@ export const failureTypes = {
   stagingLost: 'StagingLost',
   badFile: 'BadFile',
 } as const;
+
+/**
+ * Webhook deliveries run on a task queue of their own (`<queue>-webhooks`), served by a worker with
+ * many slots for waiting on receivers, so slow receivers never hold up import or delete work.
+ */
+export const webhookWorkflowTypes = { delivery: 'WebhookDeliveryWorkflow' } as const;
+export const webhookTaskQueue = (taskQueue: string): string => `${taskQueue}-webhooks`;
+/** One workflow per event and endpoint: starting it twice is refused, so an event is never sent as two messages. */
+export const deliveryWorkflowId = (eventId: string, endpointId: string): string => `delivery-${eventId}-${endpointId}`;
+
+export type WebhookDeliveryInput = { eventId: string; endpointId: string; redelivery: boolean };
+export type WebhookDeliveryResult =
+  | { outcome: 'delivered'; attempt: number; statusCode: number }
+  | { outcome: 'skipped'; reason: string }
+  | { outcome: 'failed'; reason: string };

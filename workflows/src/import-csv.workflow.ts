@@ -81,7 +81,7 @@ export async function ImportCsvWorkflow(input: ImportCsvInput): Promise<ImportRe
   try {
     for (;;) {
       const position = await bookkeeping.jobQueuePosition(input.jobId);
-      progress.queuePosition = position + 1;
+      progress.queuePosition = position;
       if (position === 0) break;
       await sleep(QUEUE_POLL);
     }

@@ -3,15 +3,14 @@ import type { Context } from 'koa';
 import { openSse } from '../http/sse';
 import type { Temporal } from '../temporal';
 import type { JobFeed } from './job-feed';
-import type { JobStore } from './job-store';
 import type { JobView } from './job-view';
-import { readLiveJob } from './live-job';
+import type { LiveJobReader } from './live-job';
 
-type JobDeps = { jobs: JobStore; temporal: Temporal; feed: JobFeed };
+type JobDeps = { readLiveJob: LiveJobReader; temporal: Temporal; feed: JobFeed };
 
 /** Reads a job that must exist (and be of `kind`, when given): else a 404. */
 export async function requireJob(deps: JobDeps, id: string, kind?: JobKind): Promise<JobView> {
-  const view = await readLiveJob(deps.jobs, deps.temporal, id);
+  const view = await deps.readLiveJob(id);
   if (!view || (kind && view.kind !== kind)) throw errors.notFound(kind === 'import' ? 'Import' : 'Job', id);
   return view;
 }

@@ -2,10 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { isFinished } from '@catalog/domain';
 import type { EventBus, Unsubscribe } from '../bus/event-bus';
 import type { Logger } from '../logger';
-import type { Temporal } from '../temporal';
-import type { JobStore } from './job-store';
 import type { JobView } from './job-view';
-import { readLiveJob } from './live-job';
+import type { LiveJobReader } from './live-job';
 
 export type FeedMessage = { id: number; view: JobView };
 export type FeedListener = (message: FeedMessage) => void;
@@ -17,7 +15,7 @@ type Watched = { listeners: Set<FeedListener>; unsubscribe: Unsubscribe; timer: 
  * polls Temporal once per interval and publishes on the bus; every replica relays what it hears
  * to its own SSE listeners. A replica that dies loses its lease and another one takes over.
  */
-export function createJobFeed(deps: { store: JobStore; temporal: Temporal; bus: EventBus; logger: Logger; pollMs: number }) {
+export function createJobFeed(deps: { readLiveJob: LiveJobReader; bus: EventBus; logger: Logger; pollMs: number }) {
   const owner = randomUUID();
   const watched = new Map<string, Watched>();
   const channel = (jobId: string) => `catalog:jobs:${jobId}`;
@@ -32,7 +30,7 @@ export function createJobFeed(deps: { store: JobStore; temporal: Temporal; bus: 
     let finished = false;
     try {
       if (await deps.bus.lease(`catalog:jobs:poller:${jobId}`, owner, deps.pollMs * 4)) {
-        const view = await readLiveJob(deps.store, deps.temporal, jobId);
+        const view = await deps.readLiveJob(jobId);
         if (view) {
           finished = isFinished(view.status);
           await deps.bus.publish(channel(jobId), JSON.stringify({ id: Date.now(), view } satisfies FeedMessage));

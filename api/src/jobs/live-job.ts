@@ -6,26 +6,44 @@ import type { JobStore } from './job-store';
 import { type JobView, jobViewFromRow } from './job-view';
 
 const QUERY_TIMEOUT_MS = 2_000;
+const REMEMBERED_JOBS = 1_000;
 
 /**
- * A job as it is right now. Finished jobs are served from the database (the workflow wrote their
- * outcome there before it ended). Running ones answer the workflow's `progress` query, overlaid
- * on the row; if Temporal cannot answer, the row is the best we know.
+ * Reads a job as it is right now. Finished jobs are served from the database (the workflow wrote
+ * their outcome there before it ended). Running ones answer the workflow's `progress` query,
+ * overlaid on the row. While no worker can answer (all down, or Temporal unreachable), the last
+ * answer this process saw is shown rather than nothing.
  */
-export async function readLiveJob(store: JobStore, temporal: Temporal, id: string): Promise<JobView | null> {
-  const job = await store.find(id);
-  if (!job) return null;
-  const row = jobViewFromRow(job);
-  if (isFinished(row.status)) return row;
-  let snapshot: JobState;
-  try {
-    snapshot = await withTimeout(temporal.client.workflow.getHandle(id).query(progressQuery), QUERY_TIMEOUT_MS, 'Temporal');
-  } catch {
-    return row;
-  }
-  if (isFinished(snapshot.status)) {
-    const settled = await store.find(id);
-    if (settled && isFinished(settled.status)) return jobViewFromRow(settled);
-  }
-  return { ...row, status: snapshot.status, progress: snapshot.progress, result: snapshot.result, error: snapshot.error };
+export function createLiveJobReader(store: JobStore, temporal: Temporal) {
+  const lastSeen = new Map<string, JobState>();
+  const remember = (id: string, state: JobState) => {
+    lastSeen.delete(id);
+    lastSeen.set(id, state);
+    if (lastSeen.size > REMEMBERED_JOBS) lastSeen.delete(lastSeen.keys().next().value ?? id);
+  };
+
+  return async function readLiveJob(id: string): Promise<JobView | null> {
+    const job = await store.find(id);
+    if (!job) return null;
+    const row = jobViewFromRow(job);
+    if (isFinished(row.status)) {
+      lastSeen.delete(id);
+      return row;
+    }
+    let state: JobState | undefined;
+    try {
+      state = await withTimeout(temporal.client.workflow.getHandle(id).query(progressQuery), QUERY_TIMEOUT_MS, 'Temporal');
+      remember(id, state);
+    } catch {
+      state = lastSeen.get(id);
+    }
+    if (!state) return row;
+    if (isFinished(state.status)) {
+      const settled = await store.find(id);
+      if (settled && isFinished(settled.status)) return jobViewFromRow(settled);
+    }
+    return { ...row, status: state.status, progress: state.progress, result: state.result, error: state.error };
+  };
 }
+
+export type LiveJobReader = ReturnType<typeof createLiveJobReader>;

@@ -7,7 +7,7 @@ export type ImportStage = (typeof importStages)[number];
 /** What the workflow's `progress` query answers, and what every SSE `progress` event carries. */
 export const importProgressSchema = z.object({
   stage: z.enum(importStages),
-  /** 1-based place in the import queue while stage is `queued`, else null. */
+  /** While stage is `queued`: how many earlier jobs must finish first (0 = next). Else null. */
   queuePosition: z.number().int().nullable(),
   bytesRead: z.number().int(),
   bytesTotal: z.number().int(),

@@ -4,3 +4,4 @@ export * from './jobs';
 export * from './product';
 export * from './imports';
 export * from './events';
+export * from './webhooks';

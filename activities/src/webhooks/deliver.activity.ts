@@ -1,0 +1,82 @@
+import { readDeliveryTarget, readStoredEvent, recordDeliveryAttempt } from '@catalog/db';
+import type { WebhookSettings } from '@catalog/domain';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { WebhookDeliveryInput, WebhookDeliveryResult } from '@catalog/workflows';
+import type { ActivityDeps } from '../deps';
+import { messageBody } from './message';
+import { sendSigned } from './send-signed';
+import { attemptError, judge } from './verdict';
+
+/** Failure types the delivery workflow reads; retryable ones follow its retry policy. */
+export const deliveryFailureTypes = {
+  failed: 'DeliveryFailed',
+  rejected: 'DeliveryRejected',
+  endpointDisabled: 'EndpointDisabled',
+} as const;
+
+const HEARTBEAT_AFTER_MS = 1_000;
+
+/**
+ * One attempt to deliver one event to one endpoint; Temporal's retry policy makes the next ones.
+ * Every attempt is logged with the endpoint's health in the same transaction. An endpoint that is
+ * gone or disabled, or an event no longer stored, ends the delivery quietly.
+ */
+export function createDeliverWebhook({ db }: ActivityDeps, settings: WebhookSettings) {
+  return async function deliverWebhook(input: WebhookDeliveryInput): Promise<WebhookDeliveryResult> {
+    const context = Context.current();
+    const attempt = context.info.attempt;
+    const [target, event] = await Promise.all([
+      readDeliveryTarget(db.pool, input.endpointId),
+      readStoredEvent(db.pool, input.eventId),
+    ]);
+    if (!target) return { outcome: 'skipped', reason: 'the endpoint was deleted' };
+    if (!target.enabled) return { outcome: 'skipped', reason: 'the endpoint is disabled' };
+    if (!event) return { outcome: 'skipped', reason: 'the event is no longer stored' };
+
+    // Fast answers need no heartbeat; a slow receiver is held for up to the timeout, and heartbeats
+    // let Temporal notice a worker that died meanwhile long before the start-to-close timeout.
+    let beat: ReturnType<typeof setInterval> | undefined;
+    const startBeating = setTimeout(() => {
+      beat = setInterval(() => context.heartbeat(), HEARTBEAT_AFTER_MS);
+      context.heartbeat();
+    }, HEARTBEAT_AFTER_MS);
+    const body = messageBody(event.type, event.occurredAt, event.data);
+    const outcome = await sendSigned({ url: target.url, messageId: event.id, body, secrets: target.secrets }, settings);
+    clearTimeout(startBeating);
+    clearInterval(beat);
+
+    const verdict = judge(outcome);
+    const { disabledNow } = await recordDeliveryAttempt(
+      db.pool,
+      {
+        endpointId: input.endpointId,
+        eventId: event.id,
+        eventType: event.type,
+        attempt,
+        redelivery: input.redelivery,
+        ok: verdict.kind === 'delivered',
+        statusCode: outcome.kind === 'response' ? outcome.statusCode : null,
+        latencyMs: outcome.latencyMs,
+        responseSnippet: outcome.kind === 'response' ? outcome.snippet : null,
+        error: attemptError(outcome, verdict),
+      },
+      settings.disableAfterMs,
+    );
+
+    if (verdict.kind === 'delivered' && outcome.kind === 'response') {
+      return { outcome: 'delivered', attempt, statusCode: outcome.statusCode };
+    }
+    if (disabledNow) {
+      throw ApplicationFailure.nonRetryable('The endpoint failed for too long and was disabled', deliveryFailureTypes.endpointDisabled);
+    }
+    if (verdict.kind === 'reject') throw ApplicationFailure.nonRetryable(verdict.reason, deliveryFailureTypes.rejected);
+    const reason = verdict.kind === 'retry' ? verdict.reason : 'not delivered';
+    const retryAfterMs = verdict.kind === 'retry' ? verdict.retryAfterMs : null;
+    throw ApplicationFailure.create({
+      message: reason,
+      type: deliveryFailureTypes.failed,
+      ...(retryAfterMs !== null ? { nextRetryDelay: retryAfterMs } : {}),
+    });
+  };
+}

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { after, before, test } from 'node:test';
+import {
+  errorBody,
+  finalEvent,
+  generatedCsv,
+  getImport,
+  listImports,
+  pollUntil,
+  spawnWorker,
+  startImport,
+  upload,
+} from '../../../../tests/support/imports';
+import { type Stack, startStack } from '../../../../tests/support/stack';
+
+/** The worker runs in a process of its own here, so it can really be killed with SIGKILL. */
+let stack: Stack;
+const children: ChildProcess[] = [];
+
+before(async () => {
+  stack = await startStack({
+    isolated: true,
+    worker: false,
+    env: { IMPORT_CHUNK_ROWS: '500', IMPORT_PARALLELISM: '2', UPLOAD_MAX_BYTES: '5000000' },
+  });
+});
+after(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  await stack?.stop();
+});
+
+function startWorkerProcess(): ChildProcess {
+  const child = spawnWorker(stack.config);
+  children.push(child);
+  return child;
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
+}
+
+
+test('a worker killed mid-import, once another starts, finishes with the exact right catalog', async () => {
+  const rows = 40_000;
+  const seeding = startWorkerProcess();
+  await finalEvent(stack.baseUrl, await startImport(stack.baseUrl, generatedCsv('kill', 1_000, 'old')));
+  await kill(seeding);
+  const jobId = await startImport(stack.baseUrl, generatedCsv('kill', rows, 'new'));
+
+  const first = startWorkerProcess();
+  const midway = await pollUntil(
+    'the import to start applying',
+    () => getImport(stack.baseUrl, jobId),
+    (s) => (s.progress?.rowsApplied ?? 0) > 0,
+    120_000,
+  );
+  await kill(first);
+  assert.ok((midway.progress?.rowsApplied ?? rows) < rows, 'killed before the end');
+
+  startWorkerProcess();
+  const final = await finalEvent(stack.baseUrl, jobId);
+  assert.equal(final.event, 'completed', JSON.stringify(final.data.error));
+  assert.equal(final.data.result?.inserted, rows - 1_000);
+  assert.equal(final.data.result?.updated, 1_000);
+
+  const { rows: counts } = await stack.deps.db.pool.query<{ total: number; stale: number; versions: number }>(
+    `select count(*)::int as total,
+            count(*) filter (where name not like '% new')::int as stale,
+            count(*) filter (where version <> case when split_part(sku, '-', 2)::int < 1000 then 2 else 1 end)::int as versions
+     from products where sku like 'kill-%'`,
+  );
+  assert.deepEqual(counts[0], { total: rows, stale: 0, versions: 0 });
+});
+
+test('a file over the size limit is refused with 413 and leaves no job behind', async () => {
+  const before = await listImports(stack.baseUrl);
+  const response = await upload(stack.baseUrl, generatedCsv('big', 120_000, 'x'));
+  assert.equal(response.status, 413);
+  assert.match((await errorBody(response)).error.message, /larger than the limit of 5000000 bytes/);
+  const afterwards = await listImports(stack.baseUrl);
+  assert.equal(afterwards.total, before.total);
+});
+

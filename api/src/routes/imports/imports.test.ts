@@ -1,0 +1,290 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  accepted,
+  errorBody,
+  finalEvent,
+  generatedCsv,
+  getImport,
+  getJob,
+  listImports,
+  pollUntil,
+  readEvents,
+  startImport,
+  upload,
+} from '../../../../tests/support/imports';
+import { type Stack, startStack } from '../../../../tests/support/stack';
+
+/**
+ * Imports through the real HTTP API, worker, Temporal and PostgreSQL. The stack has a database of
+ * its own, so whole-catalog snapshots are exact. Chunks of 100 rows make small files span many
+ * chunks. `hold` and `failAt` inject a pause or a failure after a chunk has really committed.
+ */
+let stack: Stack;
+let hold: { chunkNo: number; reached: () => void; release: Promise<void> } | null = null;
+let failAt: number | null = null;
+
+before(async () => {
+  stack = await startStack({
+    isolated: true,
+    env: { IMPORT_CHUNK_ROWS: '100', IMPORT_PARALLELISM: '2', SSE_POLL_MS: '100' },
+    overrideActivities: (real) => ({
+      applyImportChunk: async (input) => {
+        const result = await real.applyImportChunk(input);
+        if (failAt === input.chunkNo) throw ApplicationFailure.nonRetryable('injected failure', 'Injected');
+        const gate = hold;
+        if (gate && gate.chunkNo === input.chunkNo) {
+          gate.reached();
+          await holdUntilReleasedOrCancelled(gate.release);
+        }
+        return result;
+      },
+    }),
+  });
+});
+after(async () => {
+  await stack?.stop();
+});
+
+async function holdUntilReleasedOrCancelled(release: Promise<void>): Promise<void> {
+  const context = Context.current();
+  const beat = setInterval(() => context.heartbeat(), 100);
+  try {
+    await Promise.race([release, context.cancelled]);
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+function holdAt(chunkNo: number) {
+  let reached!: () => void;
+  let release!: () => void;
+  const reachedPromise = new Promise<void>((resolve) => (reached = resolve));
+  hold = { chunkNo, reached, release: new Promise<void>((resolve) => (release = resolve)) };
+  return { reached: reachedPromise, release: () => release() };
+}
+
+type Row = { sku: string; name: string; description: string; price: string | null; active: boolean; version: number; updated_at: Date };
+async function catalog(): Promise<Row[]> {
+  const { rows } = await stack.deps.db.pool.query<Row>(
+    `select sku, name, description, price, active, version, updated_at from products order by sku_key`,
+  );
+  return rows;
+}
+async function product(sku: string): Promise<Row | undefined> {
+  const { rows } = await stack.deps.db.pool.query<Row>(
+    `select sku, name, description, price, active, version, updated_at from products where sku_key = lower($1)`,
+    [sku],
+  );
+  return rows[0];
+}
+
+describe('importing a CSV', () => {
+  test('the last row of a SKU wins across the whole file, whatever its case, and text survives byte for byte', async () => {
+    const lines = ['\uFEFFsku,name,description,price,active'];
+    lines.push('tw-dup,First,"comma, ""quote"" and\nnewline",1.00,yes');
+    for (let i = 0; i < 450; i++) lines.push(`tw-${i},Row ${i},,${i}.5,1`);
+    lines.push('TW-DUP,Last wins,"Ünïcödé ✓ 日本語 🚀\r\nwith CRLF inside",2.25,false');
+    const csv = `${lines.join('\r\n')}\r\n`;
+
+    const jobId = await startImport(stack.baseUrl, csv);
+    const final = await finalEvent(stack.baseUrl, jobId);
+    assert.equal(final.event, 'completed');
+    assert.deepEqual(
+      { ...final.data.result, durationMs: 0 },
+      { rowsRead: 452, inserted: 451, updated: 0, unchanged: 0, invalid: 0, durationMs: 0 },
+    );
+    const dup = await product('tw-dup');
+    assert.equal(dup?.sku, 'TW-DUP');
+    assert.equal(dup?.name, 'Last wins');
+    assert.equal(dup?.description, 'Ünïcödé ✓ 日本語 🚀\r\nwith CRLF inside');
+    assert.equal(dup?.price, '2.25');
+    assert.equal(dup?.active, false);
+    assert.equal((await product('tw-449'))?.price, '449.50');
+  });
+
+  test('a re-import overwrites changed products and leaves unchanged ones untouched', async () => {
+    await finalEvent(stack.baseUrl, await startImport(stack.baseUrl, generatedCsv('ri', 300, 'v1')));
+    const before = await product('ri-5');
+    const changedCsv = generatedCsv('ri', 300, 'v1').replace('ri-7,Item 7 v1', 'ri-7,Item 7 v2').replace('ri-250,Item 250 v1', 'ri-250,Item 250 v2');
+
+    const final = await finalEvent(stack.baseUrl, await startImport(stack.baseUrl, changedCsv));
+    assert.equal(final.event, 'completed');
+    assert.equal(final.data.result?.updated, 2);
+    assert.equal(final.data.result?.unchanged, 298);
+    assert.equal(final.data.result?.inserted, 0);
+    assert.equal((await product('ri-7'))?.name, 'Item 7 v2');
+    assert.equal((await product('ri-7'))?.version, 2);
+    const untouched = await product('ri-5');
+    assert.deepEqual(untouched, before);
+  });
+
+  test('invalid rows are reported with their exact row numbers while the valid rows land', async () => {
+    const csv = [
+      'sku;name;price;active;colour',
+      'iv-1;Good;1;yes;red',
+      ';No sku;1;yes;red',
+      'iv-3;;1;yes;red',
+      'iv-4;Bad price;-1;yes;red',
+      'iv-5;Bad price 2;1.999;yes;red',
+      'iv-6;Bad active;1;perhaps;red',
+      'iv-7;"unclosed quote;1;yes;red',
+    ].join('\n');
+    const response = await upload(stack.baseUrl, `${csv}\n`);
+    assert.equal(response.status, 202);
+    const { jobId, ignoredColumns } = await accepted(response);
+    assert.deepEqual(ignoredColumns, ['colour']);
+    const final = await finalEvent(stack.baseUrl, jobId);
+    assert.equal(final.event, 'completed');
+    assert.equal(final.data.result?.inserted, 1);
+    assert.equal(final.data.result?.invalid, 6);
+    assert.equal((await product('iv-1'))?.name, 'Good');
+    assert.equal(await product('iv-4'), undefined);
+
+    const report = await fetch(`${stack.baseUrl}${final.data.errorsUrl}`);
+    assert.equal(report.status, 200);
+    assert.match(report.headers.get('content-type') ?? '', /text\/csv/);
+    const rows = (await report.text()).trim().split('\n');
+    assert.equal(rows[0], 'row,column,reason,sku,name,description,price,active');
+    const byRow = rows.slice(1).map((line) => line.split(',').slice(0, 2).join(','));
+    assert.deepEqual(byRow, ['3,sku', '4,name', '5,price', '6,price', '7,active', '8,row']);
+  });
+
+  test('a cancelled import leaves the catalog exactly as it was', async () => {
+    await finalEvent(stack.baseUrl, await startImport(stack.baseUrl, generatedCsv('cx', 250, 'before')));
+    const snapshot = await catalog();
+    const gate = holdAt(1);
+    const csv = `${generatedCsv('cx', 250, 'after').trimEnd()}\n${generatedCsv('cx-new', 300, 'new').split('\n').slice(1).join('\n')}`;
+    const jobId = await startImport(stack.baseUrl, csv);
+    await gate.reached;
+    assert.notDeepEqual(await catalog(), snapshot, 'chunks 0 and 1 have committed before the cancel');
+
+    const cancel = await fetch(`${stack.baseUrl}/api/imports/${jobId}/cancel`, { method: 'POST' });
+    assert.equal(cancel.status, 202);
+    const final = await finalEvent(stack.baseUrl, jobId);
+    hold = null;
+    assert.equal(final.event, 'cancelled');
+    assert.equal(final.data.status, 'cancelled');
+    assert.deepEqual(await catalog(), snapshot);
+    const again = await fetch(`${stack.baseUrl}/api/imports/${jobId}/cancel`, { method: 'POST' });
+    assert.equal(again.status, 409);
+  });
+
+  test('a failed import leaves the catalog exactly as it was', async () => {
+    await finalEvent(stack.baseUrl, await startImport(stack.baseUrl, generatedCsv('fx', 250, 'before')));
+    const snapshot = await catalog();
+    failAt = 2;
+    try {
+      const jobId = await startImport(stack.baseUrl, generatedCsv('fx', 600, 'after'));
+      const final = await finalEvent(stack.baseUrl, jobId);
+      assert.equal(final.event, 'failed');
+      assert.match(final.data.error?.message ?? '', /injected failure/);
+    } finally {
+      failAt = null;
+    }
+    assert.deepEqual(await catalog(), snapshot);
+  });
+
+  test('overlapping imports are applied in the order their uploads were accepted', async () => {
+    const gate = holdAt(0);
+    const first = await startImport(stack.baseUrl, generatedCsv('ord', 150, 'first'));
+    await gate.reached;
+    const second = await startImport(stack.baseUrl, generatedCsv('ord', 150, 'second'));
+    const queued = await pollUntil(
+      'the second import to wait in the queue',
+      () => getImport(stack.baseUrl, second),
+      (body) => body.progress?.stage === 'queued' && body.progress?.queuePosition === 1,
+    );
+    assert.equal(queued.status, 'queued');
+    gate.release();
+    hold = null;
+    assert.equal((await finalEvent(stack.baseUrl, first)).event, 'completed');
+    assert.equal((await finalEvent(stack.baseUrl, second)).event, 'completed');
+    assert.equal((await product('ord-0'))?.name, 'Item 0 second');
+    assert.equal((await product('ord-149'))?.name, 'Item 149 second');
+  });
+});
+
+describe('import progress', () => {
+  test('the event stream sends progress, then exactly one final event, and replays it once finished', async () => {
+    const gate = holdAt(0);
+    const jobId = await startImport(stack.baseUrl, generatedCsv('ev', 250, 'x'));
+    const live = readEvents(`${stack.baseUrl}/api/imports/${jobId}/events`);
+    await gate.reached;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    gate.release();
+    hold = null;
+    const events = await live;
+    const finals = events.filter((e) => e.event !== 'progress');
+    assert.deepEqual(
+      finals.map((e) => e.event),
+      ['completed'],
+    );
+    assert.equal(events.at(-1)?.event, 'completed');
+    const progress = events.filter((e) => e.event === 'progress');
+    assert.ok(progress.length >= 2, `expected several progress events, got ${progress.length}`);
+    assert.ok(progress.some((e) => e.data.progress?.stage === 'applying'));
+    const ids = events.map((e) => Number(e.id));
+    assert.deepEqual(ids, [...ids].sort((a, b) => a - b), 'event ids increase');
+
+    const replay = await readEvents(`${stack.baseUrl}/api/imports/${jobId}/events`, { 'Last-Event-ID': String(ids[0]) });
+    assert.deepEqual(
+      replay.map((e) => e.event),
+      ['completed'],
+    );
+    const job = await getJob(stack.baseUrl, jobId);
+    assert.equal(job.status, 'completed');
+    assert.equal(job.kind, 'import');
+    assert.equal(job.result?.inserted, 250);
+  });
+
+  test('the history lists imports newest first with links to Temporal and the error report', async () => {
+    const jobId = await startImport(stack.baseUrl, generatedCsv('hist', 5, 'x'));
+    await finalEvent(stack.baseUrl, jobId);
+    const history = await listImports(stack.baseUrl, '?pageSize=5');
+    assert.equal(history.items[0]?.id, jobId);
+    assert.equal(history.items[0]?.fileName, 'catalog.csv');
+    assert.match(history.items[0]?.temporalUrl ?? '', new RegExp(`/workflows/${jobId}$`));
+    assert.ok(history.total >= 1);
+    const bad = await fetch(`${stack.baseUrl}/api/imports?pageSize=1000`);
+    assert.equal(bad.status, 400);
+    assert.match((await errorBody(bad)).error.message, /pageSize/);
+  });
+});
+
+describe('upload checks', () => {
+  const expectError = async (response: Response, status: number, message: RegExp) => {
+    assert.equal(response.status, status);
+    assert.match((await errorBody(response)).error.message, message);
+  };
+
+  test('an empty file is refused', async () => {
+    await expectError(await upload(stack.baseUrl, ''), 400, /empty/);
+  });
+  test('a binary file is refused', async () => {
+    await expectError(await upload(stack.baseUrl, new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0, 1, 2])), 415, /binary/);
+  });
+  test('a file that is not UTF-8 is refused', async () => {
+    await expectError(await upload(stack.baseUrl, new Uint8Array([0x73, 0x6b, 0x75, 0x2c, 0xe9, 0x0a])), 415, /UTF-8/);
+  });
+  test('a header without sku and name is refused, naming what is missing', async () => {
+    await expectError(await upload(stack.baseUrl, 'code,title\n1,2\n'), 400, /sku and name.*missing: sku, name/);
+  });
+  test('a request that is not multipart is refused', async () => {
+    const response = await fetch(`${stack.baseUrl}/api/imports`, { method: 'POST', body: 'sku,name\n', headers: { 'content-type': 'text/csv' } });
+    await expectError(response, 415, /multipart/);
+  });
+  test('a tab-separated file with spaced, capitalised headers is read', async () => {
+    const response = await upload(stack.baseUrl, ' SKU \t Name \tPRICE\ntab-1\tTabbed\t3\n');
+    assert.equal(response.status, 202);
+    const final = await finalEvent(stack.baseUrl, (await accepted(response)).jobId);
+    assert.equal(final.event, 'completed');
+    assert.equal((await product('tab-1'))?.price, '3.00');
+  });
+  test('an unknown import is a 404 and a malformed id a 400', async () => {
+    await expectError(await fetch(`${stack.baseUrl}/api/imports/00000000-0000-4000-8000-000000000000`), 404, /not found/);
+    await expectError(await fetch(`${stack.baseUrl}/api/imports/nope`), 400, /id/);
+  });
+});

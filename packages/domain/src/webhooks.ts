@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import type { Config } from './config';
+import { catalogEventTypeSchema } from './events';
+
+/** The webhook settings of every process that sends (API test button, worker deliveries). */
+export type WebhookSettings = {
+  allowPrivateNetworks: boolean;
+  timeoutMs: number;
+  /** An endpoint whose every delivery failed for this long is disabled automatically. */
+  disableAfterMs: number;
+};
+
+export function webhookSettings(config: Config): WebhookSettings {
+  return {
+    allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    disableAfterMs: Math.round(config.WEBHOOK_DISABLE_AFTER_HOURS * 3_600_000),
+  };
+}
+
+/** How long a rotated-out secret keeps signing next to the new one, so receivers can switch over. */
+export const SECRET_OVERLAP_MS = 24 * 3_600_000;
+/** The part of a receiver's answer that is kept in the delivery log. */
+export const RESPONSE_SNIPPET_BYTES = 1024;
+
+export const webhookUrlSchema = z
+  .string()
+  .trim()
+  .max(2048, 'must be at most 2048 characters')
+  .superRefine((value, ctx) => {
+    const url = parseUrl(value);
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+      ctx.addIssue({ code: 'custom', message: 'must be an http:// or https:// URL' });
+    } else if (url.username !== '' || url.password !== '') {
+      ctx.addIssue({ code: 'custom', message: 'must not contain a user name or password' });
+    }
+  });
+
+function parseUrl(value: string): URL | null {
+  try {
+    return new URL(value);
+  } catch {
+    return null;
+  }
+}
+
+/** `"all"` subscribes to every catalog event, including types added later. */
+export const webhookEventsSchema = z.union([
+  z.literal('all'),
+  z
+    .array(catalogEventTypeSchema)
+    .min(1, 'choose at least one event type, or "all"')
+    .transform((types) => [...new Set(types)]),
+]);
+export type WebhookEvents = z.infer<typeof webhookEventsSchema>;
+
+export const lastDeliverySchema = z.object({
+  at: z.string(),
+  ok: z.boolean(),
+  statusCode: z.number().int().nullable(),
+  error: z.string().nullable(),
+});
+
+export const webhookEndpointSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  url: z.string(),
+  events: webhookEventsSchema,
+  enabled: z.boolean(),
+  /** Why the endpoint is disabled, when the system disabled it; null when a person did, or it is enabled. */
+  disabledReason: z.string().nullable(),
+  /** Start of the current run of failed deliveries; null while deliveries succeed. */
+  failingSince: z.string().nullable(),
+  lastDelivery: lastDeliverySchema.nullable(),
+  /** While a rotated-out secret still signs next to the current one. */
+  previousSecretExpiresAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type WebhookEndpoint = z.infer<typeof webhookEndpointSchema>;
+
+export const webhookSecretSchema = z.object({
+  secret: z.string(),
+  previousSecret: z.string().nullable(),
+  previousSecretExpiresAt: z.string().nullable(),
+});
+export type WebhookSecret = z.infer<typeof webhookSecretSchema>;
+
+export const webhookTestResultSchema = z.object({
+  ok: z.boolean(),
+  status: z.number().int().nullable(),
+  latencyMs: z.number().int(),
+  responseSnippet: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type WebhookTestResult = z.infer<typeof webhookTestResultSchema>;
+
+export const webhookDeliverySchema = z.object({
+  id: z.string(),
+  endpointId: z.string(),
+  eventId: z.string(),
+  eventType: z.string(),
+  attempt: z.number().int(),
+  redelivery: z.boolean(),
+  ok: z.boolean(),
+  statusCode: z.number().int().nullable(),
+  latencyMs: z.number().int(),
+  responseSnippet: z.string().nullable(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>;
