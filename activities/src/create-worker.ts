@@ -12,8 +12,7 @@ export type WorkerOptions = {
   logger: Logger;
   namespace: string;
   taskQueue: string;
-  /** A prebuilt bundle (tests share one); otherwise the workflows are bundled from source at start. */
-  workflowBundle?: WorkflowBundleOption;
+  workflowBundle: WorkflowBundleOption;
   /** Replaces some activities, for failure injection in tests. */
   overrideActivities?: (activities: ReturnType<typeof createActivities>) => Partial<ReturnType<typeof createActivities>>;
 };
@@ -31,7 +30,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowBundle: options.workflowBundle ?? (await bundleWorkflows()),
+    workflowBundle: options.workflowBundle,
     activities: { ...activities, ...options.overrideActivities?.(activities) },
     maxConcurrentActivityTaskExecutions: 16,
     // Cancellation reaches an activity only with a heartbeat answer; by default those are flushed
@@ -50,3 +49,6 @@ const quietBundlerLogger = {
   error: (message: string) => console.error(message),
   log: () => undefined,
 };
+
+export { createWebhookWorker, type WebhookWorkerOptions } from './webhooks/create-webhook-worker';
+export { type OutboxDispatcher, startOutboxDispatcher } from './webhooks/dispatcher';

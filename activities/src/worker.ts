@@ -1,9 +1,11 @@
-import { ConfigError, loadConfig } from '@catalog/domain';
+import { ConfigError, loadConfig, webhookSettings } from '@catalog/domain';
 import { openDatabase } from '@catalog/db';
+import { webhookTaskQueue } from '@catalog/workflows';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
-import { createWorker } from './create-worker';
+import { createWebhookWorker, createWorker, startOutboxDispatcher } from './create-worker';
+import { prebuiltWorkflowBundle } from './workflow-bundle';
 
 /** The worker process: config → database and Temporal connections → run until SIGTERM/SIGINT. */
 let config: ReturnType<typeof loadConfig>;
@@ -27,6 +29,7 @@ const client = new Client({
   connection: Connection.lazy({ address: config.TEMPORAL_ADDRESS }),
   namespace: config.TEMPORAL_NAMESPACE,
 });
+const workflowBundle = await prebuiltWorkflowBundle();
 const worker = await createWorker({
   connection,
   client,
@@ -34,8 +37,22 @@ const worker = await createWorker({
   logger,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
+  workflowBundle,
 });
+const webhookWorker = await createWebhookWorker({
+  connection,
+  temporal: client,
+  db,
+  logger,
+  namespace: config.TEMPORAL_NAMESPACE,
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  settings: webhookSettings(config),
+  workflowBundle,
+});
+// The dispatcher lives with the workers: it needs no API process alive to turn committed events into deliveries.
+const dispatcher = startOutboxDispatcher({ db, client, taskQueue: webhookTaskQueue(config.TEMPORAL_TASK_QUEUE), logger });
 logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker started');
-await worker.run();
+await Promise.all([worker.run(), webhookWorker.run()]);
+await dispatcher.stop();
 await Promise.allSettled([connection.close(), client.connection.close(), db.close()]);
 logger.info('worker stopped');

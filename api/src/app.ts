@@ -12,6 +12,8 @@ import { documentHealth, healthRouter } from './routes/health/routes';
 import { documentImports, importsRouter } from './routes/imports/routes';
 import { documentJobs, jobsRouter } from './routes/jobs/routes';
 import { documentMeta, metaRouter } from './routes/meta/routes';
+import { deliveriesRouter, documentDeliveries } from './routes/deliveries/routes';
+import { documentWebhooks, webhooksRouter } from './routes/webhooks/routes';
 
 export const API_VERSION = '0.1.0';
 
@@ -27,6 +29,8 @@ export function createApp(deps: AppDeps): Koa {
     { router: metaRouter(deps, API_VERSION), document: documentMeta },
     { router: importsRouter(deps), document: documentImports },
     { router: jobsRouter(deps), document: documentJobs },
+    { router: webhooksRouter(deps), document: documentWebhooks },
+    { router: deliveriesRouter(deps), document: documentDeliveries },
   ];
 
   const app = new Koa({ proxy: true });

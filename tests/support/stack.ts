@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { createActivities } from '@catalog/activities';
 import { createWorker } from '@catalog/activities/create-worker';
+import { prebuiltWorkflowBundle } from '@catalog/activities/workflow-bundle';
 import { type AppDeps, createApp, createLogger, openDependencies } from '@catalog/api';
 import type { Config } from '@catalog/domain';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { testConfig } from './config';
 import { isolatedDatabase } from './database';
-import { testWorkflowBundle } from './workflow-bundle';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -62,7 +62,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       logger,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      workflowBundle: await testWorkflowBundle(),
+      workflowBundle: await prebuiltWorkflowBundle(),
       ...(overrideActivities ? { overrideActivities } : {}),
     });
     workers.push({ worker, running: worker.run(), connection });

@@ -1,2 +1,3 @@
 /** The worker's workflow bundle entry: every export here is a workflow type. */
 export { ImportCsvWorkflow } from './import-csv.workflow';
+export { WebhookDeliveryWorkflow } from './webhook-delivery.workflow';

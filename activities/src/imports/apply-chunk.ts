@@ -7,9 +7,10 @@ export type ApplyChunkInput = { jobId: string; chunkNo: number; expectedRows: nu
 export type ChunkResult = { inserted: number; updated: number; unchanged: number };
 
 /**
- * Upserts one chunk in one transaction, together with (a) the previous values of every product it
- * changes, for compensation, and (b) a ledger row that makes a second run of the same chunk a no-op.
- * Rows whose values are unchanged are not written at all, so their updated_at and version stay.
+ * Upserts one chunk in one transaction, together with (a) what compensation needs: the previous
+ * values of every product it updates, and the ids of those it inserts; and (b) a ledger row that
+ * makes a second run of the same chunk a no-op. Rows whose values are unchanged are not written
+ * at all, so their updated_at and version stay.
  */
 const APPLY_SQL = (final: string) => `
   with src as (
@@ -26,12 +27,12 @@ const APPLY_SQL = (final: string) => `
        or (c.sku, c.name, c.description, c.price, c.active)
           is distinct from (s.sku, s.name, s.description, s.price, s.active)
   ),
-  undo as (
-    insert into import_undo (job_id, sku_key, existed, prev_sku, prev_name, prev_description, prev_price,
+  undo_updates as (
+    insert into import_undo (job_id, sku_key, prev_sku, prev_name, prev_description, prev_price,
                              prev_active, prev_version, prev_updated_at)
-    select $1, sku_key, cur_id is not null, cur_sku, cur_name, cur_description, cur_price,
+    select $1, sku_key, cur_sku, cur_name, cur_description, cur_price,
            cur_active, cur_version, cur_updated_at
-    from changed
+    from changed where cur_id is not null
   ),
   upserted as (
     insert into products as p (sku, name, description, price, active)
@@ -40,7 +41,11 @@ const APPLY_SQL = (final: string) => `
       set sku = excluded.sku, name = excluded.name, description = excluded.description,
           price = excluded.price, active = excluded.active,
           version = p.version + 1, updated_at = now()
-    returning (xmax = 0) as inserted
+    returning p.id, (xmax = 0) as inserted
+  ),
+  undo_inserts as (
+    insert into import_undo_inserts (job_id, chunk_no, product_ids)
+    select $1, $2, array_agg(id) from upserted where inserted having count(*) > 0
   )
   select (select count(*)::int from src) as total,
          count(*) filter (where inserted)::int as inserted,
@@ -54,6 +59,7 @@ export function createApplyImportChunk({ db }: ActivityDeps) {
     const client = await db.pool.connect();
     try {
       await client.query('begin');
+      await client.query(`set local work_mem = '64MB'`);
       // Two attempts of one chunk (a retry racing a worker presumed dead) serialize here.
       await client.query(`select pg_advisory_xact_lock(hashtext($1), $2)`, [jobId, chunkNo]);
       const done = await client.query<ChunkResult>(

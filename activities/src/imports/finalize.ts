@@ -36,8 +36,7 @@ export function createFinalizeImport({ db }: ActivityDeps) {
         [jobId, JSON.stringify(result), JSON.stringify({ ...progress, stage: 'done' })],
       );
       if (settled.rowCount) await appendEvent(client, 'import.completed', { importId: jobId, ...result });
-      await client.query(`delete from import_undo where job_id = $1`, [jobId]);
-      await client.query(`delete from import_chunks where job_id = $1`, [jobId]);
+      await clearUndo(client, jobId);
       await client.query('commit');
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
@@ -61,8 +60,8 @@ export function createCompensateImport({ db }: ActivityDeps) {
     try {
       await client.query('begin');
       await client.query(
-        `delete from products p using import_undo u
-         where u.job_id = $1 and not u.existed and p.sku_key = u.sku_key`,
+        `delete from products where id in (
+           select unnest(product_ids) from import_undo_inserts where job_id = $1)`,
         [jobId],
       );
       await client.query(
@@ -70,7 +69,7 @@ export function createCompensateImport({ db }: ActivityDeps) {
          set sku = u.prev_sku, name = u.prev_name, description = u.prev_description, price = u.prev_price,
              active = u.prev_active, version = u.prev_version, updated_at = u.prev_updated_at
          from import_undo u
-         where u.job_id = $1 and u.existed and p.sku_key = u.sku_key`,
+         where u.job_id = $1 and p.sku_key = u.sku_key`,
         [jobId],
       );
       await client.query(`delete from import_undo where job_id = $1`, [jobId]);
@@ -91,6 +90,13 @@ export function createCompensateImport({ db }: ActivityDeps) {
     }
     await dropWorkingData(db, jobId);
   };
+}
+
+/** The undo log and chunk ledger live only as long as the import can still be undone. */
+async function clearUndo(client: { query: (sql: string, params: unknown[]) => Promise<unknown> }, jobId: string) {
+  await client.query(`delete from import_undo where job_id = $1`, [jobId]);
+  await client.query(`delete from import_undo_inserts where job_id = $1`, [jobId]);
+  await client.query(`delete from import_chunks where job_id = $1`, [jobId]);
 }
 
 async function dropWorkingData(db: ActivityDeps['db'], jobId: string): Promise<void> {

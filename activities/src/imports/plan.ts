@@ -19,6 +19,9 @@ export function createPlanImport({ db }: ActivityDeps) {
     const client = await db.pool.connect();
     try {
       await client.query('begin');
+      // The last-row-wins sort is as wide as the file; the default 4 MB would spill it to disk.
+      await client.query(`set local work_mem = '256MB'`);
+      await client.query(`set local maintenance_work_mem = '256MB'`);
       const exists = await client.query(`select to_regclass($1) is not null as present`, [staged]);
       if (!exists.rows[0]?.present) throw stagingLost('the staging table is missing');
       const valid = await client.query(`select count(*)::int as n from ${staged} where error_reason is null`);

@@ -38,7 +38,7 @@ export function createStageImport({ db, temporal, logger }: ActivityDeps) {
       });
     };
     const timer = setInterval(report, REPORT_EVERY_MS);
-    const { parser, takeUnreadable } = csvToStagedLines(input, counts);
+    const { parser, takeBuffered } = csvToStagedLines(input, counts);
 
     const client = await db.pool.connect();
     try {
@@ -53,7 +53,7 @@ export function createStageImport({ db, temporal, logger }: ActivityDeps) {
         file,
         utf8Guard(),
         parser,
-        batchLines(takeUnreadable),
+        copyText(takeBuffered),
         copy,
         { signal: context.cancellationSignal },
       );
@@ -104,15 +104,16 @@ function utf8Guard(): Transform {
 
 /**
  * csv-parse calls `on_record` and `on_skip` synchronously in file order, so one counter numbers
- * every record, including those it cannot read; each becomes a COPY line. Lines for unreadable
- * records ride along with the next good record, or are taken at the end.
+ * every record, including those it cannot read. Each record becomes a COPY line in a local buffer
+ * that leaves the parser only every ~256 KB: pushing half a million small objects through the
+ * stream would cost more than parsing them.
  */
 function csvToStagedLines(input: ImportCsvInput, counts: StageResult) {
   let recordNo = 0;
-  let unreadable = '';
-  const takeUnreadable = () => {
-    const lines = unreadable;
-    unreadable = '';
+  let buffer = '';
+  const takeBuffered = () => {
+    const lines = buffer;
+    buffer = '';
     return lines;
   };
   const parser = parse({
@@ -125,7 +126,7 @@ function csvToStagedLines(input: ImportCsvInput, counts: StageResult) {
       recordNo++;
       counts.rowsParsed++;
       counts.rowsInvalid++;
-      unreadable += unreadableLine(recordNo, error?.message ?? 'the row could not be read as CSV');
+      buffer += unreadableLine(recordNo, error?.message ?? 'the row could not be read as CSV');
       return undefined;
     },
     on_record: (record) => {
@@ -135,28 +136,24 @@ function csvToStagedLines(input: ImportCsvInput, counts: StageResult) {
       const { line, valid } = stagedLine(recordNo, record, input.columns);
       if (valid) counts.rowsValid++;
       else counts.rowsInvalid++;
-      // The parser's typings want a record back; a one-element array carries the COPY text.
-      return [unreadable === '' ? line : takeUnreadable() + line];
+      buffer += line;
+      // The parser's typings want a record back; a one-element array carries a batch of COPY text.
+      return buffer.length < COPY_BATCH_CHARS ? null : [takeBuffered()];
     },
   });
-  return { parser, takeUnreadable };
+  return { parser, takeBuffered };
 }
 
-/** Joins many small lines into large writes: one COPY chunk per ~256 KB instead of per row. */
-function batchLines(takeRemaining: () => string): Transform {
-  let buffer = '';
+/** Unwraps the parser's batches into text for COPY, and adds what is still buffered at the end. */
+function copyText(takeRemaining: () => string): Transform {
   return new Transform({
     writableObjectMode: true,
     transform([lines]: string[], _encoding, callback) {
-      buffer += lines;
-      if (buffer.length < COPY_BATCH_CHARS) return callback();
-      const out = buffer;
-      buffer = '';
-      callback(null, out);
+      callback(null, lines);
     },
     flush(callback) {
-      const out = buffer + takeRemaining();
-      callback(null, out || undefined);
+      const rest = takeRemaining();
+      callback(null, rest || undefined);
     },
   });
 }

@@ -47,10 +47,7 @@ function parseUrl(value: string): URL | null {
 /** `"all"` subscribes to every catalog event, including types added later. */
 export const webhookEventsSchema = z.union([
   z.literal('all'),
-  z
-    .array(catalogEventTypeSchema)
-    .min(1, 'choose at least one event type, or "all"')
-    .transform((types) => [...new Set(types)]),
+  z.array(catalogEventTypeSchema).min(1, 'choose at least one event type, or "all"'),
 ]);
 export type WebhookEvents = z.infer<typeof webhookEventsSchema>;
 

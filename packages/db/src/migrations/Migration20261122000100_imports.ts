@@ -2,7 +2,9 @@ import { Migration } from '@mikro-orm/migrations';
 
 /**
  * Import bookkeeping: the undo log that makes an import all-or-nothing (previous values of every
- * row a chunk changed), the ledger that makes each chunk run exactly once, and the error report.
+ * product a chunk updated; ids of those it inserted, one array per chunk, because a first import
+ * inserts almost every row and one undo row per product would cost as much as the import), the
+ * ledger that makes each chunk run exactly once, and the error report.
  */
 export class Migration20261122000100_imports extends Migration {
   override async up(): Promise<void> {
@@ -10,15 +12,21 @@ export class Migration20261122000100_imports extends Migration {
       create table import_undo (
         job_id uuid not null,
         sku_key varchar(255) collate "C" not null,
-        existed boolean not null,
-        prev_sku varchar(255) null,
-        prev_name text null,
-        prev_description text null,
+        prev_sku varchar(255) not null,
+        prev_name text not null,
+        prev_description text not null,
         prev_price numeric(12, 2) null,
-        prev_active boolean null,
-        prev_version integer null,
-        prev_updated_at timestamptz null,
+        prev_active boolean not null,
+        prev_version integer not null,
+        prev_updated_at timestamptz not null,
         primary key (job_id, sku_key)
+      )`);
+    this.addSql(`
+      create table import_undo_inserts (
+        job_id uuid not null,
+        chunk_no integer not null,
+        product_ids bigint[] not null,
+        primary key (job_id, chunk_no)
       )`);
     this.addSql(`
       create table import_chunks (
@@ -48,6 +56,7 @@ export class Migration20261122000100_imports extends Migration {
   override async down(): Promise<void> {
     this.addSql(`drop table if exists import_errors`);
     this.addSql(`drop table if exists import_chunks`);
+    this.addSql(`drop table if exists import_undo_inserts`);
     this.addSql(`drop table if exists import_undo`);
   }
 }

@@ -1,10 +1,12 @@
 import { Migration20261122000000_foundation } from './Migration20261122000000_foundation';
 import { Migration20261122000100_imports } from './Migration20261122000100_imports';
 import { Migration20261122000150_outbox } from './Migration20261122000150_outbox';
+import { Migration20261122000300_webhooks } from './Migration20261122000300_webhooks';
 
 /** Listed explicitly so migrations run the same from source (tsx) and in any bundle. Append only. */
 export const migrationsList = [
   { name: 'Migration20261122000000_foundation', class: Migration20261122000000_foundation },
   { name: 'Migration20261122000100_imports', class: Migration20261122000100_imports },
   { name: 'Migration20261122000150_outbox', class: Migration20261122000150_outbox },
+  { name: 'Migration20261122000300_webhooks', class: Migration20261122000300_webhooks },
 ];

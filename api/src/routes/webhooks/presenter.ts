@@ -1,0 +1,56 @@
+import type { WebhookDeliveryEntity, WebhookEndpointEntity, WebhookSecrets } from '@catalog/db';
+import type { CatalogEventType, WebhookDelivery, WebhookEndpoint, WebhookEvents, WebhookSecret } from '@catalog/domain';
+
+export function presentEndpoint(entity: WebhookEndpointEntity): WebhookEndpoint {
+  const previousExpiry = entity.previousSecretExpiresAt ?? null;
+  return {
+    id: entity.id,
+    name: entity.name,
+    url: entity.url,
+    events: entity.eventTypes ?? 'all',
+    enabled: entity.enabled,
+    disabledReason: entity.disabledReason ?? null,
+    failingSince: entity.failingSince?.toISOString() ?? null,
+    lastDelivery: entity.lastAttemptAt
+      ? {
+          at: entity.lastAttemptAt.toISOString(),
+          ok: entity.lastOk ?? false,
+          statusCode: entity.lastStatusCode ?? null,
+          error: entity.lastError ?? null,
+        }
+      : null,
+    previousSecretExpiresAt: previousExpiry && previousExpiry > new Date() ? previousExpiry.toISOString() : null,
+    createdAt: entity.createdAt.toISOString(),
+    updatedAt: entity.updatedAt.toISOString(),
+  };
+}
+
+export function presentSecrets(secrets: WebhookSecrets): WebhookSecret {
+  return {
+    secret: secrets.secret,
+    previousSecret: secrets.previousSecret,
+    previousSecretExpiresAt: secrets.previousSecretExpiresAt?.toISOString() ?? null,
+  };
+}
+
+export function presentDelivery(entity: WebhookDeliveryEntity): WebhookDelivery {
+  return {
+    id: entity.id,
+    endpointId: entity.endpointId,
+    eventId: entity.eventId,
+    eventType: entity.eventType,
+    attempt: entity.attempt,
+    redelivery: entity.redelivery,
+    ok: entity.ok,
+    statusCode: entity.statusCode ?? null,
+    latencyMs: entity.latencyMs,
+    responseSnippet: entity.responseSnippet ?? null,
+    error: entity.error ?? null,
+    createdAt: entity.createdAt.toISOString(),
+  };
+}
+
+/** "all" is stored as null, so endpoints follow event types added later; a list is stored without repeats. */
+export function storedEventTypes(events: WebhookEvents): CatalogEventType[] | null {
+  return events === 'all' ? null : [...new Set(events)];
+}

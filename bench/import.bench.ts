@@ -1,0 +1,177 @@
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { openAsBlob } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { importAcceptedSchema, importSummarySchema } from '@catalog/domain';
+import { isolatedDatabase } from '../tests/support/database';
+import { writeCatalogCsv } from './lib/catalog-csv';
+import { peakRssMb, repoRoot, startProcess, waitForHttp } from './lib/processes';
+
+/**
+ * npm run bench:import [-- --rows 5000000]
+ * (a) the whole HTTP path, upload → `completed` event, against the real API and worker processes;
+ * (b) the same file again (nothing changes); (c) the baseline on the same server: psql \copy into a
+ * temp table and one INSERT … SELECT DISTINCT ON … ON CONFLICT. Each side has an empty catalog
+ * database of its own, cloned from the same migrated template.
+ */
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '500000' } } });
+const rows = Number(values.rows);
+if (!Number.isInteger(rows) || rows < 1) throw new Error('--rows must be a positive whole number');
+
+const work = await mkdtemp(path.join(tmpdir(), 'catalog-bench-'));
+const csvPath = path.join(work, `catalog-${rows}.csv`);
+const generated = await writeCatalogCsv(csvPath, rows);
+const appDb = await isolatedDatabase();
+const baselineDb = await isolatedDatabase();
+const port = await freePort();
+const baseUrl = `http://127.0.0.1:${port}`;
+const env = {
+  DATABASE_URL: appDb.url,
+  PORT: String(port),
+  HOST: '127.0.0.1',
+  TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
+  UPLOAD_DIR: path.join(work, 'uploads'),
+  UPLOAD_MAX_BYTES: String(64 * 1024 ** 3),
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'warn',
+};
+await mkdir(env.UPLOAD_DIR, { recursive: true });
+const api = startProcess('api/src/server.ts', env);
+const worker = startProcess('activities/src/worker.ts', env);
+
+try {
+  await waitForHttp(`${baseUrl}/health/live`);
+  const warmup = path.join(work, 'warmup.csv');
+  await writeCatalogCsv(warmup, 100, 7);
+  await importFile(warmup);
+
+  const first = await importFile(csvPath);
+  const again = await importFile(csvPath);
+  const baseline = runBaseline(baselineDb.url, csvPath);
+  const apiRss = peakRssMb(api.pid);
+  const workerRss = peakRssMb(worker.pid);
+
+  const mb = (bytes: number) => (bytes / 1024 ** 2).toFixed(1);
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  console.log(`import benchmark: ${rows} rows, ${mb(generated.bytes)} MB, ${generated.distinctSkus} distinct SKUs`);
+  console.log(`(a) first import, HTTP upload → completed: ${s(first.totalMs)} (upload ${s(first.uploadMs)}; ${first.result})`);
+  console.log(`(b) re-import of the same file:            ${s(again.totalMs)} (upload ${s(again.uploadMs)}; ${again.result})`);
+  console.log(`(c) baseline psql \\copy + one upsert:      ${s(baseline)}`);
+  console.log(`ratio a/c = ${(first.totalMs / baseline).toFixed(2)} (target ≤ 1.2), b/c = ${(again.totalMs / baseline).toFixed(2)} (target ≤ 0.5)`);
+  console.log(`peak RSS: api ${apiRss} MB (target ≤ 250), worker ${workerRss} MB (target ≤ 400)`);
+  for (const [name, run] of [['a', first], ['b', again]] as const) {
+    console.log(
+      `progress (${name}): first event ${s(run.firstEventMs)} after the upload; ${run.progressEvents} events; ` +
+        `longest gap per stage: ${Object.entries(run.maxGapByStage)
+          .map(([stage, gap]) => `${stage} ${s(gap)}`)
+          .join(', ')}`,
+    );
+    console.log(
+      `stages (${name}), as seen by a listener: ${Object.entries(run.stageMs)
+        .map(([stage, ms]) => `${stage} ${s(ms)}`)
+        .join(', ')}`,
+    );
+  }
+} finally {
+  api.kill('SIGTERM');
+  worker.kill('SIGTERM');
+  await Promise.allSettled([appDb.drop(), baselineDb.drop()]);
+  await rm(work, { recursive: true, force: true });
+}
+
+async function importFile(file: string) {
+  const started = performance.now();
+  const form = new FormData();
+  form.append('file', await openAsBlob(file), path.basename(file));
+  const response = await fetch(`${baseUrl}/api/imports`, { method: 'POST', body: form });
+  if (response.status !== 202) throw new Error(`upload answered ${response.status}: ${await response.text()}`);
+  const { jobId } = importAcceptedSchema.parse(await response.json());
+  const uploaded = performance.now();
+
+  const events = await fetch(`${baseUrl}/api/imports/${jobId}/events`);
+  if (!events.body) throw new Error('no event stream');
+  const decoder = new TextDecoder();
+  let pending = '';
+  let firstEventAt: number | null = null;
+  let progressEvents = 0;
+  let last: { at: number; stage: string } | null = null;
+  const maxGapByStage: Record<string, number> = {};
+  const stageStarts: Record<string, number> = {};
+  let finalEvent = '';
+  let result = '';
+  for await (const chunk of events.body) {
+    pending += decoder.decode(chunk, { stream: true });
+    let boundary = pending.indexOf('\n\n');
+    while (boundary !== -1) {
+      const block = pending.slice(0, boundary);
+      pending = pending.slice(boundary + 2);
+      boundary = pending.indexOf('\n\n');
+      const event = /^event: (.*)$/m.exec(block)?.[1];
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (!event || !data) continue;
+      const now = performance.now();
+      firstEventAt ??= now;
+      const summary = importSummarySchema.parse(JSON.parse(data));
+      const stage = summary.progress?.stage ?? 'unknown';
+      stageStarts[stage] ??= now;
+      if (last && last.stage === stage) maxGapByStage[stage] = Math.max(maxGapByStage[stage] ?? 0, now - last.at);
+      last = { at: now, stage };
+      if (event === 'progress') progressEvents++;
+      else {
+        finalEvent = event;
+        const r = summary.result;
+        result = r ? `inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, invalid ${r.invalid}` : '';
+      }
+    }
+  }
+  if (finalEvent !== 'completed') throw new Error(`import ended with "${finalEvent}"`);
+  const done = performance.now();
+  const order = Object.entries(stageStarts).sort((x, y) => x[1] - y[1]);
+  const stageMs = Object.fromEntries(order.map(([stage, at], i) => [stage, (order[i + 1]?.[1] ?? done) - at]));
+  return {
+    stageMs,
+    totalMs: done - started,
+    uploadMs: uploaded - started,
+    firstEventMs: (firstEventAt ?? done) - uploaded,
+    progressEvents,
+    maxGapByStage,
+    result,
+  };
+}
+
+function runBaseline(databaseUrl: string, file: string): number {
+  const script = `
+    create temp table staging (row_no bigserial, sku text, name text, description text, price numeric(12, 2), active boolean);
+    \\copy staging (sku, name, description, price, active) from '${file}' with (format csv, header true)
+    insert into products (sku, name, description, price, active)
+    select distinct on (lower(sku)) sku, name, coalesce(description, ''), price, active
+    from staging order by lower(sku), row_no desc
+    on conflict (sku_key) do update
+      set sku = excluded.sku, name = excluded.name, description = excluded.description,
+          price = excluded.price, active = excluded.active, updated_at = now();`;
+  const started = performance.now();
+  const run = spawnSync('psql', [databaseUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c', 'select 1', '-f', '-'], {
+    input: script,
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  const elapsed = performance.now() - started;
+  if (run.error) throw new Error(`psql is needed for the baseline: ${run.error.message}`);
+  if (run.status !== 0) throw new Error(`baseline failed: ${run.stderr}`);
+  return elapsed;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
