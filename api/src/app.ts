@@ -34,6 +34,12 @@ export function createApp(deps: AppDeps): Koa {
   ];
 
   const app = new Koa({ proxy: true });
+  // Koa reports errors after the response has started (e.g. a stream the client stopped reading)
+  // here; a client going away is normal, anything else is logged once, as JSON.
+  app.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'ERR_STREAM_PREMATURE_CLOSE' || error.code === 'ECONNRESET' || error.code === 'EPIPE') return;
+    deps.logger.error({ err: error }, 'response error');
+  });
   app.use(errorHandlerMiddleware(deps.logger));
   app.use(requestIdMiddleware());
   app.use(requestLogMiddleware(deps.logger, deps.metrics));

@@ -28,7 +28,8 @@ export function createStageImport({ db, temporal, logger }: ActivityDeps) {
     const workflowId = context.info.workflowExecution?.workflowId;
     if (!workflowId) throw new Error('stageImport runs only inside ImportCsvWorkflow');
     const workflow = temporal.workflow.getHandle(workflowId);
-    const file = createReadStream(input.filePath, { highWaterMark: 1 << 20 });
+    // Small reads keep each synchronous parse slice short, so heartbeats and progress stay on time.
+    const file = createReadStream(input.filePath, { highWaterMark: 1 << 18 });
 
     const report = () => {
       counts.bytesRead = file.bytesRead;

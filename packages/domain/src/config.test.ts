@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from './config';
+
+const valid = { DATABASE_URL: 'postgres://user@localhost:5432/catalog' };
+
+test('defaults fill everything but the database', () => {
+  const config = loadConfig(valid);
+  assert.equal(config.PORT, 3000);
+  assert.equal(config.TEMPORAL_ADDRESS, '127.0.0.1:7233');
+  assert.equal(config.UPLOAD_MAX_BYTES, 1024 ** 3);
+  assert.equal(config.WEBHOOK_ALLOW_PRIVATE_NETWORKS, false);
+  assert.equal(config.REDIS_URL, undefined);
+});
+
+test('an empty value means the default', () => {
+  assert.equal(loadConfig({ ...valid, PORT: '' }).PORT, 3000);
+});
+
+test('each bad value is named with what is wrong, one line each', () => {
+  assert.throws(
+    () => loadConfig({ DATABASE_URL: 'mysql://x', PORT: 'abc', REDIS_URL: 'nope', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'maybe' }),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.deepEqual(error.problems, [
+        'Invalid configuration: PORT="abc" must be a port number',
+        'Invalid configuration: DATABASE_URL="mysql://x" must be a URL starting with postgres:// or postgresql://',
+        'Invalid configuration: REDIS_URL="nope" must be a URL starting with redis:// or rediss://',
+        'Invalid configuration: WEBHOOK_ALLOW_PRIVATE_NETWORKS="maybe" must be true or false',
+      ]);
+      return true;
+    },
+  );
+  assert.throws(() => loadConfig({}), /DATABASE_URL is required/);
+});
+
+for (const entry of ['api/src/server.ts', 'activities/src/worker.ts']) {
+  test(`${entry} stops at start with one line naming a bad setting`, () => {
+    const root = path.resolve(import.meta.dirname, '../../..');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', entry], {
+      cwd: root,
+      env: { PATH: process.env.PATH, PORT: 'abc', DATABASE_URL: 'not a url' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(run.status, 1);
+    assert.deepEqual(run.stderr.trim().split('\n'), [
+      'Invalid configuration: PORT="abc" must be a port number',
+      'Invalid configuration: DATABASE_URL="not a url" must be a URL starting with postgres:// or postgresql://',
+    ]);
+  });
+}
