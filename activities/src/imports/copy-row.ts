@@ -13,41 +13,29 @@ export function copyField(value: string | null): string {
 
 /**
  * One staged line: row_no, sku, name, description, price, active, error column, error reason.
- * A valid row carries normalised values; an invalid one its original values and every problem found.
+ * A valid row carries normalised values; an invalid one its original values and every problem
+ * found. This runs once per row of every import, so it builds the line directly.
  */
 export function stagedLine(rowNo: number, record: string[], columns: ColumnIndexes): { line: string; valid: boolean } {
-  const raw = (index: number | undefined) => (index === undefined ? '' : (record[index] ?? ''));
-  const sku = checkSku(raw(columns.sku));
-  const name = checkName(raw(columns.name));
-  const price = checkPrice(raw(columns.price));
-  const active = checkActive(raw(columns.active));
-  const description = raw(columns.description);
+  const rawSku = record[columns.sku] ?? '';
+  const rawName = record[columns.name] ?? '';
+  const description = columns.description === undefined ? '' : (record[columns.description] ?? '');
+  const rawPrice = columns.price === undefined ? '' : (record[columns.price] ?? '');
+  const rawActive = columns.active === undefined ? '' : (record[columns.active] ?? '');
+  const sku = checkSku(rawSku);
+  const name = checkName(rawName);
+  const price = checkPrice(rawPrice);
+  const active = checkActive(rawActive);
 
   if (!isProblem(sku) && !isProblem(name) && !isProblem(price) && !isProblem(active)) {
-    const fields = [
-      String(rowNo),
-      copyField(sku),
-      copyField(name),
-      copyField(description),
-      copyField(price),
-      active ? 't' : 'f',
-      NULL,
-      NULL,
-    ];
-    return { line: `${fields.join('\t')}\n`, valid: true };
+    const line = `${rowNo}\t${copyField(sku)}\t${copyField(name)}\t${copyField(description)}\t${copyField(price)}\t${active ? 't' : 'f'}\t${NULL}\t${NULL}\n`;
+    return { line, valid: true };
   }
   const problems: FieldProblem[] = [sku, name, price, active].filter(isProblem);
-  const fields = [
-    String(rowNo),
-    copyField(raw(columns.sku)),
-    copyField(raw(columns.name)),
-    copyField(description),
-    copyField(raw(columns.price)),
-    copyField(raw(columns.active)),
-    copyField(problems.map((p) => p.column).join(',')),
-    copyField(problems.map((p) => p.reason).join('; ')),
-  ];
-  return { line: `${fields.join('\t')}\n`, valid: false };
+  const column = problems.map((p) => p.column).join(',');
+  const reason = problems.map((p) => p.reason).join('; ');
+  const line = `${rowNo}\t${copyField(rawSku)}\t${copyField(rawName)}\t${copyField(description)}\t${copyField(rawPrice)}\t${copyField(rawActive)}\t${copyField(column)}\t${copyField(reason)}\n`;
+  return { line, valid: false };
 }
 
 /** A record the CSV parser could not read at all (e.g. a stray quote): kept with the parser's reason. */
