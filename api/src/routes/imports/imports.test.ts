@@ -187,6 +187,26 @@ describe('importing a CSV', () => {
     assert.deepEqual(await catalog(), snapshot);
   });
 
+  test('staging data lost mid-import (as a PostgreSQL crash empties unlogged tables) is rebuilt from the file', async () => {
+    const gate = holdAt(1);
+    const jobId = await startImport(stack.baseUrl, generatedCsv('lost', 500, 'x'));
+    await gate.reached;
+    const suffix = jobId.replace(/-/g, '');
+    await stack.deps.db.pool.query(`truncate import_staged_${suffix}, import_final_${suffix}`);
+    gate.release();
+    hold = null;
+    const final = await finalEvent(stack.baseUrl, jobId);
+    assert.equal(final.event, 'completed', JSON.stringify(final.data.error));
+    assert.equal(final.data.result?.inserted, 500);
+    const { rows } = await stack.deps.db.pool.query(`select count(*)::int as n from products where sku like 'lost-%'`);
+    assert.equal(rows[0]?.n, 500);
+    const history = await stack.deps.temporal.client.workflow.getHandle(jobId).fetchHistory();
+    const staged = (history.events ?? []).filter(
+      (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'stageImport',
+    );
+    assert.equal(staged.length, 2, 'the file was staged a second time');
+  });
+
   test('overlapping imports are applied in the order their uploads were accepted', async () => {
     const gate = holdAt(0);
     const first = await startImport(stack.baseUrl, generatedCsv('ord', 150, 'first'));
