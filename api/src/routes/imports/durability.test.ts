@@ -23,7 +23,7 @@ before(async () => {
   stack = await startStack({
     isolated: true,
     worker: false,
-    env: { IMPORT_CHUNK_ROWS: '500', IMPORT_PARALLELISM: '2', UPLOAD_MAX_BYTES: '5000000' },
+    env: { IMPORT_CHUNK_ROWS: '500', IMPORT_PARALLELISM: '2', UPLOAD_MAX_BYTES: '20000000' },
   });
 });
 after(async () => {
@@ -76,11 +76,31 @@ test('a worker killed mid-import, once another starts, finishes with the exact r
   assert.deepEqual(counts[0], { total: rows, stale: 0, versions: 0 });
 });
 
+test('a worker killed while staging the file, once another starts, finishes with the exact right catalog', async () => {
+  const rows = 150_000;
+  const jobId = await startImport(stack.baseUrl, generatedCsv('stagekill', rows, 'x'));
+  const first = startWorkerProcess();
+  await pollUntil(
+    'staging to be under way',
+    () => getImport(stack.baseUrl, jobId),
+    (s) => s.progress?.stage === 'staging' && s.progress.rowsParsed > 0,
+    120_000,
+  );
+  await kill(first);
+  startWorkerProcess();
+  const final = await finalEvent(stack.baseUrl, jobId);
+  assert.equal(final.event, 'completed', JSON.stringify(final.data.error));
+  assert.equal(final.data.result?.inserted, rows);
+  assert.equal(final.data.result?.rowsRead, rows);
+  const { rows: counted } = await stack.deps.db.pool.query(`select count(*)::int as n from products where sku like 'stagekill-%'`);
+  assert.equal(counted[0]?.n, rows);
+});
+
 test('a file over the size limit is refused with 413 and leaves no job behind', async () => {
   const before = await listImports(stack.baseUrl);
-  const response = await upload(stack.baseUrl, generatedCsv('big', 120_000, 'x'));
+  const response = await upload(stack.baseUrl, generatedCsv('big', 400_000, 'x'));
   assert.equal(response.status, 413);
-  assert.match((await errorBody(response)).error.message, /larger than the limit of 5000000 bytes/);
+  assert.match((await errorBody(response)).error.message, /larger than the limit of 20000000 bytes/);
   const afterwards = await listImports(stack.baseUrl);
   assert.equal(afterwards.total, before.total);
 });
