@@ -13,9 +13,27 @@ const REMEMBERED_JOBS = 1_000;
  * their outcome there before it ended). Running ones answer the workflow's `progress` query,
  * overlaid on the row. While no worker can answer (all down, or Temporal unreachable), the last
  * answer this process saw is shown rather than nothing.
+ *
+ * Concurrent queries on one workflow can each wait seconds for the worker (measured: ~15 ms
+ * alone, up to 2 s when three overlap), so there is at most one in flight per job and every
+ * caller in this process shares its answer.
  */
 export function createLiveJobReader(store: JobStore, temporal: Temporal) {
   const lastSeen = new Map<string, JobState>();
+  const inFlight = new Map<string, Promise<JobState>>();
+  const query = (id: string): Promise<JobState> => {
+    let pending = inFlight.get(id);
+    if (!pending) {
+      pending = withTimeout(temporal.client.workflow.getHandle(id).query(progressQuery), QUERY_TIMEOUT_MS, 'Temporal');
+      inFlight.set(id, pending);
+      const settled = pending;
+      const forget = () => {
+        if (inFlight.get(id) === settled) inFlight.delete(id);
+      };
+      settled.then(forget, forget);
+    }
+    return pending;
+  };
   const remember = (id: string, state: JobState) => {
     lastSeen.delete(id);
     lastSeen.set(id, state);
@@ -32,7 +50,7 @@ export function createLiveJobReader(store: JobStore, temporal: Temporal) {
     }
     let state: JobState | undefined;
     try {
-      state = await withTimeout(temporal.client.workflow.getHandle(id).query(progressQuery), QUERY_TIMEOUT_MS, 'Temporal');
+      state = await query(id);
       remember(id, state);
     } catch {
       state = lastSeen.get(id);

@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { appPorts, loadTemporalSettings, validateAppConfig } from './launcher-config.mjs';
+import { npmCommand } from './npm.mjs';
+import { assertPortsFree, waitForPort } from './ports.mjs';
+import { provideAppDatabase } from './postgres-service.mjs';
+import { embeddedServerUrl, withDatabase } from './postgres-urls.mjs';
+import { waitForReady } from './readiness.mjs';
+import { provideRedis } from './redis-service.mjs';
+import { settleAll } from './settle.mjs';
+import { obtainTemporalBinary, startTemporalServer } from './temporal-service.mjs';
+import { buildWeb, webDistDir } from './web-build.mjs';
+
+const API_ENTRY = 'api/src/server.ts';
+const WORKER_ENTRY = 'activities/src/worker.ts';
+
+async function provideTemporal(ctx, { bin, settings, ports }) {
+  const namespace = ctx.env.TEMPORAL_NAMESPACE || settings.namespace;
+  if (!bin) {
+    ctx.log.info('Temporal: using TEMPORAL_ADDRESS');
+    return { address: ctx.env.TEMPORAL_ADDRESS, namespace, uiUrl: ctx.env.TEMPORAL_UI_URL };
+  }
+  const server = await startTemporalServer(ctx, {
+    bin,
+    settings,
+    namespace,
+    port: ports.temporal,
+    uiPort: ports.temporalUi,
+    persistent: true,
+  });
+  ctx.log.info(`Temporal: dev server on ${server.address}, state in ${settings.dbFile}`);
+  return { ...server, namespace, uiUrl: ctx.env.TEMPORAL_UI_URL || server.uiUrl };
+}
+
+/** The ports this run would bind, checked up front so a clash is one clear line, not a crash halfway. */
+function portsToBind(env, ports, dev) {
+  const wanted = [{ port: ports.api, variable: 'PORT', what: 'the api' }];
+  if (dev) wanted.push({ port: ports.webDev, variable: 'WEB_DEV_PORT', what: 'the Vite dev server' });
+  if (!env.DATABASE_URL) wanted.push({ port: ports.postgres, variable: 'EMBEDDED_PG_PORT', what: 'PostgreSQL' });
+  if (!env.TEMPORAL_ADDRESS) {
+    wanted.push({ port: ports.temporal, variable: 'TEMPORAL_PORT', what: 'Temporal' });
+    wanted.push({ port: ports.temporalUi, variable: 'TEMPORAL_UI_PORT', what: 'the Temporal UI' });
+  }
+  if (!env.REDIS_URL) wanted.push({ port: ports.redis, variable: 'EMBEDDED_REDIS_PORT', what: 'Redis' });
+  return wanted;
+}
+
+function startNodeProcess(ctx, name, entry, env, dev) {
+  if (!existsSync(join(ctx.repoDir, entry))) throw new Error(`${entry} does not exist: cannot start the ${name}`);
+  const args = dev
+    ? [fileURLToPath(import.meta.resolve('tsx/cli')), 'watch', '--clear-screen=false', entry]
+    : ['--import', 'tsx', entry];
+  return ctx.supervisor.start(name, process.execPath, args, { env });
+}
+
+function printUrls(urls) {
+  const rows = Object.entries(urls).map(([name, url]) => `  ${name.padEnd(12)} ${url}`);
+  process.stdout.write(`\nCatalog Importer is up\n${rows.join('\n')}\n  Ctrl-C stops everything.\n\n`);
+}
+
+/** `npm start` (built UI served by the api) and `npm run dev` (Vite, tsx watch). Runs until stopped. */
+export async function runApp(ctx, { dev }) {
+  const settings = await loadTemporalSettings(ctx.repoDir);
+  const ports = appPorts(ctx.env, settings);
+  await validateAppConfig(ctx.repoDir, {
+    ...ctx.env,
+    DATABASE_URL: ctx.env.DATABASE_URL || withDatabase(embeddedServerUrl(ports.postgres), 'catalog'),
+  });
+  await assertPortsFree(portsToBind(ctx.env, ports, dev));
+  // Before any server starts: without a way to get the CLI there is nothing to start.
+  const temporalBin = ctx.env.TEMPORAL_ADDRESS ? undefined : await obtainTemporalBinary(ctx);
+
+  const [database, temporal, redisUrl] = await settleAll([
+    provideAppDatabase(ctx, { pgPort: ports.postgres }),
+    provideTemporal(ctx, { bin: temporalBin, settings, ports }),
+    provideRedis(ctx, { port: ports.redis }),
+    dev ? undefined : buildWeb(ctx, { always: false }),
+  ]);
+
+  const env = {
+    ...ctx.env,
+    DATABASE_URL: database.url,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: temporal.namespace,
+    WEB_DIST_DIR: webDistDir(ctx.repoDir),
+    ...(temporal.uiUrl ? { TEMPORAL_UI_URL: temporal.uiUrl } : {}),
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+  };
+  startNodeProcess(ctx, 'worker', WORKER_ENTRY, env, dev);
+  const api = startNodeProcess(ctx, 'api', API_ENTRY, env, dev);
+  let appUrl = `http://localhost:${ports.api}`;
+  if (dev) {
+    const [command, args] = npmCommand(env, [
+      'run',
+      'dev',
+      '-w',
+      'web',
+      '--',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(ports.webDev),
+      '--strictPort',
+    ]);
+    const vite = ctx.supervisor.start('vite', command, args, { env: { ...env, API_PORT: String(ports.api) } });
+    await waitForPort('the Vite dev server', ports.webDev, { isAlive: vite.isRunning });
+    appUrl = `http://localhost:${ports.webDev}`;
+  }
+  await waitForReady(`http://127.0.0.1:${ports.api}/health/ready`, { isAlive: api.isRunning });
+  printUrls({
+    App: appUrl,
+    'API docs': `${appUrl}/api/docs`,
+    'Temporal UI': temporal.uiUrl ?? 'set TEMPORAL_UI_URL to link the UI of your Temporal server',
+  });
+  return new Promise(() => {});
+}

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import type { ImportAccepted } from '@catalog/domain';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, openPage } from '../support/browser';
+import { type Stack, startStack } from '../support/stack';
+
+/**
+ * A CSV uploaded on the Import page, watched live to its summary, then checked in the database.
+ * 50,000 rows, small chunks and a fast poll keep the import on screen long enough to be seen live.
+ */
+let stack: Stack;
+let browser: Browser;
+
+before(async () => {
+  stack = await startStack({ isolated: true, env: { IMPORT_CHUNK_ROWS: '500', SSE_POLL_MS: '100' } });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+// Every stage label the page ever shows, even one that is on screen for a few milliseconds.
+const recordStages = `
+  window.__stagesSeen = [];
+  new MutationObserver(() => {
+    for (const label of document.querySelectorAll('[data-testid=stage-label]')) {
+      const stage = label.getAttribute('data-stage');
+      if (stage && !window.__stagesSeen.includes(stage)) window.__stagesSeen.push(stage);
+    }
+  }).observe(document, { subtree: true, childList: true, attributes: true });
+`;
+
+function catalogCsv(prefix: string, rows: number): string {
+  const lines = ['SKU;Name;Price;Active;Color'];
+  for (let i = 0; i < rows; i++) lines.push(`${prefix}-${i};Item ${i};${i % 100}.50;yes;red`);
+  lines.push(`${prefix.toUpperCase()}-0;Last one wins;1.00;no;blue`);
+  lines.push(`${prefix}-bad;Bad price;-3;yes;green`);
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+test('an upload on the Import page shows live progress, the summary, and lands in the catalog', async () => {
+  const prefix = `e2e-${randomBytes(4).toString('hex')}`;
+  const rows = 50_000;
+  const { page, errors, close } = await openPage(browser, `${stack.baseUrl}/import`);
+  try {
+    await page.addInitScript(recordStages);
+    await page.reload();
+    await page.getByTestId('drop-zone').waitFor();
+
+    const uploaded = page.waitForResponse((r) => r.url().endsWith('/api/imports') && r.request().method() === 'POST');
+    await page.getByTestId('file-input').setInputFiles({
+      name: `${prefix}.csv`,
+      mimeType: 'text/csv',
+      buffer: Buffer.from(catalogCsv(prefix, rows)),
+    });
+    const response = await uploaded;
+    assert.equal(response.status(), 202);
+    const { jobId }: ImportAccepted = await response.json();
+    assert.match((await page.getByTestId('ignored-columns').textContent()) ?? '', /color/i);
+
+    const card = page.locator(`[data-testid=import-job][data-job-id="${jobId}"]`);
+    await card.locator('[data-testid=import-outcome][data-status=completed]').waitFor({ timeout: 60_000 });
+
+    const stagesSeen = await page.evaluate<string[]>('window.__stagesSeen');
+    assert.ok(stagesSeen.length > 0, 'the page showed the import in progress before its summary');
+
+    const count = async (name: string) =>
+      Number(await card.locator(`[data-testid=summary-counts] [data-testid=count-${name}]`).getAttribute('data-value'));
+    assert.equal(await count('inserted'), rows);
+    assert.equal(await count('updated'), 0);
+    assert.equal(await count('unchanged'), 0);
+    assert.equal(await count('invalid'), 1);
+    assert.equal(await card.getByTestId('error-report-link').getAttribute('href'), `/api/imports/${jobId}/errors.csv`);
+
+    const historyRow = page.locator(`[data-testid=history-row][data-job-id="${jobId}"]`);
+    await historyRow.and(page.locator('[data-status=completed]')).waitFor();
+
+    const { rows: products } = await stack.deps.db.pool.query<{ sku: string; name: string }>(
+      'select sku, name from products where sku_key like lower($1)',
+      [`${prefix}-%`],
+    );
+    assert.equal(products.length, rows);
+    assert.equal(products.find((p) => p.sku.toLowerCase() === `${prefix}-0`)?.name, 'Last one wins');
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openPage } from '../support/browser';
+import { type Stack, startStack } from '../support/stack';
+
+/** The app shell as a user meets it: served by the API from web/dist, in a real Chromium. */
+let stack: Stack;
+let browser: Browser;
+
+before(async () => {
+  stack = await startStack();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+const areas = [
+  { testid: 'nav-products', path: '/products', heading: 'Products' },
+  { testid: 'nav-webhooks', path: '/webhooks', heading: 'Webhooks' },
+  { testid: 'nav-import', path: '/import', heading: 'Import products' },
+] as const;
+
+// The Import page may add ?job=… when an import is running, so only the path is compared.
+const atPath = (path: string) => (url: URL) => url.pathname === path;
+
+async function heading(page: Page): Promise<string> {
+  return ((await page.getByRole('heading', { level: 1 }).textContent()) ?? '').trim();
+}
+
+test('the app opens on Import and the top navigation reaches all three areas', async () => {
+  const { page, errors, close } = await openPage(browser, stack.baseUrl);
+  try {
+    await page.waitForURL(atPath('/import'));
+    assert.equal(await heading(page), 'Import products');
+    for (const area of areas) {
+      await page.getByTestId(area.testid).click();
+      await page.waitForURL(atPath(area.path));
+      assert.equal(await heading(page), area.heading);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('the header links to the Temporal UI and to the API docs', async () => {
+  const { page, errors, close } = await openPage(browser, `${stack.baseUrl}/products`);
+  try {
+    const temporal = page.getByTestId('temporal-ui-link');
+    await temporal.waitFor();
+    assert.match((await temporal.textContent()) ?? '', /Temporal UI/);
+    const temporalHref = await temporal.getAttribute('href');
+    assert.ok(temporalHref, 'the Temporal UI link has an address');
+    assert.ok(URL.canParse(temporalHref, stack.baseUrl));
+
+    const docsHref = await page.getByTestId('api-docs-link').getAttribute('href');
+    assert.ok(docsHref, 'the API docs link has an address');
+    const docs = await fetch(new URL(docsHref, stack.baseUrl));
+    assert.equal(docs.status, 200);
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('at phone width (360px) no page scrolls sideways', async () => {
+  for (const area of areas) {
+    const { page, errors, close } = await openPage(browser, `${stack.baseUrl}${area.path}`, {
+      width: 360,
+      height: 740,
+    });
+    try {
+      await page.getByTestId('temporal-ui-link').waitFor();
+      if (area.path === '/import') {
+        await page.locator('[data-testid=history-table], [data-testid=history-empty]').first().waitFor();
+      }
+      const overflow = await page.evaluate<number>(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      );
+      assert.equal(overflow, 0, `${area.path} is ${overflow}px wider than the screen`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  }
+});

@@ -1,0 +1,52 @@
+import type { ImportAccepted } from '@catalog/domain';
+import { defineStore } from 'pinia';
+import { shallowRef } from 'vue';
+import { ApiError } from '../api/errors';
+import { type Upload, uploadImport } from '../api/upload';
+import { useTrackedImportsStore } from './trackedImports';
+
+export type UploadState =
+  | { phase: 'idle' }
+  | { phase: 'uploading'; file: File; loaded: number; total: number }
+  | { phase: 'accepted'; file: File; accepted: ImportAccepted }
+  | { phase: 'failed'; file: File; error: ApiError };
+
+/**
+ * A store rather than page state: an upload cannot be resumed, so it keeps going while
+ * the user looks at another page, and the Import page shows it again on return.
+ */
+export const useUploadStore = defineStore('upload', () => {
+  const state = shallowRef<UploadState>({ phase: 'idle' });
+  let current: Upload | null = null;
+
+  async function start(file: File): Promise<void> {
+    current?.abort();
+    state.value = { phase: 'uploading', file, loaded: 0, total: file.size };
+    const upload = uploadImport(file, ({ loaded, total }) => {
+      if (current === upload) state.value = { phase: 'uploading', file, loaded, total };
+    });
+    current = upload;
+    try {
+      const accepted = await upload.done;
+      useTrackedImportsStore().trackUnfinished(accepted.jobId);
+      state.value = { phase: 'accepted', file, accepted };
+    } catch (error) {
+      // A newer upload replaced this one; its own state is what the user should see.
+      if (current !== upload) return;
+      const apiError = error instanceof ApiError ? error : new ApiError(0, 'upload_failed', String(error));
+      state.value = { phase: 'failed', file, error: apiError };
+    } finally {
+      if (current === upload) current = null;
+    }
+  }
+
+  function abort(): void {
+    current?.abort();
+  }
+
+  function reset(): void {
+    if (state.value.phase !== 'uploading') state.value = { phase: 'idle' };
+  }
+
+  return { state, start, abort, reset };
+});
