@@ -58,12 +58,21 @@ try {
   const mb = (bytes: number) => (bytes / 1024 ** 2).toFixed(1);
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   console.log(`import benchmark: ${rows} rows, ${mb(generated.bytes)} MB, ${generated.distinctSkus} distinct SKUs`);
-  console.log(`(a) first import, HTTP upload → completed: ${s(first.totalMs)} (upload ${s(first.uploadMs)}; ${first.result})`);
-  console.log(`(b) re-import of the same file:            ${s(again.totalMs)} (upload ${s(again.uploadMs)}; ${again.result})`);
+  console.log(
+    `(a) first import, HTTP upload → completed: ${s(first.totalMs)} (upload ${s(first.uploadMs)}; ${first.result})`,
+  );
+  console.log(
+    `(b) re-import of the same file:            ${s(again.totalMs)} (upload ${s(again.uploadMs)}; ${again.result})`,
+  );
   console.log(`(c) baseline psql \\copy + one upsert:      ${s(baseline)}`);
-  console.log(`ratio a/c = ${(first.totalMs / baseline).toFixed(2)} (target ≤ 1.2), b/c = ${(again.totalMs / baseline).toFixed(2)} (target ≤ 0.5)`);
+  console.log(
+    `ratio a/c = ${(first.totalMs / baseline).toFixed(2)} (target ≤ 1.2), b/c = ${(again.totalMs / baseline).toFixed(2)} (target ≤ 0.5)`,
+  );
   console.log(`peak RSS: api ${apiRss} MB (target ≤ 250), worker ${workerRss} MB (target ≤ 400)`);
-  for (const [name, run] of [['a', first], ['b', again]] as const) {
+  for (const [name, run] of [
+    ['a', first],
+    ['b', again],
+  ] as const) {
     console.log(
       `progress (${name}): first event ${s(run.firstEventMs)} after the upload; ${run.progressEvents} events; ` +
         `longest gap per stage: ${Object.entries(run.maxGapByStage)
@@ -124,7 +133,9 @@ async function importFile(file: string) {
       else {
         finalEvent = event;
         const r = summary.result;
-        result = r ? `inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, invalid ${r.invalid}` : '';
+        result = r
+          ? `inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, invalid ${r.invalid}`
+          : '';
       }
     }
   }
@@ -171,7 +182,9 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

@@ -14,7 +14,9 @@ export type WorkerOptions = {
   taskQueue: string;
   workflowBundle: WorkflowBundleOption;
   /** Replaces some activities, for failure injection in tests. */
-  overrideActivities?: (activities: ReturnType<typeof createActivities>) => Partial<ReturnType<typeof createActivities>>;
+  overrideActivities?: (
+    activities: ReturnType<typeof createActivities>,
+  ) => Partial<ReturnType<typeof createActivities>>;
 };
 
 export const workflowsEntry = (): string => fileURLToPath(import.meta.resolve('@catalog/workflows/workflows'));

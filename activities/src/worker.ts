@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig, webhookSettings } from '@catalog/domain';
 import { openDatabase } from '@catalog/db';
+import { ConfigError, loadConfig, webhookSettings } from '@catalog/domain';
 import { webhookTaskQueue } from '@catalog/workflows';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
@@ -18,7 +18,8 @@ try {
 }
 
 const logger = pino({ name: 'worker', level: config.LOG_LEVEL });
-const sdkLevel = ({ trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' } as const)[config.LOG_LEVEL as string] ?? 'ERROR';
+const sdkLevel =
+  ({ trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' } as const)[config.LOG_LEVEL as string] ?? 'ERROR';
 Runtime.install({
   logger: new DefaultLogger(sdkLevel),
   telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
@@ -50,7 +51,12 @@ const webhookWorker = await createWebhookWorker({
   workflowBundle,
 });
 // The dispatcher lives with the workers: it needs no API process alive to turn committed events into deliveries.
-const dispatcher = startOutboxDispatcher({ db, client, taskQueue: webhookTaskQueue(config.TEMPORAL_TASK_QUEUE), logger });
+const dispatcher = startOutboxDispatcher({
+  db,
+  client,
+  taskQueue: webhookTaskQueue(config.TEMPORAL_TASK_QUEUE),
+  logger,
+});
 logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker started');
 await Promise.all([worker.run(), webhookWorker.run()]);
 await dispatcher.stop();

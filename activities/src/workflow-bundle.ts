@@ -18,9 +18,13 @@ const SOURCES = ['workflows/src', 'packages/domain/src'];
 export async function prebuiltWorkflowBundle(cacheDir = tmpdir()): Promise<WorkflowBundleOption> {
   const codePath = path.join(cacheDir, `catalog-workflows-${await sourcesHash()}.js`);
   if (!existsSync(codePath)) {
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'bundle-workflows.ts'), codePath], {
-      cwd: root,
-    });
+    await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', path.join(import.meta.dirname, 'bundle-workflows.ts'), codePath],
+      {
+        cwd: root,
+      },
+    );
   }
   return { codePath };
 }

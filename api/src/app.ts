@@ -7,12 +7,12 @@ import { requestIdMiddleware } from './middlewares/request-id';
 import { requestLogMiddleware } from './middlewares/request-log';
 import { webAppMiddleware } from './middlewares/web-app';
 import { buildOpenApiDocument, OpenAPIRegistry } from './openapi/registry';
+import { deliveriesRouter, documentDeliveries } from './routes/deliveries/routes';
 import { docsRouter } from './routes/docs/routes';
 import { documentHealth, healthRouter } from './routes/health/routes';
 import { documentImports, importsRouter } from './routes/imports/routes';
 import { documentJobs, jobsRouter } from './routes/jobs/routes';
 import { documentMeta, metaRouter } from './routes/meta/routes';
-import { deliveriesRouter, documentDeliveries } from './routes/deliveries/routes';
 import { documentWebhooks, webhooksRouter } from './routes/webhooks/routes';
 
 export const API_VERSION = '0.1.0';

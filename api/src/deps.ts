@@ -1,7 +1,7 @@
 import { type Database, openDatabase } from '@catalog/db';
 import type { Config } from '@catalog/domain';
-import type { EventBus } from './bus/event-bus';
 import { createBus } from './bus/create-bus';
+import type { EventBus } from './bus/event-bus';
 import { createJobFeed, type JobFeed } from './jobs/job-feed';
 import { createJobStore, type JobStore } from './jobs/job-store';
 import { createLiveJobReader, type LiveJobReader } from './jobs/live-job';
@@ -22,7 +22,10 @@ export type AppDeps = {
   feed: JobFeed;
 };
 
-export async function openDependencies(config: Config, logger: Logger): Promise<AppDeps & { close: () => Promise<void> }> {
+export async function openDependencies(
+  config: Config,
+  logger: Logger,
+): Promise<AppDeps & { close: () => Promise<void> }> {
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
   const temporal = createTemporal(config);
   const bus = createBus(config, logger);

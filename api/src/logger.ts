@@ -1,5 +1,5 @@
-import pino, { type Logger } from 'pino';
 import type { Config } from '@catalog/domain';
+import pino, { type Logger } from 'pino';
 
 export type { Logger };
 

@@ -1,5 +1,5 @@
-import { Client, Connection } from '@temporalio/client';
 import type { Config } from '@catalog/domain';
+import { Client, Connection } from '@temporalio/client';
 
 export type Temporal = {
   client: Client;

@@ -1,5 +1,5 @@
-import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 
 const DUPLICATE_EVERY = 50;
 
@@ -8,10 +8,27 @@ const DUPLICATE_EVERY = 50;
  * row repeats an earlier row's SKU in upper case (so last-row-wins has work to do, and the number
  * of distinct SKUs is exact); text has quotes, commas and non-ASCII characters, like real exports.
  */
-export async function writeCatalogCsv(path: string, rows: number, seed = 42): Promise<{ bytes: number; distinctSkus: number }> {
+export async function writeCatalogCsv(
+  path: string,
+  rows: number,
+  seed = 42,
+): Promise<{ bytes: number; distinctSkus: number }> {
   const random = mulberry32(seed);
   const out = createWriteStream(path, { highWaterMark: 1 << 20 });
-  const words = ['Steel', 'Oak', 'Café', 'Ultra', 'Mini', 'Pro', 'Eco', 'Größe', 'Nordic', 'Classic', 'Smart', 'Vintage'];
+  const words = [
+    'Steel',
+    'Oak',
+    'Café',
+    'Ultra',
+    'Mini',
+    'Pro',
+    'Eco',
+    'Größe',
+    'Nordic',
+    'Classic',
+    'Smart',
+    'Vintage',
+  ];
   const nouns = ['Chair', 'Lamp', 'Table', 'Mug', 'Shelf', 'Desk', 'Kettle', 'Rug', 'Clock', 'Vase'];
   const pick = (list: string[]) => list[Math.floor(random() * list.length)] ?? '';
   let buffer = 'sku,name,description,price,active\n';

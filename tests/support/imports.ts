@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import {
   type Config,
+  type ImportSummary,
   importAcceptedSchema,
   importSummarySchema,
-  type ImportSummary,
   jobSnapshotSchema,
 } from '@catalog/domain';
 import { z } from 'zod';
@@ -34,7 +34,12 @@ export async function getImport(baseUrl: string, jobId: string): Promise<ImportS
 }
 
 export async function listImports(baseUrl: string, query = '') {
-  const page = z.object({ items: z.array(importSummarySchema), page: z.number(), pageSize: z.number(), total: z.number() });
+  const page = z.object({
+    items: z.array(importSummarySchema),
+    page: z.number(),
+    pageSize: z.number(),
+    total: z.number(),
+  });
   return page.parse(await (await fetch(`${baseUrl}/api/imports${query}`)).json());
 }
 
@@ -65,11 +70,17 @@ export function parseEvents(text: string): ServerEvent[] {
 export async function finalEvent(baseUrl: string, jobId: string): Promise<ServerEvent> {
   const events = await readEvents(`${baseUrl}/api/imports/${jobId}/events`);
   const last = events.at(-1);
-  if (!last || last.event === 'progress') throw new Error(`stream ended without a final event: ${JSON.stringify(events)}`);
+  if (!last || last.event === 'progress')
+    throw new Error(`stream ended without a final event: ${JSON.stringify(events)}`);
   return last;
 }
 
-export async function pollUntil<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
+export async function pollUntil<T>(
+  what: string,
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -99,6 +110,7 @@ export function spawnWorker(config: Config): ChildProcess {
 /** Rows `prefix-0 … prefix-(n-1)` with a name that says which pass wrote them. */
 export function generatedCsv(prefix: string, rows: number, pass: string): string {
   const lines = ['sku,name,description,price,active'];
-  for (let i = 0; i < rows; i++) lines.push(`${prefix}-${i},Item ${i} ${pass},Description ${i},${(i % 1000) + 0.99},${i % 3 === 0 ? 'no' : 'yes'}`);
+  for (let i = 0; i < rows; i++)
+    lines.push(`${prefix}-${i},Item ${i} ${pass},Description ${i},${(i % 1000) + 0.99},${i % 3 === 0 ? 'no' : 'yes'}`);
   return `${lines.join('\n')}\n`;
 }

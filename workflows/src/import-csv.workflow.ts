@@ -1,5 +1,5 @@
-import type { ImportProgress, ImportResult } from '@catalog/domain';
 import type { ImportActivities } from '@catalog/activities';
+import type { ImportProgress, ImportResult } from '@catalog/domain';
 import {
   ActivityCancellationType,
   ActivityFailure,
@@ -98,7 +98,8 @@ export async function ImportCsvWorkflow(input: ImportCsvInput): Promise<ImportRe
     for (let restages = 0; pending.length > 0; restages++) {
       const lost = await applyChunks(input, plan.chunkRows, plan.distinctRows, pending, snapshot, touch);
       if (!lost) break;
-      if (restages >= MAX_RESTAGES) throw ApplicationFailure.nonRetryable('Staging data was lost repeatedly', 'StagingLost');
+      if (restages >= MAX_RESTAGES)
+        throw ApplicationFailure.nonRetryable('Staging data was lost repeatedly', 'StagingLost');
       plan = await stageAndPlan(input, snapshot, () => undefined);
       progress.stage = 'applying';
     }

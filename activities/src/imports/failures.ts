@@ -1,5 +1,8 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { failureTypes } from '@catalog/workflows';
+import { ApplicationFailure } from '@temporalio/common';
 
 export const stagingLost = (what: string) =>
-  ApplicationFailure.nonRetryable(`Staging data for this import is gone (${what}); staging again`, failureTypes.stagingLost);
+  ApplicationFailure.nonRetryable(
+    `Staging data for this import is gone (${what}); staging again`,
+    failureTypes.stagingLost,
+  );

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
+import { appendEvent } from '@catalog/db';
 import type { ImportProgress, ImportResult, JobStatus } from '@catalog/domain';
 import type { JobError } from '@catalog/workflows';
-import { appendEvent } from '@catalog/db';
 import type { ActivityDeps } from '../deps';
 import { keepHeartbeating } from '../heartbeat';
 import { importTables } from './tables';

@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { failureTypes, type ImportCsvInput, type StagingProgress, stagingProgressSignal } from '@catalog/workflows';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { failureTypes, type ImportCsvInput, type StagingProgress, stagingProgressSignal } from '@catalog/workflows';
 import { parse } from 'csv-parse';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ActivityDeps } from '../deps';
@@ -50,14 +50,7 @@ export function createStageImport({ db, temporal, logger }: ActivityDeps) {
           price text, active text, error_column text, error_reason text)`,
       );
       const copy = client.query(copyFrom(`copy ${staged} from stdin`));
-      await pipeline(
-        file,
-        utf8Guard(),
-        parser,
-        copyText(takeBuffered),
-        copy,
-        { signal: context.cancellationSignal },
-      );
+      await pipeline(file, utf8Guard(), parser, copyText(takeBuffered), copy, { signal: context.cancellationSignal });
       await client.query('commit');
       counts.bytesRead = file.bytesRead;
       report();

@@ -25,7 +25,9 @@ export function errorHandlerMiddleware(logger: Logger): Middleware {
       const status = typeof httpish.status === 'number' ? httpish.status : 500;
       if (status < 500 && httpish.expose === true) {
         ctx.status = status;
-        ctx.body = { error: { code: status === 413 ? 'payload_too_large' : 'bad_request', message: String(httpish.message) } };
+        ctx.body = {
+          error: { code: status === 413 ? 'payload_too_large' : 'bad_request', message: String(httpish.message) },
+        };
         return;
       }
       logger.error({ err: error, requestId }, 'unhandled error');

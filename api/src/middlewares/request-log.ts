@@ -13,7 +13,13 @@ export function requestLogMiddleware(logger: Logger, metrics: Metrics): Middlewa
       const route: string = ctx._matchedRoute ? String(ctx._matchedRoute) : 'unmatched';
       metrics.httpDuration.observe({ method: ctx.method, route, status: String(ctx.status) }, seconds);
       logger.info(
-        { requestId: ctx.state.requestId, method: ctx.method, url: ctx.url, status: ctx.status, ms: Math.round(seconds * 1000) },
+        {
+          requestId: ctx.state.requestId,
+          method: ctx.method,
+          url: ctx.url,
+          status: ctx.status,
+          ms: Math.round(seconds * 1000),
+        },
         'request',
       );
     }

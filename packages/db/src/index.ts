@@ -1,6 +1,6 @@
-export { JobSchema, type JobEntity } from './entities/job.entity';
-export { ProductSchema, type ProductEntity } from './entities/product.entity';
+export { type JobEntity, JobSchema } from './entities/job.entity';
+export { type ProductEntity, ProductSchema } from './entities/product.entity';
 export { createOrmConfig, entities } from './mikro-orm.config';
-export { migrate, openDatabase, pingDatabase, type Database } from './orm';
+export { type Database, migrate, openDatabase, pingDatabase } from './orm';
 export { appendEvent, OUTBOX_NOTIFY_CHANNEL, type SqlExecutor } from './outbox';
 export * from './webhooks';

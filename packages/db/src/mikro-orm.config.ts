@@ -1,10 +1,12 @@
-import { defineConfig } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import { defineConfig } from '@mikro-orm/postgresql';
 import { JobSchema } from './entities/job.entity';
 import { ProductSchema } from './entities/product.entity';
 import { migrationsList } from './migrations';
+import { WebhookDeliverySchema } from './webhooks/delivery.entity';
+import { WebhookEndpointSchema } from './webhooks/endpoint.entity';
 
-export const entities = [ProductSchema, JobSchema];
+export const entities = [ProductSchema, JobSchema, WebhookEndpointSchema, WebhookDeliverySchema];
 
 export type OrmOptions = { databaseUrl: string; poolSize?: number; debug?: boolean };
 

@@ -10,7 +10,11 @@ export const OUTBOX_NOTIFY_CHANNEL = 'catalog_outbox';
  * Appends an event to the outbox using the caller's transaction, and notifies listeners (the
  * dispatcher) when that transaction commits. Returns the event's stable id.
  */
-export async function appendEvent(sql: SqlExecutor, type: CatalogEventType, data: Record<string, unknown>): Promise<string> {
+export async function appendEvent(
+  sql: SqlExecutor,
+  type: CatalogEventType,
+  data: Record<string, unknown>,
+): Promise<string> {
   const id = randomUUID();
   await sql.query(`insert into outbox_events (id, type, data) values ($1, $2, $3)`, [id, type, JSON.stringify(data)]);
   await sql.query(`select pg_notify($1, $2)`, [OUTBOX_NOTIFY_CHANNEL, id]);

@@ -21,7 +21,13 @@ test('an empty value means the default', () => {
 
 test('each bad value is named with what is wrong, one line each', () => {
   assert.throws(
-    () => loadConfig({ DATABASE_URL: 'mysql://x', PORT: 'abc', REDIS_URL: 'nope', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'maybe' }),
+    () =>
+      loadConfig({
+        DATABASE_URL: 'mysql://x',
+        PORT: 'abc',
+        REDIS_URL: 'nope',
+        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'maybe',
+      }),
     (error: unknown) => {
       assert.ok(error instanceof ConfigError);
       assert.deepEqual(error.problems, [

@@ -43,7 +43,11 @@ export const configSchema = z.object({
   TEMPORAL_UI_URL: url(['http:', 'https:']).default('http://127.0.0.1:8233'),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   UPLOAD_DIR: z.string().min(1).default('.data/uploads'),
-  UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(1024 ** 3),
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 ** 3),
   WEB_DIST_DIR: z.string().min(1).default('web/dist'),
   IMPORT_CHUNK_ROWS: z.coerce.number().int().min(100).max(1_000_000).default(50_000),
   IMPORT_PARALLELISM: z.coerce.number().int().min(1).max(32).default(2),

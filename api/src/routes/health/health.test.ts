@@ -99,7 +99,11 @@ test('the OpenAPI document describes the API and the docs page serves it', async
 test('errors have one shape and never leak internals', async () => {
   const response = await fetch(`${stack.baseUrl}/api/nothing-here`);
   assert.equal(response.status, 404);
-  assert.deepEqual(await response.json(), { error: { code: 'not_found', message: 'No route for GET /api/nothing-here' } });
-  const requestId = (await fetch(`${stack.baseUrl}/health/live`, { headers: { 'x-request-id': 'abc-123' } })).headers.get('x-request-id');
+  assert.deepEqual(await response.json(), {
+    error: { code: 'not_found', message: 'No route for GET /api/nothing-here' },
+  });
+  const requestId = (
+    await fetch(`${stack.baseUrl}/health/live`, { headers: { 'x-request-id': 'abc-123' } })
+  ).headers.get('x-request-id');
   assert.equal(requestId, 'abc-123');
 });

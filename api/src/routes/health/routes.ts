@@ -1,5 +1,5 @@
-import Router from '@koa/router';
 import { pingDatabase } from '@catalog/db';
+import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps';
 import { jsonContent, type OpenAPIRegistry } from '../../openapi/registry';

@@ -43,7 +43,6 @@ async function kill(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-
 test('a worker killed mid-import, once another starts, finishes with the exact right catalog', async () => {
   const rows = 40_000;
   const seeding = startWorkerProcess();
@@ -92,7 +91,9 @@ test('a worker killed while staging the file, once another starts, finishes with
   assert.equal(final.event, 'completed', JSON.stringify(final.data.error));
   assert.equal(final.data.result?.inserted, rows);
   assert.equal(final.data.result?.rowsRead, rows);
-  const { rows: counted } = await stack.deps.db.pool.query(`select count(*)::int as n from products where sku like 'stagekill-%'`);
+  const { rows: counted } = await stack.deps.db.pool.query(
+    `select count(*)::int as n from products where sku like 'stagekill-%'`,
+  );
   assert.equal(counted[0]?.n, rows);
 });
 
@@ -104,4 +105,3 @@ test('a file over the size limit is refused with 413 and leaves no job behind', 
   const afterwards = await listImports(stack.baseUrl);
   assert.equal(afterwards.total, before.total);
 });
-

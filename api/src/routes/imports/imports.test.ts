@@ -66,7 +66,15 @@ function holdAt(chunkNo: number) {
   return { reached: reachedPromise, release: () => release() };
 }
 
-type Row = { sku: string; name: string; description: string; price: string | null; active: boolean; version: number; updated_at: Date };
+type Row = {
+  sku: string;
+  name: string;
+  description: string;
+  price: string | null;
+  active: boolean;
+  version: number;
+  updated_at: Date;
+};
 async function catalog(): Promise<Row[]> {
   const { rows } = await stack.deps.db.pool.query<Row>(
     `select sku, name, description, price, active, version, updated_at from products order by sku_key`,
@@ -108,7 +116,9 @@ describe('importing a CSV', () => {
   test('a re-import overwrites changed products and leaves unchanged ones untouched', async () => {
     await finalEvent(stack.baseUrl, await startImport(stack.baseUrl, generatedCsv('ri', 300, 'v1')));
     const before = await product('ri-5');
-    const changedCsv = generatedCsv('ri', 300, 'v1').replace('ri-7,Item 7 v1', 'ri-7,Item 7 v2').replace('ri-250,Item 250 v1', 'ri-250,Item 250 v2');
+    const changedCsv = generatedCsv('ri', 300, 'v1')
+      .replace('ri-7,Item 7 v1', 'ri-7,Item 7 v2')
+      .replace('ri-250,Item 250 v1', 'ri-250,Item 250 v2');
 
     const final = await finalEvent(stack.baseUrl, await startImport(stack.baseUrl, changedCsv));
     assert.equal(final.event, 'completed');
@@ -247,9 +257,15 @@ describe('import progress', () => {
     assert.ok(progress.length >= 2, `expected several progress events, got ${progress.length}`);
     assert.ok(progress.some((e) => e.data.progress?.stage === 'applying'));
     const ids = events.map((e) => Number(e.id));
-    assert.deepEqual(ids, [...ids].sort((a, b) => a - b), 'event ids increase');
+    assert.deepEqual(
+      ids,
+      [...ids].sort((a, b) => a - b),
+      'event ids increase',
+    );
 
-    const replay = await readEvents(`${stack.baseUrl}/api/imports/${jobId}/events`, { 'Last-Event-ID': String(ids[0]) });
+    const replay = await readEvents(`${stack.baseUrl}/api/imports/${jobId}/events`, {
+      'Last-Event-ID': String(ids[0]),
+    });
     assert.deepEqual(
       replay.map((e) => e.event),
       ['completed'],
@@ -262,7 +278,11 @@ describe('import progress', () => {
 
   test('many readers of a running import all see its live progress at once', async () => {
     const jobId = await startImport(stack.baseUrl, generatedCsv('many', 20_000, 'x'));
-    await pollUntil('applying', () => getImport(stack.baseUrl, jobId), (s) => s.progress?.stage === 'applying');
+    await pollUntil(
+      'applying',
+      () => getImport(stack.baseUrl, jobId),
+      (s) => s.progress?.stage === 'applying',
+    );
     for (let round = 0; round < 5; round++) {
       const started = Date.now();
       const reads = await Promise.all(Array.from({ length: 4 }, () => getImport(stack.baseUrl, jobId)));
@@ -307,7 +327,11 @@ describe('upload checks', () => {
     await expectError(await upload(stack.baseUrl, 'code,title\n1,2\n'), 400, /sku and name.*missing: sku, name/);
   });
   test('a request that is not multipart is refused', async () => {
-    const response = await fetch(`${stack.baseUrl}/api/imports`, { method: 'POST', body: 'sku,name\n', headers: { 'content-type': 'text/csv' } });
+    const response = await fetch(`${stack.baseUrl}/api/imports`, {
+      method: 'POST',
+      body: 'sku,name\n',
+      headers: { 'content-type': 'text/csv' },
+    });
     await expectError(response, 415, /multipart/);
   });
   test('a tab-separated file with spaced, capitalised headers is read', async () => {
@@ -318,7 +342,11 @@ describe('upload checks', () => {
     assert.equal((await product('tab-1'))?.price, '3.00');
   });
   test('an unknown import is a 404 and a malformed id a 400', async () => {
-    await expectError(await fetch(`${stack.baseUrl}/api/imports/00000000-0000-4000-8000-000000000000`), 404, /not found/);
+    await expectError(
+      await fetch(`${stack.baseUrl}/api/imports/00000000-0000-4000-8000-000000000000`),
+      404,
+      /not found/,
+    );
     await expectError(await fetch(`${stack.baseUrl}/api/imports/nope`), 400, /id/);
   });
 });

@@ -1,4 +1,10 @@
-import { type ImportProgress, type ImportResult, type ImportSummary, importProgressSchema, importResultSchema } from '@catalog/domain';
+import {
+  type ImportProgress,
+  type ImportResult,
+  type ImportSummary,
+  importProgressSchema,
+  importResultSchema,
+} from '@catalog/domain';
 import type { JobView } from '../../jobs/job-view';
 
 export type ImportLinks = { temporalUiUrl: string; namespace: string };
@@ -24,7 +30,10 @@ export function presentImport(view: JobView, links: ImportLinks): ImportSummary 
 }
 
 /** Rows written by older versions may lack fields; such a value is shown as unknown, not trusted. */
-function parseOrNull<T>(schema: { safeParse: (value: unknown) => { success: boolean; data?: T } }, value: unknown): T | null {
+function parseOrNull<T>(
+  schema: { safeParse: (value: unknown) => { success: boolean; data?: T } },
+  value: unknown,
+): T | null {
   if (value === null) return null;
   const parsed = schema.safeParse(value);
   return parsed.success && parsed.data !== undefined ? parsed.data : null;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import Router from '@koa/router';
 import { errors, importAcceptedSchema, importSummarySchema } from '@catalog/domain';
 import { type ImportCsvInput, workflowTypes } from '@catalog/workflows';
+import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
@@ -33,7 +33,13 @@ export function importsRouter(deps: AppDeps): Router {
     }
 
     const jobId = randomUUID();
-    await deps.jobs.create({ id: jobId, kind: 'import', fileName: file.originalname, fileSize: file.size, filePath: file.path });
+    await deps.jobs.create({
+      id: jobId,
+      kind: 'import',
+      fileName: file.originalname,
+      fileSize: file.size,
+      filePath: file.path,
+    });
     const input: ImportCsvInput = {
       jobId,
       filePath: file.path,
@@ -65,7 +71,9 @@ export function importsRouter(deps: AppDeps): Router {
     const { page, pageSize } = parseInput(listImportsQuery, ctx.query, 'query');
     const { items, total } = await deps.jobs.list('import', page, pageSize);
     const views = await Promise.all(
-      items.map((job) => (job.status === 'queued' || job.status === 'running' ? requireJob(deps, job.id) : jobViewFromRow(job))),
+      items.map((job) =>
+        job.status === 'queued' || job.status === 'running' ? requireJob(deps, job.id) : jobViewFromRow(job),
+      ),
     );
     ctx.body = { items: views.map(present), page, pageSize, total };
   });
@@ -119,7 +127,9 @@ export function documentImports(registry: OpenAPIRegistry): void {
       'comma, semicolon and tab delimiters are detected. Unknown columns are ignored and listed in the answer.',
     request: {
       body: {
-        content: { 'multipart/form-data': { schema: z.object({ file: z.string().describe('the CSV file (binary)') }) } },
+        content: {
+          'multipart/form-data': { schema: z.object({ file: z.string().describe('the CSV file (binary)') }) },
+        },
       },
     },
     responses: {
@@ -162,7 +172,10 @@ export function documentImports(registry: OpenAPIRegistry): void {
     summary: 'Cancel an import; the catalog is left exactly as it was before it started',
     request: { params },
     responses: {
-      202: { description: 'Cancellation requested', ...jsonContent(z.object({ jobId: z.string(), status: z.literal('cancelling') })) },
+      202: {
+        description: 'Cancellation requested',
+        ...jsonContent(z.object({ jobId: z.string(), status: z.literal('cancelling') })),
+      },
       ...errorResponses(400, 404, 409, 503),
     },
   });
@@ -170,7 +183,8 @@ export function documentImports(registry: OpenAPIRegistry): void {
     method: 'get',
     path: '/api/imports/{id}/errors.csv',
     tags: ['Imports'],
-    summary: 'Every invalid row of a completed import: row number (the header is row 1), column, reason, original values',
+    summary:
+      'Every invalid row of a completed import: row number (the header is row 1), column, reason, original values',
     request: { params },
     responses: {
       200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },

@@ -26,7 +26,9 @@ export async function sniffHeader(filePath: string): Promise<SniffedHeader> {
   }
   if (sample.length === 0 || sample.toString('utf8').trim() === '') throw errors.badRequest('The file is empty.');
   if (sample.includes(0)) {
-    throw errors.unsupportedMediaType('This looks like a binary file, not a CSV. Export the sheet as CSV and upload it.');
+    throw errors.unsupportedMediaType(
+      'This looks like a binary file, not a CSV. Export the sheet as CSV and upload it.',
+    );
   }
   let text: string;
   try {

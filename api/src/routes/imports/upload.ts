@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import multer from '@koa/multer';
 import { errors } from '@catalog/domain';
+import multer from '@koa/multer';
 import type { Middleware } from 'koa';
 
 const MULTER_MESSAGES: Record<string, string> = {

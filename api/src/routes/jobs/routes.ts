@@ -1,5 +1,5 @@
-import Router from '@koa/router';
 import { jobSnapshotSchema } from '@catalog/domain';
+import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
@@ -45,7 +45,10 @@ export function documentJobs(registry: OpenAPIRegistry): void {
     summary: 'Server-Sent Events: `progress` snapshots, then one of `completed`, `failed`, `cancelled`',
     request: { params },
     responses: {
-      200: { description: 'text/event-stream; each data line is a job snapshot', content: { 'text/event-stream': { schema: z.string() } } },
+      200: {
+        description: 'text/event-stream; each data line is a job snapshot',
+        content: { 'text/event-stream': { schema: z.string() } },
+      },
       ...errorResponses(400, 404),
     },
   });
@@ -56,7 +59,10 @@ export function documentJobs(registry: OpenAPIRegistry): void {
     summary: 'Cancel a running job',
     request: { params },
     responses: {
-      202: { description: 'Cancellation requested', ...jsonContent(z.object({ jobId: z.string(), status: z.literal('cancelling') })) },
+      202: {
+        description: 'Cancellation requested',
+        ...jsonContent(z.object({ jobId: z.string(), status: z.literal('cancelling') })),
+      },
       ...errorResponses(400, 404, 409, 503),
     },
   });

@@ -1,5 +1,5 @@
-import { defineEntity, p } from '@mikro-orm/core';
 import type { JobKind, JobStatus } from '@catalog/domain';
+import { defineEntity, p } from '@mikro-orm/core';
 
 /** One row per background job (import, bulk delete). `seq` is the order in which jobs were accepted. */
 export const JobSchema = defineEntity({
@@ -16,7 +16,10 @@ export const JobSchema = defineEntity({
     progress: p.json<Record<string, unknown>>().nullable(),
     result: p.json<Record<string, unknown>>().nullable(),
     error: p.json<{ code: string; message: string }>().nullable(),
-    createdAt: p.datetime().fieldName('created_at').onCreate(() => new Date()),
+    createdAt: p
+      .datetime()
+      .fieldName('created_at')
+      .onCreate(() => new Date()),
     startedAt: p.datetime().fieldName('started_at').nullable(),
     finishedAt: p.datetime().fieldName('finished_at').nullable(),
   },

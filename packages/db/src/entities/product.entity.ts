@@ -16,7 +16,10 @@ export const ProductSchema = defineEntity({
     price: p.decimal('string').precision(12).scale(2).nullable(),
     active: p.boolean().default(true),
     version: p.integer().version(),
-    createdAt: p.datetime().fieldName('created_at').onCreate(() => new Date()),
+    createdAt: p
+      .datetime()
+      .fieldName('created_at')
+      .onCreate(() => new Date()),
     updatedAt: p
       .datetime()
       .fieldName('updated_at')

@@ -2,6 +2,7 @@ import { Migration20261122000000_foundation } from './Migration20261122000000_fo
 import { Migration20261122000100_imports } from './Migration20261122000100_imports';
 import { Migration20261122000150_outbox } from './Migration20261122000150_outbox';
 import { Migration20261122000300_webhooks } from './Migration20261122000300_webhooks';
+import { Migration20261122000200_products } from './Migration20261122000200_products';
 
 /** Listed explicitly so migrations run the same from source (tsx) and in any bundle. Append only. */
 export const migrationsList = [
@@ -9,4 +10,5 @@ export const migrationsList = [
   { name: 'Migration20261122000100_imports', class: Migration20261122000100_imports },
   { name: 'Migration20261122000150_outbox', class: Migration20261122000150_outbox },
   { name: 'Migration20261122000300_webhooks', class: Migration20261122000300_webhooks },
+  { name: 'Migration20261122000200_products', class: Migration20261122000200_products },
 ];
