@@ -1,0 +1,102 @@
+import type { CatalogEventType } from '@catalog/domain';
+import type { Database } from '../orm';
+import { type WebhookDeliveryEntity, WebhookDeliverySchema } from './delivery.entity';
+import { type WebhookEndpointEntity, WebhookEndpointSchema } from './endpoint.entity';
+
+export type NewWebhookEndpoint = {
+  id: string;
+  name: string;
+  url: string;
+  eventTypes: CatalogEventType[] | null;
+  enabled: boolean;
+  secret: string;
+};
+
+export type WebhookEndpointChanges = Partial<Pick<NewWebhookEndpoint, 'name' | 'url' | 'eventTypes' | 'enabled'>>;
+
+export type WebhookSecrets = { secret: string; previousSecret: string | null; previousSecretExpiresAt: Date | null };
+
+/** The webhook endpoint aggregate (endpoints and their delivery log), through a forked entity manager per call. */
+export function createWebhookRepository(db: Database) {
+  const em = () => db.orm.em.fork();
+  return {
+    list(): Promise<WebhookEndpointEntity[]> {
+      return em().find(WebhookEndpointSchema, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    },
+
+    find(id: string): Promise<WebhookEndpointEntity | null> {
+      return em().findOne(WebhookEndpointSchema, { id });
+    },
+
+    async create(endpoint: NewWebhookEndpoint): Promise<WebhookEndpointEntity> {
+      const fork = em();
+      const entity = fork.create(WebhookEndpointSchema, { ...endpoint, createdAt: new Date(), updatedAt: new Date() });
+      await fork.flush();
+      return entity;
+    },
+
+    /** Enabling, by a person, also ends the failure streak that may have disabled the endpoint. */
+    async update(id: string, changes: WebhookEndpointChanges): Promise<WebhookEndpointEntity | null> {
+      const fork = em();
+      const entity = await fork.findOne(WebhookEndpointSchema, { id });
+      if (!entity) return null;
+      fork.assign(entity, changes);
+      if (changes.enabled !== undefined) {
+        entity.disabledReason = null;
+        if (changes.enabled) entity.failingSince = null;
+      }
+      await fork.flush();
+      return entity;
+    },
+
+    async remove(id: string): Promise<boolean> {
+      return (await em().nativeDelete(WebhookEndpointSchema, { id })) > 0;
+    },
+
+    async readSecrets(id: string): Promise<WebhookSecrets | null> {
+      const entity = await em().findOne(WebhookEndpointSchema, { id }, { populate: ['secret', 'previousSecret'] });
+      return entity ? secretsOf(entity) : null;
+    },
+
+    /** The current secret becomes the previous one, which keeps signing until `overlapMs` from now. */
+    async rotateSecret(id: string, secret: string, overlapMs: number): Promise<WebhookSecrets | null> {
+      const fork = em();
+      const entity = await fork.findOne(WebhookEndpointSchema, { id }, { populate: ['secret', 'previousSecret'] });
+      if (!entity) return null;
+      entity.previousSecret = entity.secret;
+      entity.previousSecretExpiresAt = new Date(Date.now() + overlapMs);
+      entity.secret = secret;
+      await fork.flush();
+      return secretsOf(entity);
+    },
+
+    async listDeliveries(
+      endpointId: string,
+      page: number,
+      pageSize: number,
+    ): Promise<{ items: WebhookDeliveryEntity[]; total: number }> {
+      const [items, total] = await em().findAndCount(
+        WebhookDeliverySchema,
+        { endpointId },
+        { orderBy: { seq: 'desc' }, limit: pageSize, offset: (page - 1) * pageSize },
+      );
+      return { items, total };
+    },
+
+    findDelivery(id: string): Promise<WebhookDeliveryEntity | null> {
+      return em().findOne(WebhookDeliverySchema, { id });
+    },
+  };
+}
+
+export type WebhookRepository = ReturnType<typeof createWebhookRepository>;
+
+function secretsOf(entity: WebhookEndpointEntity): WebhookSecrets {
+  const expiresAt = entity.previousSecretExpiresAt ?? null;
+  const overlapping = expiresAt !== null && expiresAt > new Date();
+  return {
+    secret: entity.secret,
+    previousSecret: overlapping ? (entity.previousSecret ?? null) : null,
+    previousSecretExpiresAt: overlapping ? expiresAt : null,
+  };
+}

@@ -1,0 +1,36 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import type { CatalogEventType } from '@catalog/domain';
+
+/**
+ * A receiver of catalog events. Besides what the user set, the row keeps the signing secrets and the
+ * outcome of the latest delivery, which the worker updates after every attempt.
+ */
+export const WebhookEndpointSchema = defineEntity({
+  name: 'WebhookEndpoint',
+  tableName: 'webhook_endpoints',
+  properties: {
+    id: p.uuid().primary(),
+    name: p.text(),
+    url: p.text(),
+    /** null: every event type. */
+    eventTypes: p.json<CatalogEventType[]>().fieldName('event_types').nullable(),
+    enabled: p.boolean().default(true),
+    secret: p.text().lazy(),
+    previousSecret: p.text().fieldName('previous_secret').nullable().lazy(),
+    previousSecretExpiresAt: p.datetime().fieldName('previous_secret_expires_at').nullable(),
+    disabledReason: p.text().fieldName('disabled_reason').nullable(),
+    failingSince: p.datetime().fieldName('failing_since').nullable(),
+    lastAttemptAt: p.datetime().fieldName('last_attempt_at').nullable(),
+    lastOk: p.boolean().fieldName('last_ok').nullable(),
+    lastStatusCode: p.integer().fieldName('last_status_code').nullable(),
+    lastError: p.text().fieldName('last_error').nullable(),
+    createdAt: p.datetime().fieldName('created_at').onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .fieldName('updated_at')
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+  },
+});
+
+export type WebhookEndpointEntity = InstanceType<typeof WebhookEndpointSchema.class>;

@@ -1,0 +1,11 @@
+export { readDeliveryTarget, readStoredEvent, type DeliveryTarget, type StoredEvent } from './delivery-context';
+export { type WebhookDeliveryEntity, WebhookDeliverySchema } from './delivery.entity';
+export { type DeliveryAttempt, logTestAttempt, recordDeliveryAttempt } from './delivery-log';
+export { type WebhookEndpointEntity, WebhookEndpointSchema } from './endpoint.entity';
+export {
+  createWebhookRepository,
+  type NewWebhookEndpoint,
+  type WebhookEndpointChanges,
+  type WebhookRepository,
+  type WebhookSecrets,
+} from './endpoint-repository';
