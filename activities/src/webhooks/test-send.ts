@@ -13,8 +13,7 @@ export type TestTarget = { endpointId: string; url: string; secrets: string[] };
  */
 export async function sendTestEvent(db: Database, target: TestTarget, settings: WebhookSettings): Promise<WebhookTestResult> {
   const eventId = randomUUID();
-  const now = new Date();
-  const body = messageBody('webhook.test', now, { endpointId: target.endpointId, message: 'This is a test event' });
+  const body = messageBody('webhook.test', new Date().toISOString(), { endpointId: target.endpointId, message: 'This is a test event' });
   const outcome = await sendSigned({ url: target.url, messageId: eventId, body, secrets: target.secrets }, settings);
   const verdict = judge(outcome);
   const result: WebhookTestResult = {
