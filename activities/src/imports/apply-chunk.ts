@@ -1,6 +1,6 @@
 import type { ActivityDeps } from '../deps';
 import { keepHeartbeating } from '../heartbeat';
-import { stagingLost } from './failures';
+import { jobNotRunning, stagingLost } from './failures';
 import { importTables } from './tables';
 
 export type ApplyChunkInput = { jobId: string; chunkNo: number; expectedRows: number };
@@ -62,6 +62,11 @@ export function createApplyImportChunk({ db }: ActivityDeps) {
       await client.query(`set local work_mem = '64MB'`);
       // Two attempts of one chunk (a retry racing a worker presumed dead) serialize here.
       await client.query(`select pg_advisory_xact_lock(hashtext($1), $2)`, [jobId, chunkNo]);
+      // An undo of this import holds this lock exclusively; once it has run, the job is no longer
+      // running and a chunk arriving late must not apply anything.
+      await client.query(`select pg_advisory_xact_lock_shared(hashtext($1))`, [jobId]);
+      const job = await client.query<{ status: string }>(`select status from jobs where id = $1`, [jobId]);
+      if (job.rows[0]?.status !== 'running') throw jobNotRunning(job.rows[0]?.status ?? 'missing');
       const done = await client.query<ChunkResult>(
         `select inserted, updated, unchanged from import_chunks where job_id = $1 and chunk_no = $2`,
         [jobId, chunkNo],

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { appendEvent } from '@catalog/db';
+import { appendEvent, type Database } from '@catalog/db';
 import type { ImportProgress, ImportResult, JobStatus } from '@catalog/domain';
 import type { JobError } from '@catalog/workflows';
 import type { ActivityDeps } from '../deps';
@@ -49,47 +49,56 @@ export function createFinalizeImport({ db }: ActivityDeps) {
   };
 }
 
-/**
- * Puts every product a failed or cancelled import touched back as it was (the saga's compensation),
- * in one transaction, then records the outcome. Safe to run twice: the undo log is consumed.
- */
+/** The saga's compensation as an activity: see `undoImport`. */
 export function createCompensateImport({ db }: ActivityDeps) {
   return async function compensateImport({ jobId, status, error }: CompensateInput): Promise<void> {
     const stop = keepHeartbeating();
-    const client = await db.pool.connect();
     try {
-      await client.query('begin');
-      await client.query(
-        `delete from products where id in (
-           select unnest(product_ids) from import_undo_inserts where job_id = $1)`,
-        [jobId],
-      );
-      await client.query(
-        `update products p
-         set sku = u.prev_sku, name = u.prev_name, description = u.prev_description, price = u.prev_price,
-             active = u.prev_active, version = u.prev_version, updated_at = u.prev_updated_at
-         from import_undo u
-         where u.job_id = $1 and p.sku_key = u.sku_key`,
-        [jobId],
-      );
-      await client.query(`delete from import_undo where job_id = $1`, [jobId]);
-      await client.query(`delete from import_chunks where job_id = $1`, [jobId]);
-      const settled = await client.query(
-        `update jobs set status = $2, error = $3, finished_at = now() where id = $1 and status not in ('failed', 'cancelled')`,
-        [jobId, status, JSON.stringify(error)],
-      );
-      // There is no import.cancelled event type: a cancelled import is an import that did not land.
-      if (settled.rowCount) await appendEvent(client, 'import.failed', { importId: jobId, status, error });
-      await client.query('commit');
-    } catch (failure) {
-      await client.query('rollback').catch(() => undefined);
-      throw failure;
+      await undoImport(db, jobId, status, error);
     } finally {
       stop();
-      client.release();
     }
-    await dropWorkingData(db, jobId);
   };
+}
+
+/**
+ * Puts every product a failed or cancelled import touched back as it was, in one transaction,
+ * then records the outcome. Safe to run twice: the undo log is consumed.
+ */
+export async function undoImport(db: Database, jobId: string, status: CompensateInput['status'], error: JobError) {
+  const client = await db.pool.connect();
+  try {
+    await client.query('begin');
+    // Waits for chunk transactions still in flight (see applyImportChunk) and keeps new ones out.
+    await client.query(`select pg_advisory_xact_lock(hashtext($1))`, [jobId]);
+    await client.query(
+      `delete from products where id in (
+         select unnest(product_ids) from import_undo_inserts where job_id = $1)`,
+      [jobId],
+    );
+    await client.query(
+      `update products p
+       set sku = u.prev_sku, name = u.prev_name, description = u.prev_description, price = u.prev_price,
+           active = u.prev_active, version = u.prev_version, updated_at = u.prev_updated_at
+       from import_undo u
+       where u.job_id = $1 and p.sku_key = u.sku_key`,
+      [jobId],
+    );
+    await clearUndo(client, jobId);
+    const settled = await client.query(
+      `update jobs set status = $2, error = $3, finished_at = now() where id = $1 and status not in ('failed', 'cancelled')`,
+      [jobId, status, JSON.stringify(error)],
+    );
+    // There is no import.cancelled event type: a cancelled import is an import that did not land.
+    if (settled.rowCount) await appendEvent(client, 'import.failed', { importId: jobId, status, error });
+    await client.query('commit');
+  } catch (failure) {
+    await client.query('rollback').catch(() => undefined);
+    throw failure;
+  } finally {
+    client.release();
+  }
+  await dropWorkingData(db, jobId);
 }
 
 /** The undo log and chunk ledger live only as long as the import can still be undone. */
@@ -99,7 +108,7 @@ async function clearUndo(client: { query: (sql: string, params: unknown[]) => Pr
   await client.query(`delete from import_chunks where job_id = $1`, [jobId]);
 }
 
-async function dropWorkingData(db: ActivityDeps['db'], jobId: string): Promise<void> {
+async function dropWorkingData(db: Database, jobId: string): Promise<void> {
   const { staged, final } = importTables(jobId);
   await db.pool.query(`drop table if exists ${staged}, ${final}`);
   const job = await db.pool.query<{ file_path: string | null }>(`select file_path from jobs where id = $1`, [jobId]);

@@ -1,21 +1,20 @@
 import { appendEvent } from '@catalog/db';
 import type { ActivityDeps } from '../deps';
+import { type BlockingJob, blockingJobsSql, settleIfOrphaned } from './orphans';
 
 /**
  * Background jobs that write the whole catalog (imports, delete-all) take turns in the order they
  * were accepted (`jobs.seq`). A job's turn comes when no earlier such job is still queued or running.
  */
-export function createJobQueueActivities({ db }: ActivityDeps) {
+export function createJobQueueActivities(deps: ActivityDeps) {
+  const { db } = deps;
   return {
+    /** How many earlier jobs must finish before this one may start; settles orphans on the way. */
     async jobQueuePosition(jobId: string): Promise<number> {
-      const { rows } = await db.pool.query<{ ahead: number }>(
-        `select count(*)::int as ahead from jobs
-         where seq < (select seq from jobs where id = $1)
-           and status in ('queued', 'running')
-           and kind in ('import', 'bulk_delete')`,
-        [jobId],
-      );
-      return rows[0]?.ahead ?? 0;
+      const { rows } = await db.pool.query<BlockingJob>(blockingJobsSql, [jobId]);
+      let ahead = 0;
+      for (const job of rows) if (!(await settleIfOrphaned(deps, job))) ahead++;
+      return ahead;
     },
 
     /** Queued → running, once; an import announces itself (import.started) in the same transaction. */

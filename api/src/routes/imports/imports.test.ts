@@ -217,6 +217,30 @@ describe('importing a CSV', () => {
     assert.equal(staged.length, 2, 'the file was staged a second time');
   });
 
+  test('an import whose workflow an operator terminated is undone, and the queue moves on', async () => {
+    await finalEvent(stack.baseUrl, await startImport(stack.baseUrl, generatedCsv('orph', 250, 'before')));
+    const snapshot = await catalog();
+    const gate = holdAt(1);
+    const orphan = await startImport(stack.baseUrl, generatedCsv('orph', 600, 'after'));
+    await gate.reached;
+    await stack.deps.temporal.client.workflow.getHandle(orphan).terminate('operator pressed Terminate');
+    gate.release();
+    hold = null;
+    assert.notDeepEqual(await catalog(), snapshot, 'two chunks had landed when it was terminated');
+
+    const next = await startImport(stack.baseUrl, generatedCsv('orph-next', 5, 'x'));
+    assert.equal((await finalEvent(stack.baseUrl, next)).event, 'completed');
+    const settled = await getImport(stack.baseUrl, orphan);
+    assert.equal(settled.status, 'failed');
+    assert.equal(settled.error?.code, 'orphaned');
+    const { rows } = await stack.deps.db.pool.query(
+      `select count(*)::int as n from products where sku like 'orph-next-%'`,
+    );
+    assert.equal(rows[0]?.n, 5);
+    await stack.deps.db.pool.query(`delete from products where sku like 'orph-next-%'`);
+    assert.deepEqual(await catalog(), snapshot);
+  });
+
   test('overlapping imports are applied in the order their uploads were accepted', async () => {
     const gate = holdAt(0);
     const first = await startImport(stack.baseUrl, generatedCsv('ord', 150, 'first'));
