@@ -2,8 +2,10 @@ import { rm } from 'node:fs/promises';
 import { appendEvent, type Database } from '@catalog/db';
 import type { ImportProgress, ImportResult, JobStatus } from '@catalog/domain';
 import type { JobError } from '@catalog/workflows';
+import type { PoolClient } from 'pg';
 import type { ActivityDeps } from '../deps';
 import { keepHeartbeating } from '../heartbeat';
+import { inTransaction } from '../transaction';
 import { importTables } from './tables';
 
 export type FinalizeInput = { jobId: string; result: ImportResult; progress: ImportProgress };
@@ -17,33 +19,28 @@ export function createFinalizeImport({ db }: ActivityDeps) {
   return async function finalizeImport({ jobId, result, progress }: FinalizeInput): Promise<void> {
     const { staged } = importTables(jobId);
     const stop = keepHeartbeating();
-    const client = await db.pool.connect();
     try {
-      await client.query('begin');
-      const exists = await client.query(`select to_regclass($1) is not null as present`, [staged]);
-      if (exists.rows[0]?.present) {
-        await client.query(
-          `insert into import_errors (job_id, row_no, column_name, reason, sku, name, description, price, active)
-           select $1, row_no, error_column, error_reason, sku, name, description, price, active
-           from ${staged} where error_reason is not null
-           on conflict do nothing`,
-          [jobId],
+      await inTransaction(db, async (client) => {
+        const exists = await client.query(`select to_regclass($1) is not null as present`, [staged]);
+        if (exists.rows[0]?.present) {
+          await client.query(
+            `insert into import_errors (job_id, row_no, column_name, reason, sku, name, description, price, active)
+             select $1, row_no, error_column, error_reason, sku, name, description, price, active
+             from ${staged} where error_reason is not null
+             on conflict do nothing`,
+            [jobId],
+          );
+        }
+        const settled = await client.query(
+          `update jobs set status = 'completed', result = $2, progress = $3, finished_at = now()
+           where id = $1 and status <> 'completed'`,
+          [jobId, JSON.stringify(result), JSON.stringify({ ...progress, stage: 'done' })],
         );
-      }
-      const settled = await client.query(
-        `update jobs set status = 'completed', result = $2, progress = $3, finished_at = now()
-         where id = $1 and status <> 'completed'`,
-        [jobId, JSON.stringify(result), JSON.stringify({ ...progress, stage: 'done' })],
-      );
-      if (settled.rowCount) await appendEvent(client, 'import.completed', { importId: jobId, ...result });
-      await clearUndo(client, jobId);
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
+        if (settled.rowCount) await appendEvent(client, 'import.completed', { importId: jobId, ...result });
+        await clearUndo(client, jobId);
+      });
     } finally {
       stop();
-      client.release();
     }
     await dropWorkingData(db, jobId);
   };
@@ -66,9 +63,7 @@ export function createCompensateImport({ db }: ActivityDeps) {
  * then records the outcome. Safe to run twice: the undo log is consumed.
  */
 export async function undoImport(db: Database, jobId: string, status: CompensateInput['status'], error: JobError) {
-  const client = await db.pool.connect();
-  try {
-    await client.query('begin');
+  await inTransaction(db, async (client) => {
     // Waits for chunk transactions still in flight (see applyImportChunk) and keeps new ones out.
     await client.query(`select pg_advisory_xact_lock(hashtext($1))`, [jobId]);
     await client.query(
@@ -91,18 +86,12 @@ export async function undoImport(db: Database, jobId: string, status: Compensate
     );
     // There is no import.cancelled event type: a cancelled import is an import that did not land.
     if (settled.rowCount) await appendEvent(client, 'import.failed', { importId: jobId, status, error });
-    await client.query('commit');
-  } catch (failure) {
-    await client.query('rollback').catch(() => undefined);
-    throw failure;
-  } finally {
-    client.release();
-  }
+  });
   await dropWorkingData(db, jobId);
 }
 
 /** The undo log and chunk ledger live only as long as the import can still be undone. */
-async function clearUndo(client: { query: (sql: string, params: unknown[]) => Promise<unknown> }, jobId: string) {
+async function clearUndo(client: PoolClient, jobId: string) {
   await client.query(`delete from import_undo where job_id = $1`, [jobId]);
   await client.query(`delete from import_undo_inserts where job_id = $1`, [jobId]);
   await client.query(`delete from import_chunks where job_id = $1`, [jobId]);

@@ -1,5 +1,6 @@
 import type { ActivityDeps } from '../deps';
 import { keepHeartbeating } from '../heartbeat';
+import { inTransaction } from '../transaction';
 import { stagingLost } from './failures';
 import { importTables } from './tables';
 
@@ -16,42 +17,37 @@ export function createPlanImport({ db }: ActivityDeps) {
     if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new Error(`chunkRows must be a positive integer`);
     const { staged, final } = importTables(jobId);
     const stop = keepHeartbeating();
-    const client = await db.pool.connect();
     try {
-      await client.query('begin');
-      // The last-row-wins sort is as wide as the file; the default 4 MB would spill it to disk.
-      await client.query(`set local work_mem = '256MB'`);
-      await client.query(`set local maintenance_work_mem = '256MB'`);
-      const exists = await client.query(`select to_regclass($1) is not null as present`, [staged]);
-      if (!exists.rows[0]?.present) throw stagingLost('the staging table is missing');
-      const valid = await client.query(`select count(*)::int as n from ${staged} where error_reason is null`);
-      if (valid.rows[0]?.n !== expectedValidRows) throw stagingLost('the staging table lost rows');
+      const distinctRows = await inTransaction(db, async (client) => {
+        // The last-row-wins sort is as wide as the file; the default 4 MB would spill it to disk.
+        await client.query(`set local work_mem = '256MB'`);
+        await client.query(`set local maintenance_work_mem = '256MB'`);
+        const exists = await client.query(`select to_regclass($1) is not null as present`, [staged]);
+        if (!exists.rows[0]?.present) throw stagingLost('the staging table is missing');
+        const valid = await client.query(`select count(*)::int as n from ${staged} where error_reason is null`);
+        if (valid.rows[0]?.n !== expectedValidRows) throw stagingLost('the staging table lost rows');
 
-      await client.query(`drop table if exists ${final}`);
-      await client.query(`
-        create unlogged table ${final} as
-        select sku, sku_key, name, description, price, active,
-               ((row_number() over (order by sku_key)) - 1) / ${chunkRows} as chunk_no
-        from (
-          select distinct on (lower(sku) collate "C")
-                 lower(sku) collate "C" as sku_key, sku, name, description,
-                 price::numeric(12, 2) as price, active::boolean as active
-          from ${staged}
-          where error_reason is null
-          order by lower(sku) collate "C", row_no desc
-        ) last_rows`);
-      await client.query(`create index on ${final} (chunk_no)`);
-      await client.query(`analyze ${final}`);
-      const counted = await client.query(`select count(*)::int as n from ${final}`);
-      await client.query('commit');
-      const distinctRows: number = counted.rows[0]?.n ?? 0;
+        await client.query(`drop table if exists ${final}`);
+        await client.query(`
+          create unlogged table ${final} as
+          select sku, sku_key, name, description, price, active,
+                 ((row_number() over (order by sku_key)) - 1) / ${chunkRows} as chunk_no
+          from (
+            select distinct on (lower(sku) collate "C")
+                   lower(sku) collate "C" as sku_key, sku, name, description,
+                   price::numeric(12, 2) as price, active::boolean as active
+            from ${staged}
+            where error_reason is null
+            order by lower(sku) collate "C", row_no desc
+          ) last_rows`);
+        await client.query(`create index on ${final} (chunk_no)`);
+        await client.query(`analyze ${final}`);
+        const counted = await client.query<{ n: number }>(`select count(*)::int as n from ${final}`);
+        return counted.rows[0]?.n ?? 0;
+      });
       return { distinctRows, chunks: Math.ceil(distinctRows / chunkRows), chunkRows };
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
     } finally {
       stop();
-      client.release();
     }
   };
 }

@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { parse } from 'csv-parse';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ActivityDeps } from '../deps';
+import { inTransaction } from '../transaction';
 import { stagedLine, unreadableLine } from './copy-row';
 import { importTables } from './tables';
 
@@ -41,26 +42,23 @@ export function createStageImport({ db, temporal, logger }: ActivityDeps) {
     const timer = setInterval(report, REPORT_EVERY_MS);
     const { parser, takeBuffered } = csvToStagedLines(input, counts);
 
-    const client = await db.pool.connect();
     try {
-      await client.query('begin');
-      await client.query(`drop table if exists ${staged}`);
-      await client.query(
-        `create unlogged table ${staged} (row_no bigint not null, sku text, name text, description text,
-          price text, active text, error_column text, error_reason text)`,
-      );
-      const copy = client.query(copyFrom(`copy ${staged} from stdin`));
-      await pipeline(file, utf8Guard(), parser, copyText(takeBuffered), copy, { signal: context.cancellationSignal });
-      await client.query('commit');
+      await inTransaction(db, async (client) => {
+        await client.query(`drop table if exists ${staged}`);
+        await client.query(
+          `create unlogged table ${staged} (row_no bigint not null, sku text, name text, description text,
+            price text, active text, error_column text, error_reason text)`,
+        );
+        const copy = client.query(copyFrom(`copy ${staged} from stdin`));
+        await pipeline(file, utf8Guard(), parser, copyText(takeBuffered), copy, { signal: context.cancellationSignal });
+      });
       counts.bytesRead = file.bytesRead;
       report();
       return counts;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
     } finally {
       clearInterval(timer);
-      client.release();
+      // Closes the file if the transaction failed before the pipeline took it over.
+      file.destroy();
     }
   };
 }

@@ -1,5 +1,6 @@
 import { appendEvent } from '@catalog/db';
 import type { ActivityDeps } from '../deps';
+import { inTransaction } from '../transaction';
 import { type BlockingJob, blockingJobsSql, settleIfOrphaned } from './orphans';
 
 /**
@@ -19,9 +20,7 @@ export function createJobQueueActivities(deps: ActivityDeps) {
 
     /** Queued → running, once; an import announces itself (import.started) in the same transaction. */
     async markJobRunning(jobId: string): Promise<void> {
-      const client = await db.pool.connect();
-      try {
-        await client.query('begin');
+      await inTransaction(db, async (client) => {
         const started = await client.query<{ kind: string; file_name: string | null; file_size: string | null }>(
           `update jobs set status = 'running', started_at = now()
            where id = $1 and status = 'queued'
@@ -36,13 +35,7 @@ export function createJobQueueActivities(deps: ActivityDeps) {
             fileSize: Number(job.file_size ?? 0),
           });
         }
-        await client.query('commit');
-      } catch (error) {
-        await client.query('rollback').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
   };
 }
