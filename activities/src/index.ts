@@ -4,8 +4,10 @@ import { createCompensateImport, createFinalizeImport } from './imports/finalize
 import { createPlanImport } from './imports/plan';
 import { createStageImport } from './imports/stage';
 import { createJobQueueActivities } from './jobs/queue';
+import { createProductActivities } from './products';
 
 export type { ActivityDeps } from './deps';
+export type { ProductActivities } from './products';
 
 export function createImportActivities(deps: ActivityDeps) {
   return {
@@ -22,7 +24,7 @@ export type ImportActivities = ReturnType<typeof createImportActivities>;
 
 /** Every activity the worker registers. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createImportActivities(deps) };
+  return { ...createImportActivities(deps), ...createProductActivities(deps) };
 }
 
 export type { WebhookActivities } from './webhooks';

@@ -1,3 +1,4 @@
+import { errors } from '@catalog/domain';
 import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import Koa from 'koa';
@@ -13,9 +14,11 @@ import { documentHealth, healthRouter } from './routes/health/routes';
 import { documentImports, importsRouter } from './routes/imports/routes';
 import { documentJobs, jobsRouter } from './routes/jobs/routes';
 import { documentMeta, metaRouter } from './routes/meta/routes';
+import { documentProducts, productsRouter } from './routes/products/routes';
 import { documentWebhooks, webhooksRouter } from './routes/webhooks/routes';
 
 export const API_VERSION = '0.1.0';
+const JSON_LIMIT_BYTES = 1024 * 1024;
 
 /**
  * Each resource contributes a router and its OpenAPI paths, described with the same zod schemas
@@ -29,6 +32,7 @@ export function createApp(deps: AppDeps): Koa {
     { router: metaRouter(deps, API_VERSION), document: documentMeta },
     { router: importsRouter(deps), document: documentImports },
     { router: jobsRouter(deps), document: documentJobs },
+    { router: productsRouter(deps), document: documentProducts },
     { router: webhooksRouter(deps), document: documentWebhooks },
     { router: deliveriesRouter(deps), document: documentDeliveries },
   ];
@@ -44,7 +48,17 @@ export function createApp(deps: AppDeps): Koa {
   app.use(requestIdMiddleware());
   app.use(requestLogMiddleware(deps.logger, deps.metrics));
   app.use(webAppMiddleware(deps.config.WEB_DIST_DIR));
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: `${JSON_LIMIT_BYTES}b`,
+      encoding: 'utf-8',
+      onError: (error: Error & { status?: number }) => {
+        if (error.status === 413) throw errors.payloadTooLarge(JSON_LIMIT_BYTES);
+        throw errors.badRequest(`The request body is not a JSON object or array: ${error.message}`);
+      },
+    }),
+  );
   for (const { router } of resources) app.use(router.routes()).use(router.allowedMethods());
   app.use(
     docsRouter(() => {

@@ -1,4 +1,4 @@
-import type { ImportProgress, ImportResult, JobStatus } from '@catalog/domain';
+import type { BulkDeleteProgress, BulkDeleteResult, ImportProgress, ImportResult, JobStatus } from '@catalog/domain';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 
 /**
@@ -59,3 +59,8 @@ export type WebhookDeliveryResult =
   | { outcome: 'delivered'; attempt: number; statusCode: number }
   | { outcome: 'skipped'; reason: string }
   | { outcome: 'failed'; reason: string };
+
+/** Delete-all (`DELETE /api/products`): a job of kind `bulk_delete`; workflowId = job id. */
+export const bulkDeleteWorkflowType = 'BulkDeleteWorkflow';
+export type BulkDeleteInput = { jobId: string; batchRows: number; sliceMs: number };
+export type BulkDeleteSnapshot = JobState<BulkDeleteProgress, BulkDeleteResult>;

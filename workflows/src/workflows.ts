@@ -1,3 +1,4 @@
 /** The worker's workflow bundle entry: every export here is a workflow type. */
+export { BulkDeleteWorkflow } from './bulk-delete.workflow';
 export { ImportCsvWorkflow } from './import-csv.workflow';
 export { WebhookDeliveryWorkflow } from './webhook-delivery.workflow';

@@ -1,4 +1,12 @@
-import { checkActive, checkName, checkPrice, checkSku, type FieldProblem, isProblem } from '@catalog/domain';
+import {
+  checkActive,
+  checkName,
+  checkPrice,
+  checkSku,
+  type FieldProblem,
+  isProblem,
+  unescapeCsvFormula,
+} from '@catalog/domain';
 import type { ColumnIndexes } from '@catalog/workflows';
 
 const NULL = '\\N';
@@ -17,9 +25,11 @@ export function copyField(value: string | null): string {
  * found. This runs once per row of every import, so it builds the line directly.
  */
 export function stagedLine(rowNo: number, record: string[], columns: ColumnIndexes): { line: string; valid: boolean } {
-  const rawSku = record[columns.sku] ?? '';
-  const rawName = record[columns.name] ?? '';
-  const description = columns.description === undefined ? '' : (record[columns.description] ?? '');
+  // Text cells exported by this product carry a leading ' against spreadsheet formulas; it comes off
+  // again here, so an export re-imports unchanged.
+  const rawSku = unescapeCsvFormula(record[columns.sku] ?? '');
+  const rawName = unescapeCsvFormula(record[columns.name] ?? '');
+  const description = columns.description === undefined ? '' : unescapeCsvFormula(record[columns.description] ?? '');
   const rawPrice = columns.price === undefined ? '' : (record[columns.price] ?? '');
   const rawActive = columns.active === undefined ? '' : (record[columns.active] ?? '');
   const sku = checkSku(rawSku);

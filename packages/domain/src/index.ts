@@ -4,4 +4,5 @@ export * from './events';
 export * from './imports';
 export * from './jobs';
 export * from './product';
+export * from './products';
 export * from './webhooks';

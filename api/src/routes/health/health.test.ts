@@ -96,6 +96,18 @@ test('the OpenAPI document describes the API and the docs page serves it', async
   assert.equal((await fetch(`${stack.baseUrl}/api/docs/assets/swagger-ui-bundle.js`)).status, 200);
 });
 
+test('a body that is not JSON is a 400, not a 500', async () => {
+  for (const body of ['{bad', '"just a string"', '5']) {
+    const response = await fetch(`${stack.baseUrl}/api/products`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(response.status, 400, body);
+    assert.match((await response.text()).toString(), /not a JSON object or array/);
+  }
+});
+
 test('errors have one shape and never leak internals', async () => {
   const response = await fetch(`${stack.baseUrl}/api/nothing-here`);
   assert.equal(response.status, 404);

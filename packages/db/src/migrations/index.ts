@@ -1,8 +1,8 @@
 import { Migration20261122000000_foundation } from './Migration20261122000000_foundation';
 import { Migration20261122000100_imports } from './Migration20261122000100_imports';
 import { Migration20261122000150_outbox } from './Migration20261122000150_outbox';
-import { Migration20261122000300_webhooks } from './Migration20261122000300_webhooks';
 import { Migration20261122000200_products } from './Migration20261122000200_products';
+import { Migration20261122000300_webhooks } from './Migration20261122000300_webhooks';
 
 /** Listed explicitly so migrations run the same from source (tsx) and in any bundle. Append only. */
 export const migrationsList = [

@@ -1,0 +1,34 @@
+import { Readable } from 'node:stream';
+import { type Database, type ExportRow, exportProductRows } from '@catalog/db';
+import { escapeCsvFormula, type ProductFilter } from '@catalog/domain';
+
+/** The importer's own header, so an export can be uploaded again as it is. */
+const HEADER = 'sku,name,description,price,active\r\n';
+const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
+
+/** RFC 4180: quoted when it holds a quote, comma or line break (or edge spaces, kept verbatim). */
+function cell(value: string): string {
+  return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+function line(row: ExportRow): string {
+  return [
+    cell(escapeCsvFormula(row.sku)),
+    cell(escapeCsvFormula(row.name)),
+    cell(escapeCsvFormula(row.description)),
+    row.price ?? '',
+    row.active ? 'true' : 'false',
+  ].join(',');
+}
+
+/**
+ * The matching products as CSV in the exact format the importer reads: re-importing the file
+ * leaves every product unchanged. Streamed batch by batch with backpressure (constant memory).
+ */
+export function productsCsvStream(db: Database, filter: ProductFilter): Readable {
+  async function* lines(): AsyncGenerator<string> {
+    yield HEADER;
+    for await (const rows of exportProductRows(db, filter)) yield `${rows.map(line).join('\r\n')}\r\n`;
+  }
+  return Readable.from(lines(), { objectMode: false });
+}

@@ -1,0 +1,105 @@
+import {
+  bulkDeleteProgressSchema,
+  bulkDeleteResultSchema,
+  DELETE_ALL_CONFIRMATION,
+  productListSchema,
+  productSchema,
+} from '@catalog/domain';
+import { z } from 'zod';
+import { errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
+import {
+  createProductBody,
+  deleteAllBody,
+  exportProductsQuery,
+  listProductsQuery,
+  productIdParams,
+  updateProductBody,
+} from './schema';
+
+const etag = { ETag: { description: 'The product version, for If-Match', schema: { type: 'string' as const } } };
+const ifMatch = z.object({ 'if-match': z.string().optional().describe('The ETag (version) the edit started from') });
+
+export function documentProducts(registry: OpenAPIRegistry): void {
+  registry.registerPath({
+    method: 'get',
+    path: '/api/products',
+    tags: ['Products'],
+    summary: 'A page of products, filtered and sorted',
+    description:
+      'Text filters are case-insensitive "contains"; `q` matches any of sku, name, description. ' +
+      '`sort` is one of sku, name, price, updatedAt, optionally followed by :asc or :desc.',
+    request: { query: listProductsQuery },
+    responses: { 200: { description: 'The page', ...jsonContent(productListSchema) }, ...errorResponses(400) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/products/export.csv',
+    tags: ['Products'],
+    summary: 'The products matching the filters as CSV, in the format the importer reads',
+    description: 'Cells starting with = + - @ are prefixed with an apostrophe, which the importer removes again.',
+    request: { query: exportProductsQuery },
+    responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses(400) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/products/events',
+    tags: ['Products'],
+    summary: 'Server-Sent Events: `catalog-changed` whenever an import or a delete-all has changed the catalog',
+    responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } } },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/products',
+    tags: ['Products'],
+    summary: 'Create a product (same rules as an imported row)',
+    request: { body: jsonContent(createProductBody) },
+    responses: {
+      201: { description: 'Created', headers: etag, ...jsonContent(productSchema) },
+      ...errorResponses(400, 409),
+    },
+  });
+  registry.registerPath({
+    method: 'delete',
+    path: '/api/products',
+    tags: ['Products'],
+    summary: `Delete every product: a cancellable background job (body {"confirm": "${DELETE_ALL_CONFIRMATION}"})`,
+    description:
+      'Follow /api/jobs/{jobId} or its /events; progress is ' +
+      `${Object.keys(bulkDeleteProgressSchema.shape).join(', ')}, the result ${Object.keys(bulkDeleteResultSchema.shape).join(', ')}.`,
+    request: { body: jsonContent(deleteAllBody) },
+    responses: {
+      202: { description: 'Accepted', ...jsonContent(z.object({ jobId: z.string() })) },
+      ...errorResponses(400, 503),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/products/{id}',
+    tags: ['Products'],
+    summary: 'One product',
+    request: { params: productIdParams },
+    responses: {
+      200: { description: 'The product', headers: etag, ...jsonContent(productSchema) },
+      ...errorResponses(400, 404),
+    },
+  });
+  registry.registerPath({
+    method: 'patch',
+    path: '/api/products/{id}',
+    tags: ['Products'],
+    summary: 'Change a product; stale edits (another change since `version`) are refused with the current values',
+    request: { params: productIdParams, headers: ifMatch, body: jsonContent(updateProductBody) },
+    responses: {
+      200: { description: 'The product as saved', headers: etag, ...jsonContent(productSchema) },
+      ...errorResponses(400, 404, 409),
+    },
+  });
+  registry.registerPath({
+    method: 'delete',
+    path: '/api/products/{id}',
+    tags: ['Products'],
+    summary: 'Delete a product (with If-Match: only if unchanged since)',
+    request: { params: productIdParams, headers: ifMatch },
+    responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 404, 409) },
+  });
+}

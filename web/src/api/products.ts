@@ -1,0 +1,44 @@
+import type { JobSnapshot, Product, ProductList } from '@catalog/domain';
+import type { ApiClient } from './client';
+
+/** The product fields a person edits; the API applies the importer's rules to them. */
+export interface ProductFields {
+  sku: string;
+  name: string;
+  description: string;
+  price: string | null;
+  active: boolean;
+}
+
+const productPath = (id: number): string => `/api/products/${id}`;
+
+export const listProducts = (api: ApiClient, query: URLSearchParams, signal?: AbortSignal): Promise<ProductList> =>
+  api.request<ProductList>(`/api/products?${query.toString()}`, { signal });
+
+/** Quiet: the form shows field errors and conflicts in place. */
+export const createProduct = (api: ApiClient, fields: ProductFields): Promise<Product> =>
+  api.request<Product>('/api/products', { method: 'POST', body: fields, quiet: true });
+
+export const updateProduct = (
+  api: ApiClient,
+  id: number,
+  version: number,
+  changes: Partial<ProductFields>,
+): Promise<Product> =>
+  api.request<Product>(productPath(id), { method: 'PATCH', body: { ...changes, version }, quiet: true });
+
+export const deleteProduct = (api: ApiClient, id: number): Promise<unknown> =>
+  api.request<unknown>(productPath(id), { method: 'DELETE' });
+
+export const startDeleteAll = (api: ApiClient): Promise<{ jobId: string }> =>
+  api.request<{ jobId: string }>('/api/products', { method: 'DELETE', body: { confirm: 'DELETE ALL' } });
+
+export const getJob = (api: ApiClient, id: string): Promise<JobSnapshot> =>
+  api.request<JobSnapshot>(`/api/jobs/${encodeURIComponent(id)}`, { quiet: true });
+
+export const cancelJob = (api: ApiClient, id: string): Promise<unknown> =>
+  api.request<unknown>(`/api/jobs/${encodeURIComponent(id)}/cancel`, { method: 'POST' });
+
+export const jobEventsUrl = (id: string): string => `/api/jobs/${encodeURIComponent(id)}/events`;
+export const catalogEventsUrl = '/api/products/events';
+export const exportUrl = (query: URLSearchParams): string => `/api/products/export.csv?${query.toString()}`;
