@@ -1,4 +1,4 @@
-import type { ImportActivities, ProductActivities } from '@catalog/activities';
+import type { ProductActivities } from '@catalog/activities';
 import type { BulkDeleteResult } from '@catalog/domain';
 import {
   ActivityCancellationType,
@@ -8,13 +8,13 @@ import {
   isCancellation,
   proxyActivities,
   setHandler,
-  sleep,
 } from '@temporalio/workflow';
 import { type BulkDeleteInput, type BulkDeleteSnapshot, type JobError, progressQuery } from './definitions';
+import { takeTurn } from './job-turn';
 
-type Activities = Pick<ImportActivities, 'jobQueuePosition' | 'markJobRunning'> & ProductActivities;
+type Activities = ProductActivities;
 
-/** Short bookkeeping calls: the queue, the job row, the plan. */
+/** Short bookkeeping calls: the plan. */
 const bookkeeping = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500 ms', maximumInterval: '10 seconds', maximumAttempts: 30 },
@@ -38,8 +38,6 @@ const settlement = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
-
-const QUEUE_POLL = '1 second';
 
 /**
  * Waits its turn behind earlier imports and delete-alls (so they never interleave), then deletes
@@ -77,15 +75,10 @@ export async function BulkDeleteWorkflow(input: BulkDeleteInput): Promise<BulkDe
   };
 
   try {
-    for (;;) {
-      const position = await bookkeeping.jobQueuePosition(input.jobId);
-      progress.queuePosition = position + 1;
-      if (position === 0) break;
-      await sleep(QUEUE_POLL);
-    }
-    progress.queuePosition = null;
+    await takeTurn(input.jobId, (ahead) => {
+      progress.queuePosition = ahead;
+    });
     snapshot.status = 'running';
-    await bookkeeping.markJobRunning(input.jobId);
 
     const plan = await bookkeeping.planBulkDelete(input.jobId);
     Object.assign(progress, { stage: 'deleting', total: plan.total, deleted: plan.deleted });

@@ -8,7 +8,6 @@ import {
   isCancellation,
   proxyActivities,
   setHandler,
-  sleep,
 } from '@temporalio/workflow';
 import {
   failureTypes,
@@ -18,12 +17,7 @@ import {
   progressQuery,
   stagingProgressSignal,
 } from './definitions';
-
-/** Short bookkeeping calls: job rows, the queue. */
-const bookkeeping = proxyActivities<ImportActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 ms', maximumInterval: '10 seconds', maximumAttempts: 30 },
-});
+import { takeTurn } from './job-turn';
 
 /**
  * Long data steps heartbeat; a worker killed mid-step is noticed within the heartbeat timeout and
@@ -49,7 +43,6 @@ const settlement = proxyActivities<ImportActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
-const QUEUE_POLL = '1 second';
 const MAX_RESTAGES = 3;
 
 /**
@@ -79,15 +72,10 @@ export async function ImportCsvWorkflow(input: ImportCsvInput): Promise<ImportRe
   });
 
   try {
-    for (;;) {
-      const position = await bookkeeping.jobQueuePosition(input.jobId);
-      progress.queuePosition = position;
-      if (position === 0) break;
-      await sleep(QUEUE_POLL);
-    }
-    progress.queuePosition = null;
+    await takeTurn(input.jobId, (ahead) => {
+      progress.queuePosition = ahead;
+    });
     snapshot.status = 'running';
-    await bookkeeping.markJobRunning(input.jobId);
 
     let plan = await stageAndPlan(input, snapshot, () => (lastRateSample = { at: Date.now(), rows: 0 }));
     progress.stage = 'applying';

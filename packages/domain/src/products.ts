@@ -36,7 +36,7 @@ export const bulkDeleteStages = ['queued', 'deleting', 'done'] as const;
 /** What BulkDeleteWorkflow's `progress` query answers, and what its SSE `progress` events carry. */
 export const bulkDeleteProgressSchema = z.object({
   stage: z.enum(bulkDeleteStages),
-  /** 1-based place in the job queue while stage is `queued`, else null. */
+  /** While stage is `queued`: how many earlier jobs must finish first (0 = next). Else null. */
   queuePosition: z.number().int().nullable(),
   deleted: z.number().int(),
   /** Products that existed when the delete started (those created later are kept). */
