@@ -1,15 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { importAcceptedSchema, importSummarySchema } from '@catalog/domain';
 import { isolatedDatabase } from '../tests/support/database';
 import { writeCatalogCsv } from './lib/catalog-csv';
-import { peakRssMb, repoRoot, startProcess, waitForHttp } from './lib/processes';
+import { peakRssMb, repoRoot, startApp } from './lib/processes';
 
 /**
  * npm run bench:import [-- --rows 5000000]
@@ -27,24 +25,9 @@ const csvPath = path.join(work, `catalog-${rows}.csv`);
 const generated = await writeCatalogCsv(csvPath, rows);
 const appDb = await isolatedDatabase();
 const baselineDb = await isolatedDatabase();
-const port = await freePort();
-const baseUrl = `http://127.0.0.1:${port}`;
-const env = {
-  DATABASE_URL: appDb.url,
-  PORT: String(port),
-  HOST: '127.0.0.1',
-  TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
-  UPLOAD_DIR: path.join(work, 'uploads'),
-  UPLOAD_MAX_BYTES: String(64 * 1024 ** 3),
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'warn',
-};
-await mkdir(env.UPLOAD_DIR, { recursive: true });
-const api = startProcess('api/src/server.ts', env);
-const worker = startProcess('activities/src/worker.ts', env);
+const { baseUrl, api, worker, stop } = await startApp(appDb.url, work);
 
 try {
-  await waitForHttp(`${baseUrl}/health/live`);
   const warmup = path.join(work, 'warmup.csv');
   await writeCatalogCsv(warmup, 100, 7);
   await importFile(warmup);
@@ -86,8 +69,7 @@ try {
     );
   }
 } finally {
-  api.kill('SIGTERM');
-  worker.kill('SIGTERM');
+  stop();
   await Promise.allSettled([appDb.drop(), baselineDb.drop()]);
   await rm(work, { recursive: true, force: true });
 }
@@ -174,17 +156,4 @@ function runBaseline(databaseUrl: string, file: string): number {
   if (run.error) throw new Error(`psql is needed for the baseline: ${run.error.message}`);
   if (run.status !== 0) throw new Error(`baseline failed: ${run.stderr}`);
   return elapsed;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }

@@ -1,8 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
-import { mkdir, mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,7 +11,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import { isolatedDatabase } from '../tests/support/database';
 import { writeCatalogCsv } from './lib/catalog-csv';
-import { startProcess, waitForHttp } from './lib/processes';
+import { startApp } from './lib/processes';
 
 /**
  * npm run bench:products [-- --rows 500000 --seconds 5]
@@ -35,28 +33,12 @@ const work = await mkdtemp(path.join(tmpdir(), 'catalog-products-bench-'));
 const csvPath = path.join(work, 'catalog.csv');
 await writeCatalogCsv(csvPath, rows);
 const db = await isolatedDatabase();
-const port = await freePort();
-const baseUrl = `http://127.0.0.1:${port}`;
-const env = {
-  DATABASE_URL: db.url,
-  PORT: String(port),
-  HOST: '127.0.0.1',
-  TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
-  UPLOAD_DIR: path.join(work, 'uploads'),
-  UPLOAD_MAX_BYTES: String(64 * 1024 ** 3),
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'warn',
-  SSE_POLL_MS: '200',
-};
-await mkdir(env.UPLOAD_DIR, { recursive: true });
-const api = startProcess('api/src/server.ts', env);
-const worker = startProcess('activities/src/worker.ts', env);
+const { baseUrl, stop } = await startApp(db.url, work, { SSE_POLL_MS: '200' });
 const pool = new pg.Pool({ connectionString: db.url, max: CLIENTS });
 
 type Kind = { name: string; query: string; filter: ProductFilter; sort: ProductSort; page: number; pageSize: number };
 
 try {
-  await waitForHttp(`${baseUrl}/health/live`);
   const imported = await importCatalog();
   // What autovacuum does after a bulk load; measured plans assume fresh statistics.
   await pool.query('vacuum analyze products');
@@ -133,8 +115,7 @@ try {
       `${run.progressEvents} progress events, longest gap ${fmt(run.maxGapMs)} ms (target ≤ 1000)`,
   );
 } finally {
-  api.kill('SIGTERM');
-  worker.kill('SIGTERM');
+  stop();
   await pool.end();
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   await db.drop();
@@ -264,16 +245,4 @@ async function timeDeleteAll(): Promise<{ ms: number; progressEvents: number; ma
 
 function fmt(ms: number): string {
   return ms.toFixed(1);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }

@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -35,4 +37,59 @@ export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+export type AppProcesses = { baseUrl: string; api: ChildProcess; worker: ChildProcess; stop: () => void };
+
+/**
+ * The real API and worker as their own processes (as `npm start` runs them), on a free port, a
+ * task queue of their own and `databaseUrl`, with uploads under `workDir`. Resolves once the API
+ * answers.
+ */
+export async function startApp(
+  databaseUrl: string,
+  workDir: string,
+  env: Record<string, string> = {},
+): Promise<AppProcesses> {
+  const port = await freePort();
+  const uploadDir = path.join(workDir, 'uploads');
+  mkdirSync(uploadDir, { recursive: true });
+  const processEnv = {
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
+    UPLOAD_DIR: uploadDir,
+    UPLOAD_MAX_BYTES: String(64 * 1024 ** 3),
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    ...env,
+  };
+  const api = startProcess('api/src/server.ts', processEnv);
+  const worker = startProcess('activities/src/worker.ts', processEnv);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const stop = () => {
+    api.kill('SIGTERM');
+    worker.kill('SIGTERM');
+  };
+  try {
+    await waitForHttp(`${baseUrl}/health/live`);
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { baseUrl, api, worker, stop };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
 }
