@@ -50,10 +50,12 @@ const webhookWorker = await createWebhookWorker({
   settings: webhookSettings(config),
   workflowBundle,
 });
-// The dispatcher lives with the workers: it needs no API process alive to turn committed events into deliveries.
+// The dispatcher lives with the workers: it needs no API process alive to turn committed events into
+// deliveries. It starts them on the workers' own connection, so they can start eagerly: the first
+// workflow task comes back with the start call instead of through a poll.
 const dispatcher = startOutboxDispatcher({
   db,
-  client,
+  client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
   taskQueue: webhookTaskQueue(config.TEMPORAL_TASK_QUEUE),
   logger,
 });

@@ -13,6 +13,7 @@ import {
   webhookSettings,
 } from '@catalog/domain';
 import { webhookTaskQueue } from '@catalog/workflows';
+import { Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
@@ -135,7 +136,7 @@ export async function startWebhookRuntime(
       ? { stop: async () => undefined }
       : startOutboxDispatcher({
           db: deps.db,
-          client: deps.temporal.client,
+          client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
           taskQueue: webhookTaskQueue(config.TEMPORAL_TASK_QUEUE),
           logger: deps.logger,
           sweepEveryMs: 1_000,

@@ -17,8 +17,10 @@ export type WebhookWorkerOptions = ActivityDeps & {
 };
 
 /**
- * The worker for delivery workflows and their HTTP attempts. A delivery mostly waits on a receiver,
- * so it gets many slots, on a queue of its own, where slow receivers cannot starve imports.
+ * The worker for delivery workflows. A delivery is one workflow task that runs its HTTP attempt as
+ * a local activity, mostly waiting on a receiver: many slots, on a queue of its own, where slow
+ * receivers cannot starve imports. Nearly every delivery is a workflow seen once, so more pollers
+ * serve the normal queue than the sticky one.
  */
 export function createWebhookWorker(options: WebhookWorkerOptions): Promise<Worker> {
   const { db, temporal, logger } = options;
@@ -29,8 +31,10 @@ export function createWebhookWorker(options: WebhookWorkerOptions): Promise<Work
     taskQueue: webhookTaskQueue(options.taskQueue),
     workflowBundle: options.workflowBundle,
     activities: { ...activities, ...options.overrideActivities?.(activities) },
-    maxConcurrentActivityTaskExecutions: 200,
-    maxConcurrentWorkflowTaskExecutions: 100,
+    maxConcurrentWorkflowTaskExecutions: 64,
+    maxConcurrentLocalActivityExecutions: 64,
+    maxConcurrentWorkflowTaskPolls: 20,
+    nonStickyToStickyPollRatio: 0.8,
     shutdownGraceTime: '5 seconds',
   });
 }

@@ -1,50 +1,36 @@
-import { readDeliveryTarget, readStoredEvent, recordDeliveryAttempt } from '@catalog/db';
+import { readDelivery, recordDeliveryAttempt } from '@catalog/db';
 import type { WebhookSettings } from '@catalog/domain';
+import type { WebhookDeliveryInput, WebhookDeliveryResult } from '@catalog/workflows';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { WebhookDeliveryInput, WebhookDeliveryResult } from '@catalog/workflows';
 import type { ActivityDeps } from '../deps';
 import { messageBody } from './message';
 import { sendSigned } from './send-signed';
 import { attemptError, judge } from './verdict';
 
-/** Failure types the delivery workflow reads; retryable ones follow its retry policy. */
+/** How an attempt's failure is labelled in Temporal; only `DeliveryFailed` is retried. */
 export const deliveryFailureTypes = {
   failed: 'DeliveryFailed',
   rejected: 'DeliveryRejected',
   endpointDisabled: 'EndpointDisabled',
 } as const;
 
-const HEARTBEAT_AFTER_MS = 1_000;
-
 /**
- * One attempt to deliver one event to one endpoint; Temporal's retry policy makes the next ones.
- * Every attempt is logged with the endpoint's health in the same transaction. An endpoint that is
- * gone or disabled, or an event no longer stored, ends the delivery quietly.
+ * One attempt to deliver one event to one endpoint (a local activity of the delivery workflow, whose
+ * retry policy makes the next ones). Every attempt is logged with the endpoint's health in one
+ * statement. An endpoint that is gone or disabled, or an event no longer stored, ends the delivery
+ * quietly.
  */
 export function createDeliverWebhook({ db }: ActivityDeps, settings: WebhookSettings) {
   return async function deliverWebhook(input: WebhookDeliveryInput): Promise<WebhookDeliveryResult> {
-    const context = Context.current();
-    const attempt = context.info.attempt;
-    const [target, event] = await Promise.all([
-      readDeliveryTarget(db.pool, input.endpointId),
-      readStoredEvent(db.pool, input.eventId),
-    ]);
+    const { attempt } = Context.current().info;
+    const { target, event } = await readDelivery(db.pool, input.endpointId, input.eventId);
     if (!target) return { outcome: 'skipped', reason: 'the endpoint was deleted' };
     if (!target.enabled) return { outcome: 'skipped', reason: 'the endpoint is disabled' };
     if (!event) return { outcome: 'skipped', reason: 'the event is no longer stored' };
 
-    // Fast answers need no heartbeat; a slow receiver is held for up to the timeout, and heartbeats
-    // let Temporal notice a worker that died meanwhile long before the start-to-close timeout.
-    let beat: ReturnType<typeof setInterval> | undefined;
-    const startBeating = setTimeout(() => {
-      beat = setInterval(() => context.heartbeat(), HEARTBEAT_AFTER_MS);
-      context.heartbeat();
-    }, HEARTBEAT_AFTER_MS);
     const body = messageBody(event.type, event.occurredAt, event.data);
     const outcome = await sendSigned({ url: target.url, messageId: event.id, body, secrets: target.secrets }, settings);
-    clearTimeout(startBeating);
-    clearInterval(beat);
 
     const verdict = judge(outcome);
     const { disabledNow } = await recordDeliveryAttempt(
@@ -68,7 +54,10 @@ export function createDeliverWebhook({ db }: ActivityDeps, settings: WebhookSett
       return { outcome: 'delivered', attempt, statusCode: outcome.statusCode };
     }
     if (disabledNow) {
-      throw ApplicationFailure.nonRetryable('The endpoint failed for too long and was disabled', deliveryFailureTypes.endpointDisabled);
+      throw ApplicationFailure.nonRetryable(
+        'The endpoint failed for too long and was disabled',
+        deliveryFailureTypes.endpointDisabled,
+      );
     }
     if (verdict.kind === 'reject') throw ApplicationFailure.nonRetryable(verdict.reason, deliveryFailureTypes.rejected);
     const reason = verdict.kind === 'retry' ? verdict.reason : 'not delivered';

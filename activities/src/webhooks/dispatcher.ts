@@ -3,6 +3,7 @@ import { deliveryWorkflowId, type WebhookDeliveryInput, webhookWorkflowTypes } f
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { PoolClient } from 'pg';
 import type { Logger } from 'pino';
+import { inTransaction } from '../transaction';
 import { mapLimit } from './map-limit';
 
 export type DispatcherOptions = {
@@ -111,20 +112,17 @@ type PendingEvent = { id: string; type: string };
 type Subscriber = { id: string; event_types: string[] | null };
 
 /** Claims up to `limit` pending events, starts their deliveries, marks them dispatched. Returns how many it claimed. */
-async function dispatchBatch({ db, client, taskQueue }: DispatcherOptions, limit: number): Promise<number> {
-  const sql = await db.pool.connect();
-  try {
-    await sql.query('begin');
+function dispatchBatch({ db, client, taskQueue }: DispatcherOptions, limit: number): Promise<number> {
+  return inTransaction(db, async (sql) => {
     const { rows: events } = await sql.query<PendingEvent>(
       `select id, type from outbox_events where dispatched_at is null
        order by seq limit $1 for update skip locked`,
       [limit],
     );
-    if (events.length === 0) {
-      await sql.query('commit');
-      return 0;
-    }
-    const { rows: endpoints } = await sql.query<Subscriber>(`select id, event_types from webhook_endpoints where enabled`);
+    if (events.length === 0) return 0;
+    const { rows: endpoints } = await sql.query<Subscriber>(
+      `select id, event_types from webhook_endpoints where enabled`,
+    );
     const starts: WebhookDeliveryInput[] = events.flatMap((event) =>
       endpoints
         .filter((endpoint) => endpoint.event_types === null || endpoint.event_types.includes(event.type))
@@ -134,14 +132,8 @@ async function dispatchBatch({ db, client, taskQueue }: DispatcherOptions, limit
     await sql.query(`update outbox_events set dispatched_at = now() where id = any($1::uuid[])`, [
       events.map((event) => event.id),
     ]);
-    await sql.query('commit');
     return events.length;
-  } catch (error) {
-    await sql.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    sql.release();
-  }
+  });
 }
 
 async function startDelivery(client: Client, taskQueue: string, input: WebhookDeliveryInput): Promise<void> {
@@ -151,6 +143,7 @@ async function startDelivery(client: Client, taskQueue: string, input: WebhookDe
       taskQueue,
       args: [input],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      requestEagerStart: true,
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

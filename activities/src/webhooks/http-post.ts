@@ -44,7 +44,8 @@ export async function postJson(
       retryAfterMs: parseRetryAfter(response.headers['retry-after']),
     };
   } catch (error: unknown) {
-    if (error instanceof ForbiddenDestinationError) return { kind: 'refused', latencyMs: elapsed(), error: error.message };
+    if (error instanceof ForbiddenDestinationError)
+      return { kind: 'refused', latencyMs: elapsed(), error: error.message };
     const message = signal.aborted ? `no answer within ${options.timeoutMs} ms` : describeNetworkError(error);
     return { kind: 'network', latencyMs: elapsed(), error: message };
   }

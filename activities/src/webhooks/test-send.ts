@@ -11,9 +11,16 @@ export type TestTarget = { endpointId: string; url: string; secrets: string[] };
  * The Test button: a signed `webhook.test` message sent at once (not through Temporal, so it answers
  * even while workers are busy), logged like any attempt but without touching the endpoint's health.
  */
-export async function sendTestEvent(db: Database, target: TestTarget, settings: WebhookSettings): Promise<WebhookTestResult> {
+export async function sendTestEvent(
+  db: Database,
+  target: TestTarget,
+  settings: WebhookSettings,
+): Promise<WebhookTestResult> {
   const eventId = randomUUID();
-  const body = messageBody('webhook.test', new Date().toISOString(), { endpointId: target.endpointId, message: 'This is a test event' });
+  const body = messageBody('webhook.test', new Date().toISOString(), {
+    endpointId: target.endpointId,
+    message: 'This is a test event',
+  });
   const outcome = await sendSigned({ url: target.url, messageId: eventId, body, secrets: target.secrets }, settings);
   const verdict = judge(outcome);
   const result: WebhookTestResult = {

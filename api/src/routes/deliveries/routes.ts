@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import Router from '@koa/router';
 import { createWebhookRepository, readStoredEvent } from '@catalog/db';
 import { errors } from '@catalog/domain';
 import { type WebhookDeliveryInput, webhookTaskQueue, webhookWorkflowTypes } from '@catalog/workflows';
+import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
@@ -54,7 +54,10 @@ export function documentDeliveries(registry: OpenAPIRegistry): void {
     summary: 'Send a logged delivery again (same event, same endpoint, same webhook-id), with retries',
     request: { params: deliveryIdParams },
     responses: {
-      202: { description: 'Redelivery started; its attempts appear in the delivery log', ...jsonContent(redeliveryAccepted) },
+      202: {
+        description: 'Redelivery started; its attempts appear in the delivery log',
+        ...jsonContent(redeliveryAccepted),
+      },
       ...errorResponses(400, 404, 409, 503),
     },
   });

@@ -11,7 +11,9 @@ export async function checkDestination(url: string, allowPrivateNetworks: boolea
     await assertPublicDestination(new URL(url));
   } catch (error: unknown) {
     const message =
-      error instanceof ForbiddenDestinationError ? error.message : `the host ${new URL(url).hostname} could not be resolved`;
+      error instanceof ForbiddenDestinationError
+        ? error.message
+        : `the host ${new URL(url).hostname} could not be resolved`;
     throw errors.validation(`Invalid body parameter "url": ${message}`, { issues: [{ parameter: 'url', message }] });
   }
 }

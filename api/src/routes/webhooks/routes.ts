@@ -1,23 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import Router from '@koa/router';
 import { generateSecret, sendTestEvent } from '@catalog/activities';
 import { createWebhookRepository } from '@catalog/db';
-import {
-  errors,
-  SECRET_OVERLAP_MS,
-  webhookDeliverySchema,
-  webhookEndpointSchema,
-  webhookSecretSchema,
-  webhookSettings,
-  webhookTestResultSchema,
-} from '@catalog/domain';
-import { z } from 'zod';
+import { errors, SECRET_OVERLAP_MS, webhookSettings } from '@catalog/domain';
+import Router from '@koa/router';
 import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
-import { errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
 import { checkDestination } from './destination';
 import { presentDelivery, presentEndpoint, presentSecrets, storedEventTypes } from './presenter';
 import { createWebhookBody, listDeliveriesQuery, updateWebhookBody, webhookIdParams } from './schema';
+
+export { documentWebhooks } from './openapi';
 
 /** Webhook endpoints: CRUD, their signing secret, the Test button and the delivery log. */
 export function webhooksRouter(deps: AppDeps): Router {
@@ -110,95 +102,4 @@ export function webhooksRouter(deps: AppDeps): Router {
   });
 
   return router;
-}
-
-export function documentWebhooks(registry: OpenAPIRegistry): void {
-  const params = webhookIdParams;
-  const endpoint = { description: 'The webhook endpoint', ...jsonContent(webhookEndpointSchema) };
-  const secret = { description: 'Signing secrets (Standard Webhooks, `whsec_…`)', ...jsonContent(webhookSecretSchema) };
-  const json = <S extends z.ZodType>(schema: S) => ({ body: { content: { 'application/json': { schema } } } });
-  const tags = ['Webhooks'];
-  registry.registerPath({
-    method: 'get',
-    path: '/api/webhooks',
-    tags,
-    summary: 'Every webhook endpoint, with its status and last delivery',
-    responses: { 200: { description: 'Endpoints', ...jsonContent(z.object({ items: z.array(webhookEndpointSchema) })) } },
-  });
-  registry.registerPath({
-    method: 'post',
-    path: '/api/webhooks',
-    tags,
-    summary: 'Add an endpoint; the server generates its signing secret',
-    description:
-      'The URL must be http(s). Unless WEBHOOK_ALLOW_PRIVATE_NETWORKS=true, a host that resolves to a loopback, ' +
-      'private, link-local or metadata address is refused. `events` is "all" or a list of event types.',
-    request: json(createWebhookBody),
-    responses: { 201: endpoint, ...errorResponses(400) },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/api/webhooks/{id}',
-    tags,
-    summary: 'One endpoint',
-    request: { params },
-    responses: { 200: endpoint, ...errorResponses(400, 404) },
-  });
-  registry.registerPath({
-    method: 'patch',
-    path: '/api/webhooks/{id}',
-    tags,
-    summary: 'Change name, URL, events or enabled; enabling again clears an automatic disable',
-    request: { params, ...json(updateWebhookBody) },
-    responses: { 200: endpoint, ...errorResponses(400, 404) },
-  });
-  registry.registerPath({
-    method: 'delete',
-    path: '/api/webhooks/{id}',
-    tags,
-    summary: 'Delete an endpoint and its delivery log',
-    request: { params },
-    responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 404) },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/api/webhooks/{id}/secret',
-    tags,
-    summary: 'Reveal the signing secret (and the previous one while it still signs)',
-    request: { params },
-    responses: { 200: secret, ...errorResponses(400, 404) },
-  });
-  registry.registerPath({
-    method: 'post',
-    path: '/api/webhooks/{id}/secret/rotate',
-    tags,
-    summary: 'Rotate the signing secret; the old one keeps signing next to the new one for 24 hours',
-    request: { params },
-    responses: { 200: secret, ...errorResponses(400, 404) },
-  });
-  registry.registerPath({
-    method: 'post',
-    path: '/api/webhooks/{id}/test',
-    tags,
-    summary: 'Send a signed `webhook.test` event now and report how the receiver answered',
-    description: 'Answers within WEBHOOK_TIMEOUT_MS. `ok` is true for a 2xx; otherwise `error` says what happened.',
-    request: { params },
-    responses: { 200: { description: 'The outcome', ...jsonContent(webhookTestResultSchema) }, ...errorResponses(400, 404) },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/api/webhooks/{id}/deliveries',
-    tags,
-    summary: 'The delivery log, newest first: one entry per HTTP attempt',
-    request: { params, query: listDeliveriesQuery },
-    responses: {
-      200: {
-        description: 'A page of attempts',
-        ...jsonContent(
-          z.object({ items: z.array(webhookDeliverySchema), page: z.number(), pageSize: z.number(), total: z.number() }),
-        ),
-      },
-      ...errorResponses(400, 404),
-    },
-  });
 }

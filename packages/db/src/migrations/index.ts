@@ -4,11 +4,11 @@ import { Migration20261122000150_outbox } from './Migration20261122000150_outbox
 import { Migration20261122000200_products } from './Migration20261122000200_products';
 import { Migration20261122000300_webhooks } from './Migration20261122000300_webhooks';
 
-/** Listed explicitly so migrations run the same from source (tsx) and in any bundle. Append only. */
+/** Listed explicitly, in name order, so migrations run the same from source (tsx) and in any bundle. */
 export const migrationsList = [
   { name: 'Migration20261122000000_foundation', class: Migration20261122000000_foundation },
   { name: 'Migration20261122000100_imports', class: Migration20261122000100_imports },
   { name: 'Migration20261122000150_outbox', class: Migration20261122000150_outbox },
-  { name: 'Migration20261122000300_webhooks', class: Migration20261122000300_webhooks },
   { name: 'Migration20261122000200_products', class: Migration20261122000200_products },
+  { name: 'Migration20261122000300_webhooks', class: Migration20261122000300_webhooks },
 ];

@@ -6,23 +6,52 @@ export type DeliveryTarget = { url: string; enabled: boolean; secrets: string[] 
 /** An outbox event as a webhook carries it; `occurredAt` is ISO 8601 in UTC with milliseconds. */
 export type StoredEvent = { id: string; type: string; data: unknown; occurredAt: string };
 
-/** The previous secret signs too while its overlap after a rotation lasts. */
-export async function readDeliveryTarget(pool: Pool, endpointId: string): Promise<DeliveryTarget | null> {
-  const { rows } = await pool.query<{ url: string; enabled: boolean; secret: string; previous: string | null }>(
-    `select url, enabled, secret,
-            case when previous_secret_expires_at > now() then previous_secret end as previous
-     from webhook_endpoints where id = $1`,
-    [endpointId],
+const OCCURRED_AT = `to_char(o.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+type Row = {
+  url: string | null;
+  enabled: boolean | null;
+  secret: string | null;
+  previous: string | null;
+  event_id: string | null;
+  type: string | null;
+  data: unknown;
+  occurred_at: string | null;
+};
+
+/**
+ * The endpoint and the event of one delivery, in one round trip; either is null when it no longer
+ * exists. The previous secret signs too while its overlap after a rotation lasts.
+ */
+export async function readDelivery(
+  pool: Pool,
+  endpointId: string,
+  eventId: string,
+): Promise<{ target: DeliveryTarget | null; event: StoredEvent | null }> {
+  const { rows } = await pool.query<Row>(
+    `select e.url, e.enabled, e.secret,
+            case when e.previous_secret_expires_at > now() then e.previous_secret end as previous,
+            o.id as event_id, o.type, o.data, ${OCCURRED_AT} as occurred_at
+     from (select 1) as one
+     left join webhook_endpoints e on e.id = $1
+     left join outbox_events o on o.id = $2`,
+    [endpointId, eventId],
   );
   const row = rows[0];
-  if (!row) return null;
-  return { url: row.url, enabled: row.enabled, secrets: row.previous ? [row.secret, row.previous] : [row.secret] };
+  const target =
+    row?.url && row.secret !== null && row.enabled !== null
+      ? { url: row.url, enabled: row.enabled, secrets: row.previous ? [row.secret, row.previous] : [row.secret] }
+      : null;
+  const event =
+    row?.event_id && row.type && row.occurred_at
+      ? { id: row.event_id, type: row.type, data: row.data, occurredAt: row.occurred_at }
+      : null;
+  return { target, event };
 }
 
 export async function readStoredEvent(pool: Pool, eventId: string): Promise<StoredEvent | null> {
   const { rows } = await pool.query<{ id: string; type: string; data: unknown; occurred_at: string }>(
-    `select id, type, data, to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at
-     from outbox_events where id = $1`,
+    `select o.id, o.type, o.data, ${OCCURRED_AT} as occurred_at from outbox_events o where o.id = $1`,
     [eventId],
   );
   const row = rows[0];

@@ -17,7 +17,10 @@ export const WebhookDeliverySchema = defineEntity({
     latencyMs: p.integer().fieldName('latency_ms'),
     responseSnippet: p.text().fieldName('response_snippet').nullable(),
     error: p.text().nullable(),
-    createdAt: p.datetime().fieldName('created_at').onCreate(() => new Date()),
+    createdAt: p
+      .datetime()
+      .fieldName('created_at')
+      .onCreate(() => new Date()),
   },
 });
 

@@ -1,5 +1,5 @@
-import { defineEntity, p } from '@mikro-orm/core';
 import type { CatalogEventType } from '@catalog/domain';
+import { defineEntity, p } from '@mikro-orm/core';
 
 /**
  * A receiver of catalog events. Besides what the user set, the row keeps the signing secrets and the
@@ -24,7 +24,10 @@ export const WebhookEndpointSchema = defineEntity({
     lastOk: p.boolean().fieldName('last_ok').nullable(),
     lastStatusCode: p.integer().fieldName('last_status_code').nullable(),
     lastError: p.text().fieldName('last_error').nullable(),
-    createdAt: p.datetime().fieldName('created_at').onCreate(() => new Date()),
+    createdAt: p
+      .datetime()
+      .fieldName('created_at')
+      .onCreate(() => new Date()),
     updatedAt: p
       .datetime()
       .fieldName('updated_at')

@@ -1,5 +1,5 @@
-export { readDeliveryTarget, readStoredEvent, type DeliveryTarget, type StoredEvent } from './delivery-context';
 export { type WebhookDeliveryEntity, WebhookDeliverySchema } from './delivery.entity';
+export { type DeliveryTarget, readDelivery, readStoredEvent, type StoredEvent } from './delivery-context';
 export { type DeliveryAttempt, logTestAttempt, recordDeliveryAttempt } from './delivery-log';
 export { type WebhookEndpointEntity, WebhookEndpointSchema } from './endpoint.entity';
 export {

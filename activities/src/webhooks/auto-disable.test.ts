@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { type WebhookEndpoint, webhookEndpointSchema } from '@catalog/domain';
+import { deliveryWorkflowId } from '@catalog/workflows';
+import { pollUntil } from '../../../tests/support/imports';
+import { type Stack, startStack } from '../../../tests/support/stack';
+import {
+  commitProductUpdate,
+  createWebhook,
+  deliveryLog,
+  type Receiver,
+  startReceiver,
+  startWebhookRuntime,
+  type WebhookRuntime,
+} from '../../../tests/support/webhooks';
+
+/** WEBHOOK_DISABLE_AFTER_HOURS of 0.001 (3.6 s) lets a failure streak outlast it within a few retries. */
+let stack: Stack;
+let runtime: WebhookRuntime;
+let receiver: Receiver;
+
+before(async () => {
+  stack = await startStack({
+    isolated: true,
+    worker: false,
+    env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_DISABLE_AFTER_HOURS: '0.001' },
+  });
+  runtime = await startWebhookRuntime(stack);
+  receiver = await startReceiver();
+});
+after(async () => {
+  await runtime?.stop();
+  await receiver?.close();
+  await stack?.stop();
+});
+
+const readEndpoint = async (id: string): Promise<WebhookEndpoint> =>
+  webhookEndpointSchema.parse(await (await fetch(`${stack.baseUrl}/api/webhooks/${id}`)).json());
+
+test('an endpoint that keeps failing past the configured time is disabled with the reason, and stops receiving', async () => {
+  receiver.respond(() => ({ status: 500, body: 'still broken' }));
+  const endpoint = await createWebhook(stack.baseUrl, { url: receiver.url });
+  const eventId = await commitProductUpdate(stack.deps.db);
+
+  const disabled = await pollUntil(
+    'the endpoint to be disabled',
+    () => readEndpoint(endpoint.id),
+    (e) => !e.enabled,
+  );
+  assert.match(
+    disabled.disabledReason ?? '',
+    /^Disabled automatically: every delivery failed since .* \(last error: HTTP 500\)$/,
+  );
+  assert.ok(disabled.failingSince);
+  assert.deepEqual(disabled.lastDelivery && [disabled.lastDelivery.ok, disabled.lastDelivery.statusCode], [false, 500]);
+  const handle = stack.deps.temporal.client.workflow.getHandle(deliveryWorkflowId(eventId, endpoint.id));
+  assert.deepEqual(await handle.result(), {
+    outcome: 'failed',
+    reason: 'The endpoint failed for too long and was disabled',
+  });
+  const attempts = (await deliveryLog(stack.baseUrl, endpoint.id)).length;
+  assert.ok(attempts >= 2, `${attempts} attempts`);
+
+  // Later events skip it.
+  const later = await commitProductUpdate(stack.deps.db);
+  await pollUntil(
+    'the later event to be dispatched',
+    async () =>
+      (await stack.deps.db.pool.query(`select dispatched_at from outbox_events where id = $1`, [later])).rows[0],
+    (row) => Boolean(row?.dispatched_at),
+  );
+  await assert.rejects(
+    stack.deps.temporal.client.workflow.getHandle(deliveryWorkflowId(later, endpoint.id)).describe(),
+    /not found/i,
+  );
+
+  // Enabling it again by hand clears the reason and the streak.
+  const response = await fetch(`${stack.baseUrl}/api/webhooks/${endpoint.id}`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ enabled: true }),
+  });
+  const enabled = webhookEndpointSchema.parse(await response.json());
+  assert.deepEqual([enabled.enabled, enabled.disabledReason, enabled.failingSince], [true, null, null]);
+});
+
+test('a success ends the failure streak, so a flaky endpoint is not disabled', async () => {
+  const flaky = await startReceiver();
+  try {
+    flaky.respond((_, index) => (index < 2 ? { status: 502 } : { status: 200 }));
+    const endpoint = await createWebhook(stack.baseUrl, { url: flaky.url });
+    const eventId = await commitProductUpdate(stack.deps.db);
+    await pollUntil(
+      'the delivery',
+      () => deliveryLog(stack.baseUrl, endpoint.id),
+      (rows) => rows.some((r) => r.ok),
+    );
+    const handle = stack.deps.temporal.client.workflow.getHandle(deliveryWorkflowId(eventId, endpoint.id));
+    assert.equal((await handle.result()).outcome, 'delivered');
+    const after = await readEndpoint(endpoint.id);
+    assert.deepEqual([after.enabled, after.failingSince, after.lastDelivery?.ok], [true, null, true]);
+  } finally {
+    await flaky.close();
+  }
+});

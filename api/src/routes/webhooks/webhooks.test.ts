@@ -1,0 +1,218 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { webhookEndpointSchema, webhookSecretSchema, webhookTestResultSchema } from '@catalog/domain';
+import { z } from 'zod';
+import { type Stack, startStack } from '../../../../tests/support/stack';
+import {
+  createWebhook,
+  deliveryLog,
+  type Receiver,
+  startReceiver,
+  verifyWith,
+} from '../../../../tests/support/webhooks';
+
+/** The endpoints API and the Test button, against a real receiver on loopback. */
+let stack: Stack;
+let receiver: Receiver;
+
+before(async () => {
+  stack = await startStack({ isolated: true, worker: false, env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' } });
+  receiver = await startReceiver();
+});
+after(async () => {
+  await receiver?.close();
+  await stack?.stop();
+});
+
+const api = (path: string, init: { method?: string; body?: unknown } = {}) =>
+  fetch(`${stack.baseUrl}${path}`, {
+    method: init.method ?? 'GET',
+    ...(init.body !== undefined
+      ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body) }
+      : {}),
+  });
+const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+test('an endpoint is created, listed, read, changed and deleted', async () => {
+  const created = await createWebhook(stack.baseUrl, {
+    url: receiver.url,
+    name: 'Orders',
+    events: ['product.updated'],
+  });
+  assert.equal(created.enabled, true);
+  assert.deepEqual(created.events, ['product.updated']);
+  assert.equal(created.lastDelivery, null);
+  assert.equal('secret' in created, false, 'the secret is shown on demand only');
+
+  const list = z.object({ items: z.array(webhookEndpointSchema) }).parse(await (await api('/api/webhooks')).json());
+  assert.ok(list.items.some((item) => item.id === created.id));
+
+  const patched = await api(`/api/webhooks/${created.id}`, {
+    method: 'PATCH',
+    body: { name: 'Orders v2', events: 'all', enabled: false },
+  });
+  assert.equal(patched.status, 200);
+  const changed = webhookEndpointSchema.parse(await patched.json());
+  assert.deepEqual([changed.name, changed.events, changed.enabled], ['Orders v2', 'all', false]);
+  assert.equal(webhookEndpointSchema.parse(await (await api(`/api/webhooks/${created.id}`)).json()).name, 'Orders v2');
+
+  assert.equal((await api(`/api/webhooks/${created.id}`, { method: 'DELETE' })).status, 204);
+  assert.equal((await api(`/api/webhooks/${created.id}`)).status, 404);
+  assert.equal((await api(`/api/webhooks/${created.id}`, { method: 'DELETE' })).status, 404);
+});
+
+test('bad input is refused with a 400 that names the parameter', async () => {
+  const cases: [unknown, RegExp][] = [
+    [{ name: 'x', url: 'ftp://example.com/hook' }, /"url".*http/],
+    [{ name: 'x', url: 'not a url' }, /"url"/],
+    [{ name: 'x', url: 'http://user:pw@example.com/' }, /"url".*user name or password/],
+    [{ name: '', url: receiver.url }, /"name"/],
+    [{ name: 'x', url: receiver.url, events: [] }, /"events"/],
+    [{ name: 'x', url: receiver.url, events: ['product.exploded'] }, /"events/],
+  ];
+  for (const [body, message] of cases) {
+    const response = await api('/api/webhooks', { method: 'POST', body });
+    assert.equal(response.status, 400, JSON.stringify(body));
+    const { error } = errorBody.parse(await response.json());
+    assert.equal(error.code, 'validation_failed');
+    assert.match(error.message, message);
+  }
+  assert.equal((await api('/api/webhooks/not-a-uuid')).status, 400);
+  const created = await createWebhook(stack.baseUrl, { url: receiver.url });
+  assert.equal((await api(`/api/webhooks/${created.id}`, { method: 'PATCH', body: {} })).status, 400);
+});
+
+test('Test sends a signed webhook.test event and reports status, latency and the response snippet', async () => {
+  const created = await createWebhook(stack.baseUrl, { url: receiver.url });
+  const secret = webhookSecretSchema.parse(await (await api(`/api/webhooks/${created.id}/secret`)).json());
+  assert.match(secret.secret, /^whsec_[A-Za-z0-9+/=]{40,}$/);
+  receiver.respond(() => ({ status: 200, body: `accepted ${'x'.repeat(3000)}` }));
+  const before = receiver.received.length;
+
+  const response = await api(`/api/webhooks/${created.id}/test`, { method: 'POST' });
+  assert.equal(response.status, 200);
+  const result = webhookTestResultSchema.parse(await response.json());
+  assert.equal(result.ok, true);
+  assert.equal(result.status, 200);
+  assert.ok(result.latencyMs >= 0);
+  assert.equal(result.responseSnippet?.length, 1024, 'only the first 1 KB of the answer is kept');
+
+  const request = receiver.received[before];
+  assert.ok(request);
+  const message = z
+    .object({ type: z.literal('webhook.test'), timestamp: z.string(), data: z.record(z.string(), z.unknown()) })
+    .parse(verifyWith(secret.secret, request));
+  assert.equal(message.data.endpointId, created.id);
+  assert.equal(request.headers['content-type'], 'application/json');
+
+  const [logged] = await deliveryLog(stack.baseUrl, created.id);
+  assert.equal(logged?.eventType, 'webhook.test');
+  assert.equal(logged?.eventId, request.headers['webhook-id']);
+  assert.equal(logged?.statusCode, 200);
+});
+
+test('Test reports a failing receiver and an unreachable one without failing itself', async () => {
+  const created = await createWebhook(stack.baseUrl, { url: receiver.url });
+  receiver.respond(() => ({ status: 503, body: '<h1>down</h1>' }));
+  const failing = webhookTestResultSchema.parse(
+    await (await api(`/api/webhooks/${created.id}/test`, { method: 'POST' })).json(),
+  );
+  assert.deepEqual(
+    [failing.ok, failing.status, failing.responseSnippet, failing.error],
+    [false, 503, '<h1>down</h1>', 'HTTP 503'],
+  );
+
+  const gone = await startReceiver();
+  await gone.close();
+  const unreachable = await createWebhook(stack.baseUrl, { url: gone.url });
+  const result = webhookTestResultSchema.parse(
+    await (await api(`/api/webhooks/${unreachable.id}/test`, { method: 'POST' })).json(),
+  );
+  assert.equal(result.ok, false);
+  assert.equal(result.status, null);
+  assert.match(result.error ?? '', /ECONNREFUSED/);
+});
+
+test('after a rotation the old and the new secret both verify, until the overlap ends', async () => {
+  const created = await createWebhook(stack.baseUrl, { url: receiver.url });
+  receiver.respond(() => ({ status: 204 }));
+  const old = webhookSecretSchema.parse(await (await api(`/api/webhooks/${created.id}/secret`)).json()).secret;
+  const rotated = webhookSecretSchema.parse(
+    await (await api(`/api/webhooks/${created.id}/secret/rotate`, { method: 'POST' })).json(),
+  );
+  assert.notEqual(rotated.secret, old);
+  assert.equal(rotated.previousSecret, old);
+  const overlapHours = (Date.parse(rotated.previousSecretExpiresAt ?? '') - Date.now()) / 3_600_000;
+  assert.ok(overlapHours > 23.9 && overlapHours <= 24, `overlap of ${overlapHours} h`);
+
+  const before = receiver.received.length;
+  await api(`/api/webhooks/${created.id}/test`, { method: 'POST' });
+  const request = receiver.received[before];
+  assert.ok(request);
+  assert.equal(request.headers['webhook-signature']?.split(' ').length, 2);
+  verifyWith(old, request);
+  verifyWith(rotated.secret, request);
+
+  // Once the overlap is over only the new secret signs.
+  await stack.deps.db.pool.query(`update webhook_endpoints set previous_secret_expires_at = now() where id = $1`, [
+    created.id,
+  ]);
+  await api(`/api/webhooks/${created.id}/test`, { method: 'POST' });
+  const later = receiver.received[before + 1];
+  assert.ok(later);
+  verifyWith(rotated.secret, later);
+  assert.throws(() => verifyWith(old, later), /No matching signature/);
+  const secret = webhookSecretSchema.parse(await (await api(`/api/webhooks/${created.id}/secret`)).json());
+  assert.equal(secret.previousSecret, null);
+});
+
+test('the delivery log is paginated, newest first', async () => {
+  const created = await createWebhook(stack.baseUrl, { url: receiver.url });
+  receiver.respond(() => ({ status: 200 }));
+  for (let i = 0; i < 3; i++) await api(`/api/webhooks/${created.id}/test`, { method: 'POST' });
+  const page = z
+    .object({
+      items: z.array(z.object({ eventId: z.string() })),
+      page: z.number(),
+      pageSize: z.number(),
+      total: z.number(),
+    })
+    .parse(await (await api(`/api/webhooks/${created.id}/deliveries?page=1&pageSize=2`)).json());
+  assert.equal(page.total, 3);
+  assert.equal(page.items.length, 2);
+  const ids = receiver.received.slice(-3).map((r) => r.headers['webhook-id']);
+  assert.deepEqual(
+    page.items.map((item) => item.eventId),
+    [ids[2], ids[1]],
+  );
+  assert.equal((await api(`/api/webhooks/${created.id}/deliveries?pageSize=1000`)).status, 400);
+});
+
+test('redelivering a test delivery is refused: only catalog events are stored to send again', async () => {
+  const created = await createWebhook(stack.baseUrl, { url: receiver.url });
+  await api(`/api/webhooks/${created.id}/test`, { method: 'POST' });
+  const [logged] = await deliveryLog(stack.baseUrl, created.id);
+  const response = await api(`/api/deliveries/${logged?.id}/redeliver`, { method: 'POST' });
+  assert.equal(response.status, 409);
+  assert.equal(
+    (await api(`/api/deliveries/00000000-0000-4000-8000-000000000000/redeliver`, { method: 'POST' })).status,
+    404,
+  );
+});
+
+test('the webhook routes are in the OpenAPI document', async () => {
+  const document = z
+    .object({ paths: z.record(z.string(), z.unknown()) })
+    .parse(await (await api('/api/openapi.json')).json());
+  for (const path of [
+    '/api/webhooks',
+    '/api/webhooks/{id}',
+    '/api/webhooks/{id}/test',
+    '/api/webhooks/{id}/secret',
+    '/api/webhooks/{id}/secret/rotate',
+    '/api/webhooks/{id}/deliveries',
+    '/api/deliveries/{id}/redeliver',
+  ]) {
+    assert.ok(path in document.paths, path);
+  }
+});
