@@ -65,22 +65,28 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
 
   async function listen(): Promise<void> {
     if (stopped) return;
+    let client: PoolClient | undefined;
+    // A lost connection may show up both as an 'error' event and as a failed LISTEN: the
+    // connection is released and a reconnect scheduled once, whichever comes first.
+    let settled = false;
+    const giveUp = (error: unknown, message: string) => {
+      if (settled) return;
+      settled = true;
+      logger.warn({ err: error }, message);
+      if (client && listener === client) listener = null;
+      client?.release(true);
+      reconnect = setTimeout(() => void listen(), RECONNECT_MS);
+    };
     try {
-      const client = await db.pool.connect();
+      client = await db.pool.connect();
       client.on('notification', wake);
-      client.once('error', (error) => {
-        logger.warn({ err: error }, 'outbox listener lost its connection; reconnecting');
-        client.release(error);
-        if (listener === client) listener = null;
-        reconnect = setTimeout(() => void listen(), RECONNECT_MS);
-      });
+      client.once('error', (error) => giveUp(error, 'outbox listener lost its connection; reconnecting'));
       await client.query(`listen ${OUTBOX_NOTIFY_CHANNEL}`);
       listener = client;
       if (stopped) await stopListening();
       else wake();
     } catch (error) {
-      logger.warn({ err: error }, 'outbox listener could not connect; retrying');
-      reconnect = setTimeout(() => void listen(), RECONNECT_MS);
+      giveUp(error, 'outbox listener could not connect; retrying');
     }
   }
 

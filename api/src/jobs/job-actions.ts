@@ -1,12 +1,39 @@
 import { errors, isFinished, type JobKind } from '@catalog/domain';
 import type { Context } from 'koa';
 import { openSse } from '../http/sse';
+import type { Logger } from '../logger';
 import type { Temporal } from '../temporal';
 import type { JobFeed } from './job-feed';
+import type { JobStore } from './job-store';
 import type { JobView } from './job-view';
 import type { LiveJobReader } from './live-job';
 
 type JobDeps = { readLiveJob: LiveJobReader; temporal: Temporal; feed: JobFeed };
+
+/**
+ * Starts the workflow of a job whose row exists (workflowId = job id). A start can fail after the
+ * server accepted it (a deadline, a dropped connection): only when the workflow really does not
+ * exist is the job marked failed, so it never holds the queue, and the caller told to retry.
+ */
+export async function startJobWorkflow(
+  deps: { temporal: Temporal; jobs: JobStore; logger: Logger },
+  jobId: string,
+  start: () => Promise<unknown>,
+): Promise<void> {
+  try {
+    await start();
+  } catch (error: unknown) {
+    const started = await deps.temporal.client.workflow
+      .getHandle(jobId)
+      .describe()
+      .then(() => true)
+      .catch(() => false);
+    if (started) return;
+    deps.logger.error({ err: error, jobId }, 'could not start the job workflow');
+    await deps.jobs.failUnstarted(jobId, 'Temporal was unavailable');
+    throw errors.unavailable('The job service (Temporal) is unavailable; try again shortly.');
+  }
+}
 
 /** Reads a job that must exist (and be of `kind`, when given): else a 404. */
 export async function requireJob(deps: JobDeps, id: string, kind?: JobKind): Promise<JobView> {

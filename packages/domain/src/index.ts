@@ -5,4 +5,5 @@ export * from './imports';
 export * from './jobs';
 export * from './product';
 export * from './products';
+export * from './text';
 export * from './webhooks';

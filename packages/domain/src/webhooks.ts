@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Config } from './config';
 import { catalogEventTypeSchema } from './events';
+import { hasNoNul, NUL_MESSAGE } from './text';
 
 /** The webhook settings of every process that sends (API test button, worker deliveries). */
 export type WebhookSettings = {
@@ -27,6 +28,7 @@ export const webhookUrlSchema = z
   .string()
   .trim()
   .max(2048, 'must be at most 2048 characters')
+  .refine(hasNoNul, NUL_MESSAGE)
   .superRefine((value, ctx) => {
     const url = parseUrl(value);
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {

@@ -6,7 +6,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
-import { cancelJob, requireJob, streamJobEvents } from '../../jobs/job-actions';
+import { cancelJob, requireJob, startJobWorkflow, streamJobEvents } from '../../jobs/job-actions';
 import { jobViewFromRow } from '../../jobs/job-view';
 import { errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
 import { jobIdParams } from '../jobs/schema';
@@ -50,16 +50,16 @@ export function importsRouter(deps: AppDeps): Router {
       parallelism: deps.config.IMPORT_PARALLELISM,
     };
     try {
-      await deps.temporal.client.workflow.start(workflowTypes.importCsv, {
-        workflowId: jobId,
-        taskQueue: deps.temporal.taskQueue,
-        args: [input],
-      });
-    } catch (error: unknown) {
-      deps.logger.error({ err: error, jobId }, 'could not start the import workflow');
-      await deps.jobs.failUnstarted(jobId, 'Temporal was unavailable');
+      await startJobWorkflow(deps, jobId, () =>
+        deps.temporal.client.workflow.start(workflowTypes.importCsv, {
+          workflowId: jobId,
+          taskQueue: deps.temporal.taskQueue,
+          args: [input],
+        }),
+      );
+    } catch (error) {
       await rm(file.path, { force: true });
-      throw errors.unavailable('The job service (Temporal) is unavailable; try the upload again shortly.');
+      throw error;
     }
     deps.metrics.jobsStarted.inc({ kind: 'import' });
     ctx.status = 202;

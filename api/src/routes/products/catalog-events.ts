@@ -33,8 +33,15 @@ export function createCatalogEvents(deps: { db: Database; logger: Logger }) {
     for (const listener of listeners) listener({ type: row.type, jobId: row.job_id });
   }
 
-  /** A LISTENing connection must never serve another query: it is destroyed, not reused. */
+  /**
+   * A LISTENing connection must never serve another query: it is destroyed, not reused. Several
+   * paths may give the same connection up (an error event, a failed LISTEN, the last listener
+   * leaving); only the first releases it, as pg-pool throws on a second release.
+   */
+  const releasedClients = new WeakSet<PoolClient>();
   function release(current: PoolClient, reconnect: boolean): void {
+    if (releasedClients.has(current)) return;
+    releasedClients.add(current);
     if (client === current) client = null;
     current.release(true);
     if (reconnect && listeners.size > 0) retry = setTimeout(() => void connect(), RECONNECT_MS);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { errors } from '@catalog/domain';
 import { type BulkDeleteInput, bulkDeleteWorkflowType } from '@catalog/workflows';
 import type { AppDeps } from '../../deps';
+import { startJobWorkflow } from '../../jobs/job-actions';
 
 /** Rows per DELETE statement: large enough to amortize a commit, small enough to cancel promptly. */
 const BATCH_ROWS = 25_000;
@@ -16,17 +16,13 @@ export async function startDeleteAll(deps: AppDeps): Promise<string> {
   const jobId = randomUUID();
   await deps.jobs.create({ id: jobId, kind: 'bulk_delete' });
   const input: BulkDeleteInput = { jobId, batchRows: BATCH_ROWS, sliceMs: SLICE_MS };
-  try {
-    await deps.temporal.client.workflow.start(bulkDeleteWorkflowType, {
+  await startJobWorkflow(deps, jobId, () =>
+    deps.temporal.client.workflow.start(bulkDeleteWorkflowType, {
       workflowId: jobId,
       taskQueue: deps.temporal.taskQueue,
       args: [input],
-    });
-  } catch (error: unknown) {
-    deps.logger.error({ err: error, jobId }, 'could not start the delete-all workflow');
-    await deps.jobs.failUnstarted(jobId, 'Temporal was unavailable');
-    throw errors.unavailable('The job service (Temporal) is unavailable; try again shortly.');
-  }
+    }),
+  );
   deps.metrics.jobsStarted.inc({ kind: 'bulk_delete' });
   return jobId;
 }

@@ -166,3 +166,11 @@ test('bad parameters are a 400 that names the parameter', async () => {
     assert.match(error.message, new RegExp(parameter), `${query}: ${error.message}`);
   }
 });
+
+test('a NUL character in a filter is a 400 naming the parameter, not a database error', async () => {
+  for (const parameter of ['q', 'sku', 'name', 'description']) {
+    const response = await fetch(`${stack.baseUrl}/api/products?${parameter}=a%00b`);
+    assert.equal(response.status, 400, parameter);
+    assert.match(await response.text(), new RegExp(`${parameter}.*NUL character`));
+  }
+});

@@ -5,7 +5,9 @@ import {
   checkSku,
   DELETE_ALL_CONFIRMATION,
   type FieldProblem,
+  hasNoNul,
   isProblem,
+  NUL_MESSAGE,
   normalizePrice,
   PRODUCT_PAGE_SIZE_DEFAULT,
   PRODUCT_PAGE_SIZE_MAX,
@@ -27,9 +29,7 @@ const ruled = <T>(check: (raw: string) => T | FieldProblem) =>
     return z.NEVER;
   });
 
-// PostgreSQL text cannot hold U+0000; say so instead of failing on insert.
-const noNul = (field: string) =>
-  z.string().refine((value) => !value.includes('\u0000'), `${field} contains a NUL character`);
+const noNul = (field: string) => z.string().refine(hasNoNul, `${field} ${NUL_MESSAGE}`);
 
 const sku = noNul('sku').pipe(ruled(checkSku));
 const name = noNul('name').pipe(ruled(checkName));
@@ -77,6 +77,7 @@ export const ifMatchHeader = z.object({
 const filterText = z
   .string()
   .max(200, 'must be at most 200 characters')
+  .refine(hasNoNul, NUL_MESSAGE)
   .transform((value) => value.trim() || undefined)
   .optional();
 

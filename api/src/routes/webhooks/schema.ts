@@ -1,9 +1,14 @@
-import { webhookEventsSchema, webhookUrlSchema } from '@catalog/domain';
+import { hasNoNul, NUL_MESSAGE, webhookEventsSchema, webhookUrlSchema } from '@catalog/domain';
 import { z } from 'zod';
 
 export const webhookIdParams = z.object({ id: z.uuid({ message: 'must be a webhook id (UUID)' }) });
 
-const name = z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters');
+const name = z
+  .string()
+  .trim()
+  .min(1, 'is required')
+  .max(200, 'must be at most 200 characters')
+  .refine(hasNoNul, NUL_MESSAGE);
 
 export const createWebhookBody = z.object({
   name,

@@ -216,3 +216,18 @@ test('the webhook routes are in the OpenAPI document', async () => {
     assert.ok(path in document.paths, path);
   }
 });
+
+test('a NUL character in a name or URL is a 400, not a database error', async () => {
+  for (const body of [
+    { name: 'a\u0000b', url: 'https://example.com/hook' },
+    { name: 'ok', url: 'https://example.com/\u0000' },
+  ]) {
+    const response = await fetch(`${stack.baseUrl}/api/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    assert.equal(response.status, 400, JSON.stringify(body));
+    assert.match(await response.text(), /NUL character/);
+  }
+});

@@ -58,16 +58,32 @@ export function createWebhookRepository(db: Database) {
       return entity ? secretsOf(entity) : null;
     },
 
-    /** The current secret becomes the previous one, which keeps signing until `overlapMs` from now. */
+    /**
+     * The current secret becomes the previous one, which keeps signing until `overlapMs` from now.
+     * One statement, so two rotations at once cannot both rotate out the same secret and lose the
+     * one the first caller was shown. (The ORM's pool returns timestamps as text.)
+     */
     async rotateSecret(id: string, secret: string, overlapMs: number): Promise<WebhookSecrets | null> {
-      const fork = em();
-      const entity = await fork.findOne(WebhookEndpointSchema, { id }, { populate: ['secret', 'previousSecret'] });
-      if (!entity) return null;
-      entity.previousSecret = entity.secret;
-      entity.previousSecretExpiresAt = new Date(Date.now() + overlapMs);
-      entity.secret = secret;
-      await fork.flush();
-      return secretsOf(entity);
+      const { rows } = await db.pool.query<{
+        secret: string;
+        previous_secret: string | null;
+        previous_secret_expires_at: string | null;
+      }>(
+        `update webhook_endpoints
+         set previous_secret = secret, secret = $2,
+             previous_secret_expires_at = now() + $3 * interval '1 millisecond', updated_at = now()
+         where id = $1
+         returning secret, previous_secret, previous_secret_expires_at`,
+        [id, secret, overlapMs],
+      );
+      const row = rows[0];
+      if (!row) return null;
+      return {
+        secret: row.secret,
+        previousSecret: row.previous_secret,
+        previousSecretExpiresAt:
+          row.previous_secret_expires_at === null ? null : new Date(row.previous_secret_expires_at),
+      };
     },
 
     async listDeliveries(
