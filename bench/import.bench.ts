@@ -51,7 +51,7 @@ try {
   console.log(
     `ratio a/c = ${(first.totalMs / baseline).toFixed(2)} (target ≤ 1.2), b/c = ${(again.totalMs / baseline).toFixed(2)} (target ≤ 0.5)`,
   );
-  console.log(`peak RSS: api ${apiRss} MB (target ≤ 250), worker ${workerRss} MB (target ≤ 400)`);
+  console.log(`peak RSS: api ${apiRss} MB (bar ≤ 200, goal ≤ 150), worker ${workerRss} MB (bar ≤ 300, goal ≤ 250)`);
   for (const [name, run] of [
     ['a', first],
     ['b', again],

@@ -53,10 +53,11 @@ const env = {
   UPLOAD_DIR: path.join(work, 'uploads'),
   NODE_ENV: 'production',
   LOG_LEVEL: 'warn',
+  WORKER_HEALTH_PORT: '0',
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
 };
-const api = startProcess('api/src/server.ts', env);
-const worker = startProcess('activities/src/worker.ts', env);
+const api = startProcess('api', env);
+const worker = startProcess('worker', env);
 const receiver = await startBenchReceiver();
 
 try {

@@ -13,6 +13,7 @@ import { createCleanup } from './lib/cleanup.mjs';
 import { formatSummary } from './lib/count-reporter.mjs';
 import { ensureInstalled } from './lib/install.mjs';
 import { createLog } from './lib/output.mjs';
+import { relaunchOnPinnedNode, runsPinnedNode } from './lib/pinned-node.mjs';
 import { createSupervisor } from './lib/supervisor.mjs';
 import { runTests } from './lib/test-mode.mjs';
 
@@ -33,6 +34,9 @@ const cleanup = createCleanup(log);
 const supervisor = createSupervisor({
   cwd: repoDir,
   cleanup,
+  log,
+  // The app keeps running through a crash of any of its processes; a test or bench run stops instead.
+  restartCrashed: args.mode === 'start' || args.mode === 'dev',
   onUnexpectedExit: (name, how) => {
     log.error(`${name} ${how}; stopping everything`);
     void finish(1, failedRunLine);
@@ -41,6 +45,8 @@ const supervisor = createSupervisor({
 const ctx = { repoDir, env: process.env, log, supervisor, cleanup };
 
 let finishing;
+// Set once this launcher has handed over to itself on the pinned Node: it then only relays signals.
+let relaunched;
 function finish(code, lastLine) {
   finishing ??= (async () => {
     supervisor.beginShutdown();
@@ -53,6 +59,7 @@ function finish(code, lastLine) {
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
+    if (relaunched) return relaunched.forward(signal);
     if (finishing) return;
     log.info(`${signal}: stopping everything`);
     // Stopping the app on request is a success; an interrupted test or bench run is not.
@@ -64,6 +71,11 @@ process.on('exit', () => supervisor.terminateAll());
 
 try {
   await ensureInstalled(ctx);
+  if (!runsPinnedNode(repoDir)) {
+    log.info(`Node ${process.versions.node} installed the project: continuing on the pinned Node`);
+    relaunched = relaunchOnPinnedNode(repoDir);
+    process.exit(await relaunched.exited);
+  }
   if (args.mode === 'test') {
     const totals = await runTests(ctx, args.targets);
     await finish(totals.failed > 0 || totals.passed === 0 ? 1 : 0, formatSummary(totals));

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { configSchema } from '@catalog/domain';
 import { parse, parseAllDocuments } from 'yaml';
+import { compiledCommand, type ProcessName } from '../scripts/lib/server-build.mjs';
 
 /**
  * docker-compose.yml and deploy/k8s cannot run here (no Docker, no cluster), so this checks what
@@ -34,11 +35,10 @@ describe('docker-compose.yml', () => {
     assert.equal(services.temporal?.environment?.DB, 'postgres12');
   });
 
-  it('builds api, worker and migrations from the repo image with their entry points', () => {
-    const entries = { api: 'api/src/server.ts', worker: 'activities/src/worker.ts', migrate: 'packages/db/src/cli.ts' };
-    for (const [name, entry] of Object.entries(entries)) {
+  it('builds api, worker and migrations from the repo image and runs their compiled entry points', () => {
+    for (const name of ['api', 'worker', 'migrate'] as const) {
       assert.equal(services[name]?.build, '.', `${name} is not built from the Dockerfile`);
-      assert.deepEqual(services[name]?.command, ['node', '--import', 'tsx', entry]);
+      assert.deepEqual(services[name]?.command, ['node', ...compiledCommand(name)]);
     }
   });
 
@@ -78,6 +78,15 @@ describe('deploy/k8s', () => {
     assert.deepEqual(names('Secret'), ['catalog-secrets']);
   });
 
+  it('stages uploads in S3, so no pod needs a shared (ReadWriteMany) volume', () => {
+    assert.equal(ofKind('ConfigMap')[0]?.data.UPLOAD_STORE, 's3');
+    assert.deepEqual(ofKind('PersistentVolumeClaim'), []);
+    for (const deployment of ofKind('Deployment')) {
+      const volumes: { persistentVolumeClaim?: unknown }[] = deployment.spec.template.spec.volumes ?? [];
+      assert.ok(!volumes.some((volume) => volume.persistentVolumeClaim), `${deployment.metadata.name} mounts a claim`);
+    }
+  });
+
   it('sets only variables of the config schema', () => {
     for (const configMap of ofKind('ConfigMap')) assertKnownVariables(Object.keys(configMap.data), 'the ConfigMap');
     for (const secret of ofKind('Secret')) assertKnownVariables(Object.keys(secret.stringData), 'the Secret');
@@ -87,6 +96,40 @@ describe('deploy/k8s', () => {
         assertKnownVariables(names, `container ${container.name}`);
       }
     }
+  });
+});
+
+describe('production commands', () => {
+  it('run compiled JavaScript: no tsx in the image, compose or k8s', () => {
+    const files = [
+      'Dockerfile',
+      'docker-compose.yml',
+      ...readdirSync(join(repoDir, 'deploy/k8s')).map((f) => `deploy/k8s/${f}`),
+    ];
+    for (const file of files) assert.doesNotMatch(read(file), /\btsx\b/, `${file} mentions tsx`);
+    assert.match(read('Dockerfile'), /^FROM node:24-|^ARG NODE_IMAGE=node:24-/m, 'the image is not Node 24');
+  });
+
+  it('probe both processes in k8s', () => {
+    for (const file of ['deploy/k8s/api.yaml', 'deploy/k8s/worker.yaml']) {
+      const text = read(file);
+      assert.match(text, /readinessProbe:/, `${file} has no readiness probe`);
+      assert.match(text, /livenessProbe:/, `${file} has no liveness probe`);
+    }
+  });
+
+  it('start each process as the launcher does, with the same V8 flags', () => {
+    const commands: Record<string, ProcessName> = {
+      'deploy/k8s/api.yaml': 'api',
+      'deploy/k8s/worker.yaml': 'worker',
+      'deploy/k8s/migrate-job.yaml': 'migrate',
+    };
+    for (const [file, name] of Object.entries(commands)) {
+      assert.ok(read(file).includes(JSON.stringify(['node', ...compiledCommand(name)]).replaceAll(',', ', ')), file);
+    }
+    assert.ok(
+      read('Dockerfile').includes(`CMD ${JSON.stringify(['node', ...compiledCommand('api')]).replaceAll(',', ', ')}`),
+    );
   });
 });
 

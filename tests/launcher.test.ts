@@ -10,6 +10,8 @@ import { parseLauncherArgs } from '../scripts/lib/args.mjs';
 import { createTally, formatSummary, type TestEvent } from '../scripts/lib/count-reporter.mjs';
 import { hashLockfile, installState } from '../scripts/lib/install-state.mjs';
 import { appPorts, readPort } from '../scripts/lib/launcher-config.mjs';
+import { pinnedMajor, relaunchOnPinnedNode, runsPinnedNode } from '../scripts/lib/pinned-node.mjs';
+import { createSupervisor } from '../scripts/lib/supervisor.mjs';
 import { MISSING_TEMPORAL_MESSAGE, resolveTemporal, TEMPORAL_MODULE } from '../scripts/lib/temporal-binary.mjs';
 import { parseTemporalSettings, startDevArgs } from '../scripts/lib/temporal-settings.mjs';
 import { findTestFiles } from '../scripts/lib/test-files.mjs';
@@ -119,6 +121,72 @@ describe('install check', () => {
     assert.equal(installState({ hasNodeModules: true, lockHash, stampHash: `${lockHash}\n` }), 'fresh');
   });
 });
+
+describe('pinned Node', () => {
+  it('is the major of engines.node, and this test runs on it', () => {
+    assert.equal(pinnedMajor(repoDir), 24);
+    assert.equal(runsPinnedNode(repoDir), true, `running on ${process.version}`);
+    assert.equal(runsPinnedNode(repoDir, '20.20.2'), false);
+  });
+
+  it('is what the launcher hands over to, passing the exit code back', async () => {
+    const relaunched = relaunchOnPinnedNode(repoDir, {
+      argv: ['-e', 'process.exit(process.versions.node.startsWith("24.") ? 7 : 1)'],
+    });
+    assert.equal(await relaunched.exited, 7);
+  });
+});
+
+describe('supervisor', () => {
+  it('restarts a crashed child with backoff when asked to, and says so', async () => {
+    const lines: string[] = [];
+    const steps: (() => unknown)[] = [];
+    const unexpected: string[] = [];
+    const supervisor = createSupervisor({
+      cwd: repoDir,
+      cleanup: { defer: (_name, step) => steps.push(step) },
+      onUnexpectedExit: (name) => unexpected.push(name),
+      restartCrashed: true,
+      log: { info: (line) => lines.push(line), error: (line) => lines.push(line) },
+    });
+    const marker = join(mkdtempSync(join(tmpdir(), 'supervisor-')), 'starts');
+    // Crashes on its first two starts, then keeps running.
+    const script = `const fs=require('fs');fs.appendFileSync(${JSON.stringify(marker)},'x');
+      if (fs.readFileSync(${JSON.stringify(marker)},'utf8').length<3) process.exit(3); setInterval(()=>{},1000);`;
+    const handle = supervisor.start('crasher', process.execPath, ['-e', script], { output: 'inherit' });
+    const deadline = Date.now() + 20_000;
+    while (readStarts(marker) < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(readStarts(marker), 3);
+    assert.equal(handle.isRunning(), true);
+    assert.deepEqual(lines, [
+      'crasher exited with code 3; restarting it in 1 s (restart 1)',
+      'crasher exited with code 3; restarting it in 2 s (restart 2)',
+    ]);
+    assert.deepEqual(unexpected, []);
+    await handle.stop();
+    assert.equal(handle.isRunning(), false);
+  });
+
+  it('without restarts, reports a crash instead', async () => {
+    const unexpected: string[] = [];
+    const supervisor = createSupervisor({
+      cwd: repoDir,
+      cleanup: { defer: () => undefined },
+      onUnexpectedExit: (name, how) => unexpected.push(`${name} ${how}`),
+    });
+    const handle = supervisor.start('crasher', process.execPath, ['-e', 'process.exit(3)'], { output: 'inherit' });
+    await handle.exited;
+    assert.deepEqual(unexpected, ['crasher exited with code 3']);
+  });
+});
+
+function readStarts(marker: string): number {
+  try {
+    return readFileSync(marker, 'utf8').length;
+  } catch {
+    return 0;
+  }
+}
 
 describe('launcher settings', () => {
   const temporal = parseTemporalSettings({});

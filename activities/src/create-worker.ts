@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Database } from '@catalog/db';
+import { type Tracing, temporalWorkerTracing, tracingOff } from '@catalog/telemetry';
+import type { UploadStore } from '@catalog/uploads';
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Logger } from 'pino';
@@ -10,9 +12,12 @@ export type WorkerOptions = {
   client: Client;
   db: Database;
   logger: Logger;
+  uploads: UploadStore;
   namespace: string;
   taskQueue: string;
   workflowBundle: WorkflowBundleOption;
+  /** Off when not given. */
+  tracing?: Tracing;
   /** Replaces some activities, for failure injection in tests. */
   overrideActivities?: (
     activities: ReturnType<typeof createActivities>,
@@ -22,18 +27,31 @@ export type WorkerOptions = {
 export const workflowsEntry = (): string => fileURLToPath(import.meta.resolve('@catalog/workflows/workflows'));
 
 export async function bundleWorkflows(): Promise<WorkflowBundleOption> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: workflowsEntry(), logger: quietBundlerLogger });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: workflowsEntry(),
+    workflowInterceptorModules: [fileURLToPath(import.meta.resolve('@catalog/workflows/interceptors'))],
+    logger: quietBundlerLogger,
+    // Stack traces still map to file and line, but the inline source map no longer carries every
+    // module's source: each workflow thread parses it, which made up most of a worker's start-up peak.
+    webpackConfigHook: (config) => ({ ...config, devtool: 'inline-nosources-cheap-module-source-map' }),
+  });
   return { code };
 }
 
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
-  const activities = createActivities({ db: options.db, temporal: options.client, logger: options.logger });
+  const activities = createActivities({
+    db: options.db,
+    temporal: options.client,
+    logger: options.logger,
+    uploads: options.uploads,
+  });
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowBundle,
     activities: { ...activities, ...options.overrideActivities?.(activities) },
+    ...temporalWorkerTracing(options.tracing ?? tracingOff()),
     maxConcurrentActivityTaskExecutions: 16,
     // Cancellation reaches an activity only with a heartbeat answer; by default those are flushed
     // every 0.8 × heartbeat timeout (16 s here), which makes Cancel feel broken.

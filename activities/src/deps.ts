@@ -1,4 +1,5 @@
 import type { Database } from '@catalog/db';
+import type { UploadStore } from '@catalog/uploads';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 
@@ -8,3 +9,6 @@ export type ActivityDeps = {
   temporal: Client;
   logger: Logger;
 };
+
+/** Import and job-queue activities also read and remove uploaded files (webhook activities do not). */
+export type JobActivityDeps = ActivityDeps & { uploads: UploadStore };

@@ -1,4 +1,4 @@
-import type { ActivityDeps } from './deps';
+import type { JobActivityDeps } from './deps';
 import { createApplyImportChunk } from './imports/apply-chunk';
 import { createCompensateImport, createFinalizeImport } from './imports/finalize';
 import { createPlanImport } from './imports/plan';
@@ -6,10 +6,10 @@ import { createStageImport } from './imports/stage';
 import { createJobQueueActivities } from './jobs/queue';
 import { createProductActivities } from './products';
 
-export type { ActivityDeps } from './deps';
+export type { ActivityDeps, JobActivityDeps } from './deps';
 export type { ProductActivities } from './products';
 
-export function createImportActivities(deps: ActivityDeps) {
+export function createImportActivities(deps: JobActivityDeps) {
   return {
     ...createJobQueueActivities(deps),
     stageImport: createStageImport(deps),
@@ -23,7 +23,7 @@ export function createImportActivities(deps: ActivityDeps) {
 export type ImportActivities = ReturnType<typeof createImportActivities>;
 
 /** Every activity the worker registers. */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(deps: JobActivityDeps) {
   return { ...createImportActivities(deps), ...createProductActivities(deps) };
 }
 

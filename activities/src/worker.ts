@@ -1,13 +1,19 @@
-import { openDatabase } from '@catalog/db';
 import { ConfigError, loadConfig, webhookSettings } from '@catalog/domain';
+import { startTracing, temporalClientInterceptors } from '@catalog/telemetry';
+import { createUploadStore } from '@catalog/uploads';
 import { webhookTaskQueue } from '@catalog/workflows';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
+import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
-import { createWebhookWorker, createWorker, startOutboxDispatcher } from './create-worker';
+import { coreLogLevel, pinoSdkLogger } from './sdk-logger';
+import { startUploadJanitor } from './uploads/janitor';
+import { freeLoopbackPort, startWorkerHealth } from './worker-health';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
 
-/** The worker process: config → database and Temporal connections → run until SIGTERM/SIGINT. */
+/**
+ * The worker process: config → tracing, SDK logs and metrics → database and Temporal connections →
+ * run until SIGTERM/SIGINT, then drain (readiness 503 first, then the SDK's graceful shutdown).
+ */
 let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig(process.env);
@@ -18,27 +24,43 @@ try {
 }
 
 const logger = pino({ name: 'worker', level: config.LOG_LEVEL });
-const sdkLevel =
-  ({ trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' } as const)[config.LOG_LEVEL as string] ?? 'ERROR';
-Runtime.install({
-  logger: new DefaultLogger(sdkLevel),
-  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+const tracing = await startTracing({
+  serviceName: config.OTEL_SERVICE_NAME ?? 'catalog-worker',
+  endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
 });
+const sdkMetricsAddress = `127.0.0.1:${await freeLoopbackPort()}`;
+Runtime.install({
+  logger: pinoSdkLogger(logger),
+  // Signals are handled below: readiness must turn 503 before the SDK starts draining.
+  shutdownSignals: [],
+  telemetryOptions: {
+    logging: { filter: makeTelemetryFilterString({ core: coreLogLevel(config.LOG_LEVEL) }), forward: {} },
+    metrics: { prometheus: { bindAddress: sdkMetricsAddress } },
+  },
+});
+// The pg instrumentation patches `pg` as it loads, so what loads it is imported after tracing started.
+const { openDatabase, pingDatabase } = await import('@catalog/db');
+const { createWebhookWorker, createWorker, startOutboxDispatcher } = await import('./create-worker');
+
 const db = await openDatabase({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const client = new Client({
   connection: Connection.lazy({ address: config.TEMPORAL_ADDRESS }),
   namespace: config.TEMPORAL_NAMESPACE,
+  interceptors: temporalClientInterceptors(tracing.enabled),
 });
+const uploads = createUploadStore(config);
 const workflowBundle = await prebuiltWorkflowBundle();
 const worker = await createWorker({
   connection,
   client,
   db,
   logger,
+  uploads,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   workflowBundle,
+  tracing,
 });
 const webhookWorker = await createWebhookWorker({
   connection,
@@ -49,6 +71,7 @@ const webhookWorker = await createWebhookWorker({
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   settings: webhookSettings(config),
   workflowBundle,
+  tracing,
 });
 // The dispatcher lives with the workers: it needs no API process alive to turn committed events into
 // deliveries. It starts them on the workers' own connection, so they can start eagerly: the first
@@ -59,8 +82,48 @@ const dispatcher = startOutboxDispatcher({
   taskQueue: webhookTaskQueue(config.TEMPORAL_TASK_QUEUE),
   logger,
 });
-logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker started');
-await Promise.all([worker.run(), webhookWorker.run()]);
+// Files whose job ended without removing them (or that never got a job) go after a day.
+const uploadJanitor = startUploadJanitor({ db, uploads, logger });
+const running = Promise.all([worker.run(), webhookWorker.run()]);
+const health = await startWorkerHealth({
+  host: config.HOST,
+  port: config.WORKER_HEALTH_PORT,
+  sdkMetricsUrl: `http://${sdkMetricsAddress}/metrics`,
+  checks: {
+    database: () => pingDatabase(db),
+    temporal: async () => {
+      await connection.withDeadline(Date.now() + 2_000, () => connection.healthService.check({}));
+    },
+    workers: async () => {
+      const states = [worker.getState(), webhookWorker.getState()];
+      if (states.some((state) => state !== 'RUNNING')) throw new Error(`workers are ${states.join(', ')}`);
+    },
+  },
+});
+logger.info(
+  { taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS, healthPort: health.port },
+  'worker started',
+);
+
+function stop(signal: string): void {
+  logger.info({ signal }, 'worker stopping');
+  health.beginShutdown();
+  // The SDK stops polling, lets running tasks finish within shutdownGraceTime, then run() resolves.
+  for (const w of [worker, webhookWorker]) if (w.getState() === 'RUNNING') w.shutdown();
+}
+// Once: a second signal gets Node's default and ends the process at once.
+process.once('SIGTERM', () => stop('SIGTERM'));
+process.once('SIGINT', () => stop('SIGINT'));
+
+await running;
 await dispatcher.stop();
-await Promise.allSettled([connection.close(), client.connection.close(), db.close()]);
+await uploadJanitor.stop();
+uploads.close();
+await Promise.allSettled([
+  connection.close(),
+  client.connection.close(),
+  db.close(),
+  tracing.shutdown(),
+  health.close(),
+]);
 logger.info('worker stopped');

@@ -1,10 +1,12 @@
 import { type Database, openDatabase } from '@catalog/db';
 import type { Config } from '@catalog/domain';
+import { createUploadStore, type UploadStore } from '@catalog/uploads';
 import { createBus } from './bus/create-bus';
 import type { EventBus } from './bus/event-bus';
 import { createJobFeed, type JobFeed } from './jobs/job-feed';
 import { createJobStore, type JobStore } from './jobs/job-store';
 import { createLiveJobReader, type LiveJobReader } from './jobs/live-job';
+import { createLifecycle, type Lifecycle } from './lifecycle';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { createTemporal, type Temporal } from './temporal';
@@ -20,6 +22,8 @@ export type AppDeps = {
   jobs: JobStore;
   readLiveJob: LiveJobReader;
   feed: JobFeed;
+  uploads: UploadStore;
+  lifecycle: Lifecycle;
 };
 
 export async function openDependencies(
@@ -32,6 +36,7 @@ export async function openDependencies(
   const jobs = createJobStore(db);
   const readLiveJob = createLiveJobReader(jobs, temporal);
   const feed = createJobFeed({ readLiveJob, bus, logger, pollMs: config.SSE_POLL_MS });
+  const uploads = createUploadStore(config);
   return {
     config,
     logger,
@@ -42,9 +47,12 @@ export async function openDependencies(
     jobs,
     readLiveJob,
     feed,
+    uploads,
+    lifecycle: createLifecycle(),
     close: async () => {
       await feed.close();
       await Promise.allSettled([bus.close(), temporal.close(), db.close()]);
+      uploads.close();
     },
   };
 }

@@ -6,7 +6,7 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry });
   const httpDuration = new Histogram({
     name: 'http_request_duration_seconds',
-    help: 'HTTP request duration by method, route and status',
+    help: 'HTTP request duration by method, route and the status sent (499: the client left before any)',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],

@@ -1,9 +1,8 @@
-import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { ConfigError, loadConfig } from '@catalog/domain';
-import { createApp } from './app';
-import { openDependencies } from './deps';
+import { startTracing } from '@catalog/telemetry';
 import { createLogger } from './logger';
+import { shutDownGracefully } from './shutdown';
 
 /** The API process: config → dependencies → HTTP server; SIGTERM/SIGINT drain and close. */
 let config: ReturnType<typeof loadConfig>;
@@ -15,8 +14,14 @@ try {
   process.exit(1);
 }
 
+const tracing = await startTracing({
+  serviceName: config.OTEL_SERVICE_NAME ?? 'catalog-api',
+  endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+});
+// The http and pg instrumentations patch those modules as they load: the app is imported after tracing started.
+const { createApp } = await import('./app');
+const { openDependencies } = await import('./deps');
 const logger = createLogger(config, 'api');
-await mkdir(config.UPLOAD_DIR, { recursive: true });
 const deps = await openDependencies(config, logger);
 const server = createServer(createApp(deps).callback());
 // Long SSE streams and large uploads must not be cut by Node's default request timeout.
@@ -29,10 +34,18 @@ let stopping = false;
 async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, 'api stopping');
-  server.close();
-  server.closeAllConnections();
-  await deps.close();
+  logger.info({ signal }, 'api stopping: draining');
+  await shutDownGracefully({
+    server,
+    lifecycle: deps.lifecycle,
+    logger,
+    delayMs: config.SHUTDOWN_DELAY_MS,
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    closeDependencies: deps.close,
+  });
+  // Spans still buffered would be lost with the process.
+  await tracing.shutdown();
+  logger.info('api stopped');
   process.exit(0);
 }
 process.on('SIGTERM', () => void stop('SIGTERM'));

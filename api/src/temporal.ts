@@ -1,4 +1,5 @@
 import type { Config } from '@catalog/domain';
+import { temporalClientInterceptors } from '@catalog/telemetry';
 import { Client, Connection } from '@temporalio/client';
 
 export type Temporal = {
@@ -17,7 +18,12 @@ export type Temporal = {
  */
 export function createTemporal(config: Config): Temporal {
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS, connectTimeout: 2_000 });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  // With an OTLP endpoint, server.ts started tracing: a workflow start continues the request's trace.
+  const client = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    interceptors: temporalClientInterceptors(Boolean(config.OTEL_EXPORTER_OTLP_ENDPOINT)),
+  });
   return {
     client,
     connection,
@@ -26,6 +32,11 @@ export function createTemporal(config: Config): Temporal {
     ping: async (timeoutMs) => {
       await connection.withDeadline(Date.now() + timeoutMs, () => connection.healthService.check({}));
     },
-    close: () => connection.close(),
+    close: async () => {
+      // A connect attempt still in flight (Temporal was unreachable at the last call) rejects with
+      // "Channel has been shut down" once the channel closes; nobody awaits it any more by then.
+      connection.ensureConnected().catch(() => undefined);
+      await connection.close();
+    },
   };
 }

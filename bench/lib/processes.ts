@@ -1,14 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { compiledCommand } from '../../scripts/lib/server-build.mjs';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 
-/** Starts one of the repo's TypeScript entry points as its own process, as `npm start` would. */
-export function startProcess(entry: string, env: Record<string, string | undefined>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', entry], {
+/**
+ * Starts the compiled API or worker (dist/, which the bench launcher builds first) as its own
+ * process, as `npm start` and production do: memory and speed are measured on what ships.
+ */
+export function startProcess(name: 'api' | 'worker', env: Record<string, string | undefined>): ChildProcess {
+  return spawn(process.execPath, compiledCommand(name), {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -52,21 +56,21 @@ export async function startApp(
   env: Record<string, string> = {},
 ): Promise<AppProcesses> {
   const port = await freePort();
-  const uploadDir = path.join(workDir, 'uploads');
-  mkdirSync(uploadDir, { recursive: true });
   const processEnv = {
     DATABASE_URL: databaseUrl,
     PORT: String(port),
     HOST: '127.0.0.1',
     TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
-    UPLOAD_DIR: uploadDir,
+    // Used when UPLOAD_STORE=fs (the default); the store creates the folder on the first upload.
+    UPLOAD_DIR: path.join(workDir, 'uploads'),
     UPLOAD_MAX_BYTES: String(64 * 1024 ** 3),
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
+    WORKER_HEALTH_PORT: '0',
     ...env,
   };
-  const api = startProcess('api/src/server.ts', processEnv);
-  const worker = startProcess('activities/src/worker.ts', processEnv);
+  const api = startProcess('api', processEnv);
+  const worker = startProcess('worker', processEnv);
   const baseUrl = `http://127.0.0.1:${port}`;
   const stop = () => {
     api.kill('SIGTERM');

@@ -8,12 +8,13 @@ import { provideAppDatabase } from './postgres-service.mjs';
 import { embeddedServerUrl, withDatabase } from './postgres-urls.mjs';
 import { waitForReady } from './readiness.mjs';
 import { provideRedis } from './redis-service.mjs';
+import { buildServer, compiledCommand, isServerBuildStale, SERVER_ENTRIES } from './server-build.mjs';
 import { settleAll } from './settle.mjs';
 import { obtainTemporalBinary, startTemporalServer } from './temporal-service.mjs';
 import { buildWeb, webDistDir } from './web-build.mjs';
 
-const API_ENTRY = 'api/src/server.ts';
-const WORKER_ENTRY = 'activities/src/worker.ts';
+/** The processes' TypeScript entry points (`npm run dev`); `npm start` runs their compiled output. */
+const SOURCE_ENTRIES = { api: SERVER_ENTRIES.api, worker: SERVER_ENTRIES.worker };
 
 async function provideTemporal(ctx, { bin, settings, ports }) {
   const namespace = ctx.env.TEMPORAL_NAMESPACE || settings.namespace;
@@ -46,12 +47,24 @@ function portsToBind(env, ports, dev) {
   return wanted;
 }
 
-function startNodeProcess(ctx, name, entry, env, dev) {
-  if (!existsSync(join(ctx.repoDir, entry))) throw new Error(`${entry} does not exist: cannot start the ${name}`);
+function startNodeProcess(ctx, name, env, dev) {
   const args = dev
-    ? [fileURLToPath(import.meta.resolve('tsx/cli')), 'watch', '--clear-screen=false', entry]
-    : ['--import', 'tsx', entry];
+    ? [fileURLToPath(import.meta.resolve('tsx/cli')), 'watch', '--clear-screen=false', SOURCE_ENTRIES[name]]
+    : compiledCommand(name);
+  if (!existsSync(join(ctx.repoDir, args.at(-1))))
+    throw new Error(`${args.at(-1)} does not exist: cannot start the ${name}`);
   return ctx.supervisor.start(name, process.execPath, args, { env });
+}
+
+/** `npm start` runs the production build, rebuilt first when a source is newer than it. */
+async function ensureServerBuild(ctx) {
+  if (!isServerBuildStale(ctx.repoDir)) return;
+  ctx.log.info('building the api and the worker (npm run build; sources are newer than dist/)');
+  await buildServer({
+    repoDir: ctx.repoDir,
+    run: (name, command, args) => ctx.supervisor.run(name, command, args),
+    log: ctx.log.info,
+  });
 }
 
 function printUrls(urls) {
@@ -71,11 +84,13 @@ export async function runApp(ctx, { dev }) {
   // Before any server starts: without a way to get the CLI there is nothing to start.
   const temporalBin = ctx.env.TEMPORAL_ADDRESS ? undefined : await obtainTemporalBinary(ctx);
 
+  const serverBuild = dev ? undefined : ensureServerBuild(ctx);
   const [database, temporal, redisUrl] = await settleAll([
-    provideAppDatabase(ctx, { pgPort: ports.postgres }),
+    provideAppDatabase(ctx, { pgPort: ports.postgres, compiledMigrations: serverBuild }),
     provideTemporal(ctx, { bin: temporalBin, settings, ports }),
     provideRedis(ctx, { port: ports.redis }),
     dev ? undefined : buildWeb(ctx, { always: false }),
+    serverBuild,
   ]);
 
   const env = {
@@ -87,8 +102,8 @@ export async function runApp(ctx, { dev }) {
     ...(temporal.uiUrl ? { TEMPORAL_UI_URL: temporal.uiUrl } : {}),
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
   };
-  startNodeProcess(ctx, 'worker', WORKER_ENTRY, env, dev);
-  const api = startNodeProcess(ctx, 'api', API_ENTRY, env, dev);
+  startNodeProcess(ctx, 'worker', env, dev);
+  const api = startNodeProcess(ctx, 'api', env, dev);
   let appUrl = `http://localhost:${ports.api}`;
   if (dev) {
     const [command, args] = npmCommand(env, [

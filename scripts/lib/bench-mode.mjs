@@ -1,6 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootIsolatedStack } from './isolated-stack.mjs';
+import { buildServer, isServerBuildStale } from './server-build.mjs';
+import { settleAll } from './settle.mjs';
 
 const BENCH_DIR = 'bench';
 const SUFFIX = '.bench.ts';
@@ -26,7 +28,17 @@ export async function runBenchmarks(ctx, names, options) {
     ctx.log.info(`no benchmarks yet: add ${BENCH_DIR}/<name>${SUFFIX} files and run npm run bench [-- <name>...]`);
     return 0;
   }
-  const stack = await bootIsolatedStack(ctx, { nodeEnv: 'production' });
+  // Benchmarks run the compiled API and worker, as production does.
+  const [stack] = await settleAll([
+    bootIsolatedStack(ctx, { nodeEnv: 'production' }),
+    isServerBuildStale(ctx.repoDir)
+      ? buildServer({
+          repoDir: ctx.repoDir,
+          run: (name, command, args) => ctx.supervisor.run(name, command, args),
+          log: ctx.log.info,
+        })
+      : undefined,
+  ]);
   let failures = 0;
   for (const file of files) {
     ctx.log.info(`benchmark ${file}`);

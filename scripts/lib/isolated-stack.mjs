@@ -7,6 +7,7 @@ import { loadTemporalSettings } from './launcher-config.mjs';
 import { freePorts } from './ports.mjs';
 import { provideThrowawayDatabase } from './postgres-service.mjs';
 import { provideRedis } from './redis-service.mjs';
+import { obtainRclone, s3TestEnv, startS3Server } from './s3-service.mjs';
 import { settleAll } from './settle.mjs';
 import { obtainTemporalBinary, startTemporalServer } from './temporal-service.mjs';
 import { webDistDir } from './web-build.mjs';
@@ -35,10 +36,17 @@ export async function bootIsolatedStack(ctx, { nodeEnv }) {
   const namespace = ctx.env.TEMPORAL_NAMESPACE || settings.namespace;
   // Always resolved, even with TEMPORAL_ADDRESS: tests that restart Temporal start their own dev server.
   const temporalBin = await obtainTemporalBinary(ctx);
+  // After temporal, not beside it: two `go install`s at once would starve a small machine.
+  const rclone = await obtainRclone(ctx);
+  if (!rclone.bin) ctx.log.info(rclone.reason);
+  const s3 = rclone.bin ? await startS3Server(ctx, { bin: rclone.bin, tempDir }) : null;
+  const s3Env = s3TestEnv(ctx.env, s3, rclone.reason);
+  // With UPLOAD_STORE=s3 the migrations' config check must already see the bucket.
+  const servicesCtx = { ...ctx, env: { ...ctx.env, ...s3Env } };
   // Headless Temporal serves no UI on uiPort: it only gives the api a well-formed TEMPORAL_UI_URL to render.
   const [pgPort, temporalPort, uiPort, redisPort] = await freePorts(4);
   const [database, temporal, redisUrl] = await settleAll([
-    provideThrowawayDatabase(ctx, { tempDir, port: pgPort }),
+    provideThrowawayDatabase(servicesCtx, { tempDir, port: pgPort }),
     provideTemporal(ctx, { bin: temporalBin, settings, namespace, port: temporalPort, uiPort }),
     provideRedis(ctx, { port: redisPort }),
   ]);
@@ -55,8 +63,11 @@ export async function bootIsolatedStack(ctx, { nodeEnv }) {
     TEMPORAL_BIN: temporalBin,
     WEB_DIST_DIR: webDistDir(ctx.repoDir),
     UPLOAD_DIR: join(tempDir, 'uploads'),
+    ...s3Env,
     // Tests and benchmarks deliver webhooks to receivers on 127.0.0.1.
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+    // Every worker process a test or benchmark starts takes a free port for its health endpoints.
+    WORKER_HEALTH_PORT: '0',
     ...(temporal.uiUrl ? { TEMPORAL_UI_URL: temporal.uiUrl } : {}),
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     ...(chromium ? { CHROMIUM_PATH: chromium } : {}),

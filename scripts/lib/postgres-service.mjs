@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { waitUntil } from './ports.mjs';
 import { embeddedServerUrl, withDatabase } from './postgres-urls.mjs';
+import { compiledEntry, SERVER_ENTRIES } from './server-build.mjs';
 
 const APP_DATABASE = 'catalog';
 
@@ -37,14 +38,21 @@ async function startEmbedded(ctx, { dataDir, port, quiet }) {
   return adminUrl;
 }
 
-function migrate(ctx, url) {
-  return ctx.supervisor.run('migrate', process.execPath, ['--import', 'tsx', 'packages/db/src/cli.ts'], {
-    env: { ...ctx.env, DATABASE_URL: url },
-  });
+/**
+ * From source through tsx, or, when `compiled` is given (a promise of the build), with the compiled
+ * migration CLI once that build is done.
+ */
+async function migrate(ctx, url, compiled) {
+  let args = ['--import', 'tsx', SERVER_ENTRIES.migrate];
+  if (compiled) {
+    await compiled;
+    args = [compiledEntry('migrate')];
+  }
+  await ctx.supervisor.run('migrate', process.execPath, args, { env: { ...ctx.env, DATABASE_URL: url } });
 }
 
 /** `npm start`: DATABASE_URL as given, or the persistent embedded cluster under .data/postgres. */
-export async function provideAppDatabase(ctx, { pgPort }) {
+export async function provideAppDatabase(ctx, { pgPort, compiledMigrations }) {
   let url = ctx.env.DATABASE_URL;
   if (url) {
     ctx.log.info('PostgreSQL: using DATABASE_URL');
@@ -57,7 +65,7 @@ export async function provideAppDatabase(ctx, { pgPort }) {
     url = withDatabase(adminUrl, APP_DATABASE);
     ctx.log.info(`PostgreSQL: embedded, data in .data/postgres, port ${pgPort}`);
   }
-  await migrate(ctx, url);
+  await migrate(ctx, url, compiledMigrations);
   return { url };
 }
 

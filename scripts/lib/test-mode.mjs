@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bootIsolatedStack } from './isolated-stack.mjs';
+import { buildServer } from './server-build.mjs';
 import { settleAll } from './settle.mjs';
 import { findTestFiles } from './test-files.mjs';
 import { buildWeb } from './web-build.mjs';
@@ -13,8 +14,8 @@ function readTotals(summaryFile) {
 }
 
 /**
- * `npm test [paths...]`: boots the isolated stack, builds the UI (so browser tests see current
- * code) and runs the files one at a time: integration tests share one Temporal server and database
+ * `npm test [paths...]`: boots the isolated stack, builds the UI and the server (so browser tests
+ * and spawned processes see current code) and runs the files one at a time: integration tests share one Temporal server and database
  * server, and a 2-core machine gains nothing from running them side by side.
  * Returns the totals; the launcher prints them as the run's last line after cleanup.
  */
@@ -24,7 +25,17 @@ export async function runTests(ctx, targets) {
     ctx.log.error(`no *.test.ts files under ${targets.length > 0 ? targets.join(', ') : 'the test folders'}`);
     return { passed: 0, failed: 0, skipped: 0 };
   }
-  const [stack] = await settleAll([bootIsolatedStack(ctx, { nodeEnv: 'test' }), buildWeb(ctx, { always: true })]);
+  // Tests that start the API or the worker as processes run the compiled build, as production does.
+  const [stack] = await settleAll([
+    bootIsolatedStack(ctx, { nodeEnv: 'test' }),
+    buildWeb(ctx, { always: true }),
+    buildServer({
+      repoDir: ctx.repoDir,
+      run: (name, command, args) => ctx.supervisor.run(name, command, args),
+      log: ctx.log.info,
+      typecheck: false,
+    }),
+  ]);
   const summaryFile = join(stack.tempDir, 'test-summary.json');
   const reporter = pathToFileURL(join(ctx.repoDir, 'scripts/lib/count-reporter.mjs')).href;
   ctx.log.info(`running ${files.length} test file${files.length === 1 ? '' : 's'}`);

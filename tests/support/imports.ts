@@ -8,6 +8,8 @@ import {
   jobSnapshotSchema,
 } from '@catalog/domain';
 import { z } from 'zod';
+import { compiledCommand } from '../../scripts/lib/server-build.mjs';
+import { uploadStoreEnv } from './uploads';
 
 export type ServerEvent = { id: string | null; event: string; data: ImportSummary };
 
@@ -90,16 +92,20 @@ export async function pollUntil<T>(
   }
 }
 
-/** A worker in a process of its own, so a test can kill -9 it. */
+/** The compiled worker in a process of its own, so a test can kill -9 it. */
 export function spawnWorker(config: Config): ChildProcess {
   const root = path.resolve(import.meta.dirname, '../..');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'activities/src/worker.ts'], {
+  const child = spawn(process.execPath, compiledCommand('worker'), {
     cwd: root,
     env: {
       ...process.env,
       DATABASE_URL: config.DATABASE_URL,
       TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
       TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
+      // The API stores uploads by key, so the worker must open the same store (folder or bucket).
+      ...uploadStoreEnv(config),
+      // Any free port: several workers (and npm start's) may run at once.
+      WORKER_HEALTH_PORT: '0',
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'inherit', 'inherit'],

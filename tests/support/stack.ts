@@ -60,6 +60,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       client: deps.temporal.client,
       db: deps.db,
       logger,
+      uploads: deps.uploads,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowBundle: await prebuiltWorkflowBundle(),

@@ -18,6 +18,12 @@ export type ImportCsvInput = {
   columns: ColumnIndexes;
   chunkRows: number;
   parallelism: number;
+  /**
+   * A cell or row above these is reported as an unreadable row (IMPORT_MAX_CELL_BYTES / _RECORD_BYTES).
+   * Absent in the input of imports started before the limits existed: staging then uses the defaults.
+   */
+  maxCellBytes?: number;
+  maxRecordBytes?: number;
 };
 
 export type JobError = { code: string; message: string };

@@ -20,7 +20,7 @@ export function copyField(value: string | null): string {
 }
 
 /**
- * One staged line: row_no, sku, name, description, price, active, error column, error reason.
+ * One staged line: row_no, sku, name, description, price, active, error column, error reason, raw text.
  * A valid row carries normalised values; an invalid one its original values and every problem
  * found. This runs once per row of every import, so it builds the line directly.
  */
@@ -38,17 +38,17 @@ export function stagedLine(rowNo: number, record: string[], columns: ColumnIndex
   const active = checkActive(rawActive);
 
   if (!isProblem(sku) && !isProblem(name) && !isProblem(price) && !isProblem(active)) {
-    const line = `${rowNo}\t${copyField(sku)}\t${copyField(name)}\t${copyField(description)}\t${copyField(price)}\t${active ? 't' : 'f'}\t${NULL}\t${NULL}\n`;
+    const line = `${rowNo}\t${copyField(sku)}\t${copyField(name)}\t${copyField(description)}\t${copyField(price)}\t${active ? 't' : 'f'}\t${NULL}\t${NULL}\t${NULL}\n`;
     return { line, valid: true };
   }
   const problems: FieldProblem[] = [sku, name, price, active].filter(isProblem);
   const column = problems.map((p) => p.column).join(',');
   const reason = problems.map((p) => p.reason).join('; ');
-  const line = `${rowNo}\t${copyField(rawSku)}\t${copyField(rawName)}\t${copyField(description)}\t${copyField(rawPrice)}\t${copyField(rawActive)}\t${copyField(column)}\t${copyField(reason)}\n`;
+  const line = `${rowNo}\t${copyField(rawSku)}\t${copyField(rawName)}\t${copyField(description)}\t${copyField(rawPrice)}\t${copyField(rawActive)}\t${copyField(column)}\t${copyField(reason)}\t${NULL}\n`;
   return { line, valid: false };
 }
 
-/** A record the CSV parser could not read at all (e.g. a stray quote): kept with the parser's reason. */
-export function unreadableLine(rowNo: number, reason: string): string {
-  return `${[String(rowNo), NULL, NULL, NULL, NULL, NULL, 'row', copyField(reason)].join('\t')}\n`;
+/** A record that could not be read as cells (e.g. a NUL byte, a huge cell): kept with its reason and raw text. */
+export function unreadableLine(rowNo: number, reason: string, raw: string): string {
+  return `${[String(rowNo), NULL, NULL, NULL, NULL, NULL, 'row', copyField(reason), copyField(raw)].join('\t')}\n`;
 }

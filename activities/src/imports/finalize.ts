@@ -1,9 +1,9 @@
-import { rm } from 'node:fs/promises';
 import { appendEvent, type Database } from '@catalog/db';
 import type { ImportProgress, ImportResult, JobStatus } from '@catalog/domain';
+import type { UploadStore } from '@catalog/uploads';
 import type { JobError } from '@catalog/workflows';
 import type { PoolClient } from 'pg';
-import type { ActivityDeps } from '../deps';
+import type { JobActivityDeps } from '../deps';
 import { keepHeartbeating } from '../heartbeat';
 import { inTransaction } from '../transaction';
 import { importTables } from './tables';
@@ -15,7 +15,7 @@ export type CompensateInput = { jobId: string; status: Extract<JobStatus, 'faile
  * The import has landed: keep the error report, record the result, and drop what only the running
  * import needed (undo log, chunk ledger, working tables, the uploaded file). Safe to run twice.
  */
-export function createFinalizeImport({ db }: ActivityDeps) {
+export function createFinalizeImport({ db, uploads }: JobActivityDeps) {
   return async function finalizeImport({ jobId, result, progress }: FinalizeInput): Promise<void> {
     const { staged } = importTables(jobId);
     const stop = keepHeartbeating();
@@ -24,8 +24,8 @@ export function createFinalizeImport({ db }: ActivityDeps) {
         const exists = await client.query(`select to_regclass($1) is not null as present`, [staged]);
         if (exists.rows[0]?.present) {
           await client.query(
-            `insert into import_errors (job_id, row_no, column_name, reason, sku, name, description, price, active)
-             select $1, row_no, error_column, error_reason, sku, name, description, price, active
+            `insert into import_errors (job_id, row_no, column_name, reason, sku, name, description, price, active, raw)
+             select $1, row_no, error_column, error_reason, sku, name, description, price, active, raw
              from ${staged} where error_reason is not null
              on conflict do nothing`,
             [jobId],
@@ -42,16 +42,16 @@ export function createFinalizeImport({ db }: ActivityDeps) {
     } finally {
       stop();
     }
-    await dropWorkingData(db, jobId);
+    await dropWorkingData(db, uploads, jobId);
   };
 }
 
 /** The saga's compensation as an activity: see `undoImport`. */
-export function createCompensateImport({ db }: ActivityDeps) {
+export function createCompensateImport({ db, uploads }: JobActivityDeps) {
   return async function compensateImport({ jobId, status, error }: CompensateInput): Promise<void> {
     const stop = keepHeartbeating();
     try {
-      await undoImport(db, jobId, status, error);
+      await undoImport(db, uploads, jobId, status, error);
     } finally {
       stop();
     }
@@ -62,7 +62,13 @@ export function createCompensateImport({ db }: ActivityDeps) {
  * Puts every product a failed or cancelled import touched back as it was, in one transaction,
  * then records the outcome. Safe to run twice: the undo log is consumed.
  */
-export async function undoImport(db: Database, jobId: string, status: CompensateInput['status'], error: JobError) {
+export async function undoImport(
+  db: Database,
+  uploads: UploadStore,
+  jobId: string,
+  status: CompensateInput['status'],
+  error: JobError,
+) {
   await inTransaction(db, async (client) => {
     // Waits for chunk transactions still in flight (see applyImportChunk) and keeps new ones out.
     await client.query(`select pg_advisory_xact_lock(hashtext($1))`, [jobId]);
@@ -87,7 +93,7 @@ export async function undoImport(db: Database, jobId: string, status: Compensate
     // There is no import.cancelled event type: a cancelled import is an import that did not land.
     if (settled.rowCount) await appendEvent(client, 'import.failed', { importId: jobId, status, error });
   });
-  await dropWorkingData(db, jobId);
+  await dropWorkingData(db, uploads, jobId);
 }
 
 /** The undo log and chunk ledger live only as long as the import can still be undone. */
@@ -97,10 +103,10 @@ async function clearUndo(client: PoolClient, jobId: string) {
   await client.query(`delete from import_chunks where job_id = $1`, [jobId]);
 }
 
-async function dropWorkingData(db: Database, jobId: string): Promise<void> {
+async function dropWorkingData(db: Database, uploads: UploadStore, jobId: string): Promise<void> {
   const { staged, final } = importTables(jobId);
   await db.pool.query(`drop table if exists ${staged}, ${final}`);
   const job = await db.pool.query<{ file_path: string | null }>(`select file_path from jobs where id = $1`, [jobId]);
   const filePath = job.rows[0]?.file_path;
-  if (filePath) await rm(filePath, { force: true });
+  if (filePath) await uploads.remove(filePath);
 }

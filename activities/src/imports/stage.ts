@@ -1,14 +1,16 @@
-import { createReadStream } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { IMPORT_LIMIT_DEFAULTS } from '@catalog/domain';
+import { isUploadNotFound, type UploadStore } from '@catalog/uploads';
 import { failureTypes, type ImportCsvInput, type StagingProgress, stagingProgressSignal } from '@catalog/workflows';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { parse } from 'csv-parse';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { ActivityDeps } from '../deps';
+import type { JobActivityDeps } from '../deps';
 import { inTransaction } from '../transaction';
 import { stagedLine, unreadableLine } from './copy-row';
+import { CsvRecordReader } from './csv-records';
 import { importTables } from './tables';
 
 export type StageResult = StagingProgress;
@@ -17,11 +19,11 @@ const REPORT_EVERY_MS = 500;
 const COPY_BATCH_CHARS = 1 << 18;
 
 /**
- * Streams the uploaded file through csv-parse into the job's staging table with one COPY, in one
+ * Streams the uploaded file through the CSV reader into the job's staging table with one COPY, in one
  * transaction: a retry (worker killed, database blip) starts over on a clean table, so the step is
  * idempotent. Every record is numbered in file order (the header is row 1), valid or not.
  */
-export function createStageImport({ db, temporal, logger }: ActivityDeps) {
+export function createStageImport({ db, temporal, logger, uploads }: JobActivityDeps) {
   return async function stageImport(input: ImportCsvInput): Promise<StageResult> {
     const context = Context.current();
     const { staged } = importTables(input.jobId);
@@ -29,123 +31,154 @@ export function createStageImport({ db, temporal, logger }: ActivityDeps) {
     const workflowId = context.info.workflowExecution?.workflowId;
     if (!workflowId) throw new Error('stageImport runs only inside ImportCsvWorkflow');
     const workflow = temporal.workflow.getHandle(workflowId);
-    // Small reads keep each synchronous parse slice short, so heartbeats and progress stay on time.
-    const file = createReadStream(input.filePath, { highWaterMark: 1 << 18 });
+    const file = await openUpload(uploads, input.filePath);
 
     const report = () => {
-      counts.bytesRead = file.bytesRead;
       context.heartbeat(counts);
       workflow.signal(stagingProgressSignal, { ...counts }).catch((error: unknown) => {
         logger.warn({ err: error, jobId: input.jobId }, 'could not signal staging progress');
       });
     };
     const timer = setInterval(report, REPORT_EVERY_MS);
-    const { parser, takeBuffered } = csvToStagedLines(input, counts);
 
     try {
       await inTransaction(db, async (client) => {
         await client.query(`drop table if exists ${staged}`);
         await client.query(
           `create unlogged table ${staged} (row_no bigint not null, sku text, name text, description text,
-            price text, active text, error_column text, error_reason text)`,
+            price text, active text, error_column text, error_reason text, raw text)`,
         );
         const copy = client.query(copyFrom(`copy ${staged} from stdin`));
-        await pipeline(file, utf8Guard(), parser, copyText(takeBuffered), copy, { signal: context.cancellationSignal });
+        await pipeline(file, stagedLines(input, counts), copy, {
+          signal: context.cancellationSignal,
+        });
       });
-      counts.bytesRead = file.bytesRead;
       report();
       return counts;
     } finally {
       clearInterval(timer);
-      // Closes the file if the transaction failed before the pipeline took it over.
+      // Closes the file (or the S3 response) if the transaction failed before the pipeline took it over.
       file.destroy();
     }
   };
 }
 
-/** Fails the import with a message a person can act on when the bytes are not UTF-8. */
-function utf8Guard(): Transform {
+/** The upload as a stream; a missing one will not come back, so retrying cannot help. */
+async function openUpload(uploads: UploadStore, key: string) {
+  try {
+    return await uploads.openRead(key);
+  } catch (error) {
+    if (!isUploadNotFound(error)) throw error;
+    throw ApplicationFailure.create({
+      message: 'The uploaded file is no longer in the upload store. Upload it again.',
+      type: failureTypes.badFile,
+      nonRetryable: true,
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Turns the file's bytes into COPY text: a UTF-8 check (a bad file fails the import for good, naming
+ * the row), then the CSV reader, whose callbacks run synchronously in file order. Each row becomes
+ * a COPY line in a local buffer that leaves only every ~256 KB: pushing half a million small
+ * chunks through the stream would cost more than reading them.
+ */
+function stagedLines(input: ImportCsvInput, counts: StageResult): Transform {
+  let buffer = '';
+  const take = () => {
+    const lines = buffer;
+    buffer = '';
+    return lines;
+  };
+  const limits = {
+    maxCellBytes: input.maxCellBytes ?? IMPORT_LIMIT_DEFAULTS.maxCellBytes,
+    maxRecordBytes: input.maxRecordBytes ?? IMPORT_LIMIT_DEFAULTS.maxRecordBytes,
+  };
+  const reader = new CsvRecordReader(input.delimiter, limits, {
+    // Row 1 is the header, checked at upload.
+    record(rowNo, cells) {
+      if (rowNo === 1) return;
+      counts.rowsParsed++;
+      const { line, valid } = stagedLine(rowNo, cells, input.columns);
+      if (valid) counts.rowsValid++;
+      else counts.rowsInvalid++;
+      buffer += line;
+    },
+    unreadable(rowNo, reason, raw) {
+      if (rowNo === 1) return;
+      counts.rowsParsed++;
+      counts.rowsInvalid++;
+      buffer += unreadableLine(rowNo, reason, raw);
+    },
+  });
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  let offset = 0;
-  const fail = () =>
-    ApplicationFailure.nonRetryable(
-      `The file is not valid UTF-8 (near byte ${offset}). Save it as "CSV UTF-8" and upload it again.`,
-      failureTypes.badFile,
-    );
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       try {
         decoder.decode(chunk, { stream: true });
       } catch {
-        callback(fail());
+        const bad = firstInvalidUtf8Byte(chunk);
+        // The rows before the bad byte are read, so the reader knows which row holds it.
+        reader.write(chunk.subarray(0, bad));
+        callback(
+          badFile(
+            `Row ${reader.rowsRead + 1} is not valid UTF-8 (byte ${counts.bytesRead + bad} of the file). ` +
+              'Save the file as "CSV UTF-8" and upload it again.',
+          ),
+        );
         return;
       }
-      offset += chunk.length;
-      callback(null, chunk);
+      counts.bytesRead += chunk.length;
+      reader.write(chunk);
+      if (buffer.length >= COPY_BATCH_CHARS) callback(null, take());
+      else callback();
     },
     flush(callback) {
       try {
         decoder.decode();
-        callback();
       } catch {
-        callback(fail());
+        callback(
+          badFile(
+            `The file ends in the middle of a character in row ${reader.rowsRead + 1}: the upload was cut short. ` +
+              'Upload the complete file again.',
+          ),
+        );
+        return;
       }
+      reader.end();
+      callback(null, take() || undefined);
     },
   });
+}
+
+/** Retrying cannot change the bytes of the file, so a bad file fails the import at once. */
+function badFile(message: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, failureTypes.badFile);
 }
 
 /**
- * csv-parse calls `on_record` and `on_skip` synchronously in file order, so one counter numbers
- * every record, including those it cannot read. Each record becomes a COPY line in a local buffer
- * that leaves the parser only every ~256 KB: pushing half a million small objects through the
- * stream would cost more than parsing them.
+ * Where the chunk stops being UTF-8 (only called once the decoder refused it), for the message.
+ * Continuation bytes at the start finish a character begun in the previous chunk.
  */
-function csvToStagedLines(input: ImportCsvInput, counts: StageResult) {
-  let recordNo = 0;
-  let buffer = '';
-  const takeBuffered = () => {
-    const lines = buffer;
-    buffer = '';
-    return lines;
-  };
-  const parser = parse({
-    delimiter: input.delimiter,
-    bom: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    on_skip: (error: Error | undefined) => {
-      recordNo++;
-      counts.rowsParsed++;
-      counts.rowsInvalid++;
-      buffer += unreadableLine(recordNo, error?.message ?? 'the row could not be read as CSV');
-      return undefined;
-    },
-    on_record: (record) => {
-      recordNo++;
-      if (recordNo === 1) return null;
-      counts.rowsParsed++;
-      const { line, valid } = stagedLine(recordNo, record, input.columns);
-      if (valid) counts.rowsValid++;
-      else counts.rowsInvalid++;
-      buffer += line;
-      // The parser's typings want a record back; a one-element array carries a batch of COPY text.
-      return buffer.length < COPY_BATCH_CHARS ? null : [takeBuffered()];
-    },
-  });
-  return { parser, takeBuffered };
-}
-
-/** Unwraps the parser's batches into text for COPY, and adds what is still buffered at the end. */
-function copyText(takeRemaining: () => string): Transform {
-  return new Transform({
-    writableObjectMode: true,
-    transform([lines]: string[], _encoding, callback) {
-      callback(null, lines);
-    },
-    flush(callback) {
-      const rest = takeRemaining();
-      callback(null, rest || undefined);
-    },
-  });
+function firstInvalidUtf8Byte(chunk: Buffer): number {
+  let i = 0;
+  while (i < 3 && i < chunk.length && (chunk[i] ?? 0) >> 6 === 0b10) i++;
+  while (i < chunk.length) {
+    const lead = chunk[i] ?? 0;
+    const length =
+      lead < 0x80
+        ? 1
+        : lead >= 0xc2 && lead <= 0xdf
+          ? 2
+          : lead >= 0xe0 && lead <= 0xef
+            ? 3
+            : lead >= 0xf0 && lead <= 0xf4
+              ? 4
+              : 0;
+    if (length === 0 || i + length > chunk.length || !isUtf8(chunk.subarray(i, i + length))) return i;
+    i += length;
+  }
+  // The chunk itself is fine: the character carried over from the previous chunk was not.
+  return 0;
 }

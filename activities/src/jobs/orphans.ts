@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { ActivityDeps } from '../deps';
+import type { JobActivityDeps } from '../deps';
 import { undoImport } from '../imports/finalize';
 
 /** A job created this recently may still be waiting for the API to start its workflow. */
@@ -14,7 +14,7 @@ export type BlockingJob = { id: string; kind: string; old: boolean };
  * log is still there), a delete-all keeps what it deleted, and either is recorded as failed.
  * Returns true when the job was settled here.
  */
-export async function settleIfOrphaned({ db, temporal }: ActivityDeps, job: BlockingJob): Promise<boolean> {
+export async function settleIfOrphaned({ db, temporal, uploads }: JobActivityDeps, job: BlockingJob): Promise<boolean> {
   let reason: string;
   try {
     const { status } = await temporal.workflow.getHandle(job.id).describe();
@@ -26,7 +26,10 @@ export async function settleIfOrphaned({ db, temporal }: ActivityDeps, job: Bloc
   }
   const failure = { code: 'orphaned', message: `The job did not finish: ${reason}.` };
   if (job.kind === 'import') {
-    await undoImport(db, job.id, 'failed', { ...failure, message: `${failure.message} Its changes were undone.` });
+    await undoImport(db, uploads, job.id, 'failed', {
+      ...failure,
+      message: `${failure.message} Its changes were undone.`,
+    });
     return true;
   }
   await db.pool.query(

@@ -1,5 +1,5 @@
 import { appendEvent } from '@catalog/db';
-import type { ActivityDeps } from '../deps';
+import type { JobActivityDeps } from '../deps';
 import { inTransaction } from '../transaction';
 import { type BlockingJob, blockingJobsSql, settleIfOrphaned } from './orphans';
 
@@ -7,7 +7,7 @@ import { type BlockingJob, blockingJobsSql, settleIfOrphaned } from './orphans';
  * Background jobs that write the whole catalog (imports, delete-all) take turns in the order they
  * were accepted (`jobs.seq`). A job's turn comes when no earlier such job is still queued or running.
  */
-export function createJobQueueActivities(deps: ActivityDeps) {
+export function createJobQueueActivities(deps: JobActivityDeps) {
   const { db } = deps;
   return {
     /** How many earlier jobs must finish before this one may start; settles orphans on the way. */

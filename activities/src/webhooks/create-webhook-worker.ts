@@ -1,4 +1,5 @@
 import type { WebhookSettings } from '@catalog/domain';
+import { type Tracing, temporalWorkerTracing, tracingOff } from '@catalog/telemetry';
 import { webhookTaskQueue } from '@catalog/workflows';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { ActivityDeps } from '../deps';
@@ -11,6 +12,8 @@ export type WebhookWorkerOptions = ActivityDeps & {
   taskQueue: string;
   settings: WebhookSettings;
   workflowBundle: WorkflowBundleOption;
+  /** Off when not given. */
+  tracing?: Tracing;
   overrideActivities?: (
     activities: ReturnType<typeof createWebhookActivities>,
   ) => Partial<ReturnType<typeof createWebhookActivities>>;
@@ -31,6 +34,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions): Promise<Work
     taskQueue: webhookTaskQueue(options.taskQueue),
     workflowBundle: options.workflowBundle,
     activities: { ...activities, ...options.overrideActivities?.(activities) },
+    ...temporalWorkerTracing(options.tracing ?? tracingOff()),
     maxConcurrentWorkflowTaskExecutions: 64,
     maxConcurrentLocalActivityExecutions: 64,
     maxConcurrentWorkflowTaskPolls: 20,

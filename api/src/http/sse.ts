@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
+import type { Lifecycle } from '../lifecycle';
 
 const KEEPALIVE_MS = 15_000;
 
@@ -9,11 +10,15 @@ export type SseStream = {
   onClose: (handler: () => void) => void;
 };
 
+/** The last event of a stream the server ends because it is shutting down; clients reconnect. */
+export const SHUTDOWN_EVENT = 'shutdown';
+
 /**
  * Turns the response into a Server-Sent Events stream. The stream is Koa's body, so Koa ends it
- * when the client goes away; `onClose` handlers run exactly once either way.
+ * when the client goes away; `onClose` handlers run exactly once either way. When the process
+ * starts draining, the stream gets a final `shutdown` event and ends, so shutdown never waits on it.
  */
-export function openSse(ctx: Context): SseStream {
+export function openSse(ctx: Context, lifecycle: Lifecycle): SseStream {
   const stream = new PassThrough();
   const closeHandlers: (() => void)[] = [];
   let closed = false;
@@ -21,6 +26,7 @@ export function openSse(ctx: Context): SseStream {
     if (closed) return;
     closed = true;
     clearInterval(keepalive);
+    stopWatchingDrain();
     for (const handler of closeHandlers) handler();
     stream.end();
   };
@@ -39,6 +45,12 @@ export function openSse(ctx: Context): SseStream {
   const keepalive = setInterval(() => stream.write(': keepalive\n\n'), KEEPALIVE_MS);
   ctx.req.on('close', finish);
   stream.on('close', finish);
+  const stopWatchingDrain = lifecycle.onDrain(() => {
+    stream.write(
+      `event: ${SHUTDOWN_EVENT}\ndata: ${JSON.stringify({ reason: 'The server is restarting; reconnect.' })}\n\n`,
+    );
+    finish();
+  });
 
   return {
     send: (event, data, id) => {

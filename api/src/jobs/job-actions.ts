@@ -1,6 +1,7 @@
 import { errors, isFinished, type JobKind } from '@catalog/domain';
 import type { Context } from 'koa';
 import { openSse } from '../http/sse';
+import type { Lifecycle } from '../lifecycle';
 import type { Logger } from '../logger';
 import type { Temporal } from '../temporal';
 import type { JobFeed } from './job-feed';
@@ -8,7 +9,7 @@ import type { JobStore } from './job-store';
 import type { JobView } from './job-view';
 import type { LiveJobReader } from './live-job';
 
-type JobDeps = { readLiveJob: LiveJobReader; temporal: Temporal; feed: JobFeed };
+type JobDeps = { readLiveJob: LiveJobReader; temporal: Temporal; feed: JobFeed; lifecycle: Lifecycle };
 
 /**
  * Starts the workflow of a job whose row exists (workflowId = job id). A start can fail after the
@@ -70,7 +71,7 @@ export async function streamJobEvents<T>(
 ): Promise<void> {
   const first = await requireJob(deps, id, kind);
   const lastSeen = Number(ctx.get('last-event-id')) || 0;
-  const sse = openSse(ctx);
+  const sse = openSse(ctx, deps.lifecycle);
   let done = false;
   const relay = (eventId: number, view: JobView) => {
     if (done || eventId <= lastSeen) return;

@@ -42,6 +42,35 @@ test('each bad value is named with what is wrong, one line each', () => {
   assert.throws(() => loadConfig({}), /DATABASE_URL is required/);
 });
 
+test('the upload store is a folder by default; s3 needs a bucket and both keys or neither', () => {
+  const defaults = loadConfig(valid);
+  assert.equal(defaults.UPLOAD_STORE, 'fs');
+  assert.equal(defaults.UPLOAD_DIR, '.data/uploads');
+  assert.equal(defaults.S3_REGION, 'us-east-1');
+  assert.equal(defaults.S3_FORCE_PATH_STYLE, false);
+  const s3 = loadConfig({ ...valid, UPLOAD_STORE: 's3', S3_BUCKET: 'catalog', S3_PREFIX: '/staging/uploads' });
+  assert.equal(s3.S3_PREFIX, 'staging/uploads/');
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadConfig({ ...valid, ...env });
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+    return [];
+  };
+  assert.deepEqual(problems({ UPLOAD_STORE: 's3' }), [
+    'Invalid configuration: S3_BUCKET is required when UPLOAD_STORE=s3',
+  ]);
+  assert.deepEqual(problems({ UPLOAD_STORE: 'gcs' }), ['Invalid configuration: UPLOAD_STORE="gcs" must be fs or s3']);
+  assert.deepEqual(problems({ UPLOAD_STORE: 's3', S3_BUCKET: 'b', S3_SECRET_ACCESS_KEY: 'hunter2' }), [
+    'Invalid configuration: S3_ACCESS_KEY_ID is required with the other S3 key',
+  ]);
+  assert.deepEqual(problems({ S3_ENDPOINT: 'minio:9000' }), [
+    'Invalid configuration: S3_ENDPOINT="minio:9000" must be a URL starting with http:// or https://',
+  ]);
+});
+
 for (const entry of ['api/src/server.ts', 'activities/src/worker.ts']) {
   test(`${entry} stops at start with one line naming a bad setting`, () => {
     const root = path.resolve(import.meta.dirname, '../../..');

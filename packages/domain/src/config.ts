@@ -27,6 +27,9 @@ const url = (protocols: string[]) =>
     { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
   );
 
+/** Defaults of IMPORT_MAX_CELL_BYTES / IMPORT_MAX_RECORD_BYTES, also for imports started before the limits existed. */
+export const IMPORT_LIMIT_DEFAULTS = { maxCellBytes: 64 * 1024, maxRecordBytes: 1024 ** 2 } as const;
+
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -42,7 +45,20 @@ export const configSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('catalog'),
   TEMPORAL_UI_URL: url(['http:', 'https:']).default('http://127.0.0.1:8233'),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  UPLOAD_STORE: z.enum(['fs', 's3'], { message: 'must be fs or s3' }).default('fs'),
   UPLOAD_DIR: z.string().min(1).default('.data/uploads'),
+  S3_BUCKET: z.string().min(1).optional(),
+  // Keys go under the prefix as `<prefix>/<key>`, however the prefix was written.
+  S3_PREFIX: z
+    .string()
+    .default('')
+    .transform((value) => value.replace(/^\/+|\/+$/g, ''))
+    .transform((value) => (value ? `${value}/` : '')),
+  S3_ENDPOINT: url(['http:', 'https:']).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: booleanString.default(false),
   UPLOAD_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -51,10 +67,45 @@ export const configSchema = z.object({
   WEB_DIST_DIR: z.string().min(1).default('web/dist'),
   IMPORT_CHUNK_ROWS: z.coerce.number().int().min(100).max(1_000_000).default(50_000),
   IMPORT_PARALLELISM: z.coerce.number().int().min(1).max(32).default(2),
+  // A cell or row above these is one error row, never a failed import; they also bound the worker's memory per row.
+  IMPORT_MAX_CELL_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 ** 2)
+    .default(IMPORT_LIMIT_DEFAULTS.maxCellBytes),
+  IMPORT_MAX_RECORD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * 1024 ** 2)
+    .default(IMPORT_LIMIT_DEFAULTS.maxRecordBytes),
   SSE_POLL_MS: z.coerce.number().int().min(50).max(10_000).default(500),
+  // On SIGTERM the API answers readiness with 503 for this long before it stops accepting, so a load
+  // balancer takes it out of rotation first; then in-flight requests get SHUTDOWN_TIMEOUT_MS to finish.
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(0),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: booleanString.default(false),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   WEBHOOK_DISABLE_AFTER_HOURS: z.coerce.number().positive().default(24),
+  // The worker's /health/* and /metrics; 0 picks a free port (tests).
+  WORKER_HEALTH_PORT: port.default(3001),
+  // Tracing is on only when this is set (the collector's base URL; spans go to <url>/v1/traces).
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
+  // Unset: each process names itself (catalog-api, catalog-worker).
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+});
+
+/** Rules across variables; they run once every variable parsed on its own. */
+const checkedConfigSchema = configSchema.superRefine((config, context) => {
+  if (config.UPLOAD_STORE === 's3' && !config.S3_BUCKET) {
+    context.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required when UPLOAD_STORE=s3' });
+  }
+  // One key without the other is a typo, not a wish for the SDK's default credentials.
+  if (Boolean(config.S3_ACCESS_KEY_ID) !== Boolean(config.S3_SECRET_ACCESS_KEY)) {
+    const missing = config.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID';
+    context.addIssue({ code: 'custom', path: [missing], message: 'is required with the other S3 key' });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -72,12 +123,15 @@ export class ConfigError extends Error {
 /** Treats empty strings as unset, so `PORT=` in a .env file means "use the default". */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = configSchema.safeParse(present);
+  const parsed = checkedConfigSchema.safeParse(present);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? 'config');
     const value = present[name];
-    if (value === undefined) return `Invalid configuration: ${name} is required`;
+    if (value === undefined) {
+      // A custom issue on an unset variable comes from a rule across variables, which says when.
+      return `Invalid configuration: ${name} ${issue.code === 'custom' ? issue.message : 'is required'}`;
+    }
     return `Invalid configuration: ${name}=${JSON.stringify(value)} ${issue.message}`;
   });
   throw new ConfigError(problems);

@@ -70,6 +70,18 @@ export function unescapeCsvFormula(value: string): string {
   return ESCAPED_FORMULA.test(value) ? value.slice(1) : value;
 }
 
+const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
+
+/**
+ * A text cell as every CSV this product writes it (the export, the import error report): formula
+ * escaped, then quoted per RFC 4180 when it holds a quote, comma or line break (or edge spaces, kept
+ * verbatim).
+ */
+export function csvTextCell(value: string): string {
+  const escaped = escapeCsvFormula(value);
+  return NEEDS_QUOTES.test(escaped) ? `"${escaped.replace(/"/g, '""')}"` : escaped;
+}
+
 /** A price as PostgreSQL's numeric(12, 2) prints it ("7.5" → "7.50"), for a valid price string. */
 export function normalizePrice(price: string): string {
   const [whole = '0', fraction = ''] = price.split('.');

@@ -50,6 +50,7 @@ export function documentDeliveries(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'post',
     path: '/api/deliveries/{id}/redeliver',
+    operationId: 'redeliverWebhookDelivery',
     tags: ['Webhooks'],
     summary: 'Send a logged delivery again (same event, same endpoint, same webhook-id), with retries',
     request: { params: deliveryIdParams },

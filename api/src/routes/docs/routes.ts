@@ -2,6 +2,8 @@ import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import Router from '@koa/router';
+import { z } from 'zod';
+import { clientErrorRange, type OpenAPIRegistry } from '../../openapi/registry';
 
 const require = createRequire(import.meta.url);
 const swaggerDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
@@ -42,4 +44,29 @@ export function docsRouter(document: () => unknown): Router {
     ctx.body = createReadStream(path.join(swaggerDir, file));
   });
   return router;
+}
+
+export function documentDocs(registry: OpenAPIRegistry): void {
+  registry.registerPath({
+    method: 'get',
+    path: '/api/openapi.json',
+    operationId: 'getOpenApiDocument',
+    tags: ['Meta'],
+    summary: 'This OpenAPI document',
+    responses: {
+      200: {
+        description: 'OpenAPI 3.1',
+        content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
+      },
+      ...clientErrorRange,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/docs',
+    operationId: 'getApiDocsPage',
+    tags: ['Meta'],
+    summary: 'A Swagger UI page for this document',
+    responses: { 200: { description: 'HTML', content: { 'text/html': { schema: z.string() } } }, ...clientErrorRange },
+  });
 }

@@ -2,7 +2,7 @@ import { pingDatabase } from '@catalog/db';
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps';
-import { jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
+import { clientErrorRange, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
 import { withTimeout } from '../../util/with-timeout';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -36,6 +36,16 @@ export function healthRouter(deps: AppDeps): Router {
     ctx.body = { status: 'ok' };
   });
   router.get('/health/ready', async (ctx) => {
+    // A draining process is taken out of rotation before it stops accepting connections.
+    if (deps.lifecycle.draining) {
+      ctx.status = 503;
+      ctx.body = {
+        status: 'unavailable',
+        down: ['api'],
+        checks: { api: { status: 'down', latencyMs: 0, error: 'shutting down' } },
+      };
+      return;
+    }
     const [database, temporal, redis] = await Promise.all([
       check(() => withTimeout(pingDatabase(deps.db), CHECK_TIMEOUT_MS, 'PostgreSQL')),
       check(() => deps.temporal.ping(CHECK_TIMEOUT_MS)),
@@ -55,18 +65,24 @@ export function documentHealth(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/health/live',
+    operationId: 'getLiveness',
     tags: ['Health'],
     summary: 'The process is alive',
-    responses: { 200: { description: 'Alive', ...jsonContent(z.object({ status: z.literal('ok') })) } },
+    responses: {
+      200: { description: 'Alive', ...jsonContent(z.object({ status: z.literal('ok') })) },
+      ...clientErrorRange,
+    },
   });
   registry.registerPath({
     method: 'get',
     path: '/health/ready',
+    operationId: 'getReadiness',
     tags: ['Health'],
     summary: 'PostgreSQL, Temporal and Redis each answer',
     responses: {
       200: { description: 'All dependencies up', ...jsonContent(readinessSchema) },
       503: { description: 'At least one dependency is down; `down` names it', ...jsonContent(readinessSchema) },
+      ...clientErrorRange,
     },
   });
 }

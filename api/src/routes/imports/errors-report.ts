@@ -1,18 +1,26 @@
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable, Transform } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import type { Database } from '@catalog/db';
+import { csvTextCell } from '@catalog/domain';
 import { to as copyTo } from 'pg-copy-streams';
 
+const HEADER = 'row,column,reason,sku,name,description,price,active,raw\n';
+/** COPY text format escapes; `\N` (NULL) has its own branch. */
+const COPY_ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+
 /**
- * Streams the error report straight out of PostgreSQL with COPY … TO STDOUT (CSV), in constant
- * memory however many rows failed. `jobId` is a UUID checked at the edge, so inlining it is safe.
+ * Streams the error report straight out of PostgreSQL with COPY … TO STDOUT, in constant memory
+ * however many rows failed. The cells are the uploader's own text, so each is written as the
+ * product export writes cells (`csvTextCell`): a cell starting like a formula cannot run in the
+ * spreadsheet of whoever opens the report. `jobId` is a UUID checked at the edge, so inlining it is safe.
  */
 export async function streamImportErrors(db: Database, jobId: string): Promise<Readable> {
   const client = await db.pool.connect();
   const stream = client.query(
     copyTo(`copy (
-      select row_no as row, column_name as column, reason, sku, name, description, price, active
+      select row_no, column_name, reason, sku, name, description, price, active, raw
       from import_errors where job_id = '${jobId}' order by row_no
-    ) to stdout with (format csv, header true)`),
+    ) to stdout`),
   );
   let released = false;
   let ended = false;
@@ -28,5 +36,39 @@ export async function streamImportErrors(db: Database, jobId: string): Promise<R
   });
   stream.on('error', (error: Error) => release(error));
   stream.on('close', () => release(ended ? undefined : new Error('error report stream closed early')));
-  return stream;
+  const report = copyTextToCsv();
+  // Errors reach the client through `report`; destroying `report` (the client went away) destroys the COPY stream.
+  pipeline(stream, report, () => undefined);
+  return report;
+}
+
+/** COPY text lines (tab-separated, backslash-escaped) to CSV lines; the first column is the row number. */
+function copyTextToCsv(): Transform {
+  let carry = '';
+  // A chunk may end inside a multi-byte character.
+  const decoder = new StringDecoder('utf8');
+  return new Transform({
+    construct(callback) {
+      this.push(HEADER);
+      callback();
+    },
+    transform(chunk: Buffer, _encoding, callback) {
+      const lines = (carry + decoder.write(chunk)).split('\n');
+      carry = lines.pop() ?? '';
+      callback(null, lines.map(csvLine).join(''));
+    },
+    flush(callback) {
+      const rest = carry + decoder.end();
+      callback(null, rest ? csvLine(rest) : undefined);
+    },
+  });
+}
+
+function csvLine(copyLine: string): string {
+  const [rowNo = '', ...cells] = copyLine.split('\t');
+  return `${[rowNo, ...cells.map((cell) => (cell === '\\N' ? '' : csvTextCell(unescapeCopy(cell))))].join(',')}\n`;
+}
+
+function unescapeCopy(cell: string): string {
+  return cell.includes('\\') ? cell.replace(/\\(.)/g, (_, char: string) => COPY_ESCAPES[char] ?? char) : cell;
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { parse } from 'csv-parse/sync';
 import {
   accepted,
   errorBody,
@@ -156,10 +157,21 @@ describe('importing a CSV', () => {
     const report = await fetch(`${stack.baseUrl}${final.data.errorsUrl}`);
     assert.equal(report.status, 200);
     assert.match(report.headers.get('content-type') ?? '', /text\/csv/);
-    const rows = (await report.text()).trim().split('\n');
-    assert.equal(rows[0], 'row,column,reason,sku,name,description,price,active');
-    const byRow = rows.slice(1).map((line) => line.split(',').slice(0, 2).join(','));
-    assert.deepEqual(byRow, ['3,sku', '4,name', '5,price', '6,price', '7,active', '8,row']);
+    const text = await report.text();
+    assert.equal(text.split('\n')[0], 'row,column,reason,sku,name,description,price,active,raw');
+    const rows: string[][] = parse(text, { from_line: 2 });
+    assert.deepEqual(
+      rows.map(([row, column]) => `${row},${column}`),
+      ['3,sku', '4,name', '5,price', '6,price', '7,active', '8,row'],
+    );
+    // The line that could not be read is one row, with the reason, the fix and its raw text.
+    assert.deepEqual(rows.at(-1), [
+      '8',
+      'row',
+      'Row 8: cell 2 opens a quote that is never closed. Add the closing quote (").',
+      ...['', '', '', '', ''],
+      'iv-7;"unclosed quote;1;yes;red\n',
+    ]);
   });
 
   test('a cancelled import leaves the catalog exactly as it was', async () => {

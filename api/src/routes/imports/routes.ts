@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import { errors, importAcceptedSchema, importSummarySchema } from '@catalog/domain';
 import { type ImportCsvInput, workflowTypes } from '@catalog/workflows';
 import Router from '@koa/router';
@@ -13,7 +12,7 @@ import { jobIdParams } from '../jobs/schema';
 import { streamImportErrors } from './errors-report';
 import { presentImport } from './presenter';
 import { listImportsQuery } from './schema';
-import { sniffHeader } from './sniff-header';
+import { readSample, sniffHeader } from './sniff-header';
 import { uploadMiddleware } from './upload';
 
 export function importsRouter(deps: AppDeps): Router {
@@ -21,14 +20,15 @@ export function importsRouter(deps: AppDeps): Router {
   const links = { temporalUiUrl: deps.config.TEMPORAL_UI_URL, namespace: deps.temporal.namespace };
   const present = (view: Parameters<typeof presentImport>[0]) => presentImport(view, links);
 
-  router.post('/', uploadMiddleware(deps.config.UPLOAD_DIR, deps.config.UPLOAD_MAX_BYTES), async (ctx) => {
+  router.post('/', uploadMiddleware(deps.uploads, deps.config.UPLOAD_MAX_BYTES), async (ctx) => {
     const file = ctx.file;
     if (!file) throw errors.badRequest('No file received: send the CSV in the multipart form field "file".');
-    let header: Awaited<ReturnType<typeof sniffHeader>>;
+    // file.path is the upload's key in the store; the job row and the workflow carry it.
+    let header: ReturnType<typeof sniffHeader>;
     try {
-      header = await sniffHeader(file.path);
+      header = sniffHeader(await readSample(deps.uploads, file.path, file.size));
     } catch (error) {
-      await rm(file.path, { force: true });
+      await deps.uploads.remove(file.path);
       throw error;
     }
 
@@ -48,6 +48,8 @@ export function importsRouter(deps: AppDeps): Router {
       columns: header.columns,
       chunkRows: deps.config.IMPORT_CHUNK_ROWS,
       parallelism: deps.config.IMPORT_PARALLELISM,
+      maxCellBytes: deps.config.IMPORT_MAX_CELL_BYTES,
+      maxRecordBytes: deps.config.IMPORT_MAX_RECORD_BYTES,
     };
     try {
       await startJobWorkflow(deps, jobId, () =>
@@ -58,7 +60,7 @@ export function importsRouter(deps: AppDeps): Router {
         }),
       );
     } catch (error) {
-      await rm(file.path, { force: true });
+      await deps.uploads.remove(file.path);
       throw error;
     }
     deps.metrics.jobsStarted.inc({ kind: 'import' });
@@ -120,6 +122,7 @@ export function documentImports(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'post',
     path: '/api/imports',
+    operationId: 'createImport',
     tags: ['Imports'],
     summary: 'Upload a CSV (sku, name, description, price, active) and start importing it',
     description:
@@ -128,7 +131,10 @@ export function documentImports(registry: OpenAPIRegistry): void {
     request: {
       body: {
         content: {
-          'multipart/form-data': { schema: z.object({ file: z.string().describe('the CSV file (binary)') }) },
+          // `contentMediaType` is how OpenAPI 3.1 marks a file part, so generated clients send bytes.
+          'multipart/form-data': {
+            schema: z.object({ file: z.string().meta({ description: 'the CSV file', contentMediaType: 'text/csv' }) }),
+          },
         },
       },
     },
@@ -140,6 +146,7 @@ export function documentImports(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/api/imports',
+    operationId: 'listImports',
     tags: ['Imports'],
     summary: 'Import history, newest first',
     request: { query: listImportsQuery },
@@ -148,6 +155,7 @@ export function documentImports(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/api/imports/{id}',
+    operationId: 'getImport',
     tags: ['Imports'],
     summary: 'One import, with live progress while it runs',
     request: { params },
@@ -156,6 +164,7 @@ export function documentImports(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/api/imports/{id}/events',
+    operationId: 'streamImportEvents',
     tags: ['Imports'],
     summary: 'Server-Sent Events: `progress` at least once a second, then one of `completed`, `failed`, `cancelled`',
     description: 'Each event carries the import summary as JSON. Reconnecting with Last-Event-ID resumes.',
@@ -168,6 +177,7 @@ export function documentImports(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'post',
     path: '/api/imports/{id}/cancel',
+    operationId: 'cancelImport',
     tags: ['Imports'],
     summary: 'Cancel an import; the catalog is left exactly as it was before it started',
     request: { params },
@@ -182,9 +192,12 @@ export function documentImports(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/api/imports/{id}/errors.csv',
+    operationId: 'getImportErrorsCsv',
     tags: ['Imports'],
     summary:
-      'Every invalid row of a completed import: row number (the header is row 1), column, reason, original values',
+      'Every invalid row of a completed import: row number (the header is row 1), column, reason, original values ' +
+      '(a line that could not be read as cells has the column `row` and its raw text instead); cells that would ' +
+      'start a spreadsheet formula are prefixed with an apostrophe, as in the product export',
     request: { params },
     responses: {
       200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },

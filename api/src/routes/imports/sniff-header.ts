@@ -1,5 +1,5 @@
-import { open } from 'node:fs/promises';
 import { errors } from '@catalog/domain';
+import type { UploadStore } from '@catalog/uploads';
 import type { ColumnIndexes } from '@catalog/workflows';
 import { parse } from 'csv-parse/sync';
 
@@ -10,20 +10,22 @@ type KnownColumn = (typeof KNOWN_COLUMNS)[number];
 
 export type SniffedHeader = { delimiter: string; columns: ColumnIndexes; ignoredColumns: string[] };
 
+/** The first 64 KB of a stored upload, read as a ranged request (an S3 GET of just those bytes). */
+export async function readSample(store: UploadStore, key: string, size: number): Promise<Buffer> {
+  // A range on an empty object is an error in S3 (416), and there is nothing to read anyway.
+  if (size === 0) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  for await (const chunk of await store.openRead(key, { start: 0, end: Math.min(size, SAMPLE_BYTES) - 1 })) {
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks);
+}
+
 /**
  * Checks the start of an uploaded file before any job exists: not empty, not binary, UTF-8, and a
  * header line naming at least `sku` and `name` (case and spaces ignored). Finds the delimiter.
  */
-export async function sniffHeader(filePath: string): Promise<SniffedHeader> {
-  const handle = await open(filePath, 'r');
-  let sample: Buffer;
-  try {
-    const buffer = Buffer.alloc(SAMPLE_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, SAMPLE_BYTES, 0);
-    sample = buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
+export function sniffHeader(sample: Buffer): SniffedHeader {
   if (sample.length === 0 || sample.toString('utf8').trim() === '') throw errors.badRequest('The file is empty.');
   if (sample.includes(0)) {
     throw errors.unsupportedMediaType(

@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { errors } from '@catalog/domain';
+import type { UploadStore } from '@catalog/uploads';
 import multer from '@koa/multer';
 import type { Middleware } from 'koa';
+import { UploadStoreFailed, uploadStoreStorage } from './upload-storage';
 
 const MULTER_MESSAGES: Record<string, string> = {
   LIMIT_FILE_COUNT: 'Send exactly one file, in the form field "file".',
@@ -11,15 +12,13 @@ const MULTER_MESSAGES: Record<string, string> = {
 };
 
 /**
- * Streams the multipart field `file` straight to disk under `uploadDir` (never into memory), at
- * most `maxBytes`. Multer's own errors become our typed 4xx errors.
+ * Streams the multipart field `file` straight into the upload store (never into memory), at most
+ * `maxBytes`; `ctx.file.path` is then its key in the store. Multer's own errors become our typed
+ * 4xx errors.
  */
-export function uploadMiddleware(uploadDir: string, maxBytes: number): Middleware {
+export function uploadMiddleware(store: UploadStore, maxBytes: number): Middleware {
   const upload = multer({
-    storage: multer.diskStorage({
-      destination: uploadDir,
-      filename: (_req, _file, callback) => callback(null, `${randomUUID()}.csv`),
-    }),
+    storage: uploadStoreStorage(store),
     limits: { fileSize: maxBytes, files: 1, fields: 10, parts: 12 },
   }).single('file');
 
@@ -30,6 +29,7 @@ export function uploadMiddleware(uploadDir: string, maxBytes: number): Middlewar
     try {
       await upload(ctx, async () => {});
     } catch (error: unknown) {
+      if (error instanceof UploadStoreFailed) throw error;
       const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
       if (code === 'LIMIT_FILE_SIZE') throw errors.payloadTooLarge(maxBytes);
       const message = MULTER_MESSAGES[code];

@@ -33,6 +33,7 @@ export function documentJobs(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/api/jobs/{id}',
+    operationId: 'getJob',
     tags: ['Jobs'],
     summary: 'A background job (import or bulk delete) and its live progress',
     request: { params },
@@ -41,6 +42,7 @@ export function documentJobs(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/api/jobs/{id}/events',
+    operationId: 'streamJobEvents',
     tags: ['Jobs'],
     summary: 'Server-Sent Events: `progress` snapshots, then one of `completed`, `failed`, `cancelled`',
     request: { params },
@@ -55,6 +57,7 @@ export function documentJobs(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'post',
     path: '/api/jobs/{id}/cancel',
+    operationId: 'cancelJob',
     tags: ['Jobs'],
     summary: 'Cancel a running job',
     request: { params },

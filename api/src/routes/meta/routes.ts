@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps';
-import { jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
+import { clientErrorRange, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
 
 export const metaSchema = z.object({ version: z.string(), temporalUiUrl: z.string(), docsUrl: z.string() });
 
@@ -23,15 +23,20 @@ export function documentMeta(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/api/meta',
+    operationId: 'getMeta',
     tags: ['Meta'],
     summary: 'Links and version of this deployment',
-    responses: { 200: { description: 'Meta', ...jsonContent(metaSchema) } },
+    responses: { 200: { description: 'Meta', ...jsonContent(metaSchema) }, ...clientErrorRange },
   });
   registry.registerPath({
     method: 'get',
     path: '/metrics',
+    operationId: 'getMetrics',
     tags: ['Meta'],
     summary: 'Prometheus metrics',
-    responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
+    responses: {
+      200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } },
+      ...clientErrorRange,
+    },
   });
 }

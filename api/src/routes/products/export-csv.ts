@@ -1,21 +1,15 @@
 import { Readable } from 'node:stream';
 import { type Database, type ExportRow, exportProductRows } from '@catalog/db';
-import { escapeCsvFormula, type ProductFilter } from '@catalog/domain';
+import { csvTextCell, type ProductFilter } from '@catalog/domain';
 
 /** The importer's own header, so an export can be uploaded again as it is. */
 const HEADER = 'sku,name,description,price,active\r\n';
-const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
-
-/** RFC 4180: quoted when it holds a quote, comma or line break (or edge spaces, kept verbatim). */
-function cell(value: string): string {
-  return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
 
 function line(row: ExportRow): string {
   return [
-    cell(escapeCsvFormula(row.sku)),
-    cell(escapeCsvFormula(row.name)),
-    cell(escapeCsvFormula(row.description)),
+    csvTextCell(row.sku),
+    csvTextCell(row.name),
+    csvTextCell(row.description),
     row.price ?? '',
     row.active ? 'true' : 'false',
   ].join(',');

@@ -6,7 +6,7 @@ import {
   productSchema,
 } from '@catalog/domain';
 import { z } from 'zod';
-import { errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
+import { clientErrorRange, errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
 import {
   createProductBody,
   deleteAllBody,
@@ -23,6 +23,7 @@ export function documentProducts(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/api/products',
+    operationId: 'listProducts',
     tags: ['Products'],
     summary: 'A page of products, filtered and sorted',
     description:
@@ -34,6 +35,7 @@ export function documentProducts(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/api/products/export.csv',
+    operationId: 'exportProductsCsv',
     tags: ['Products'],
     summary: 'The products matching the filters as CSV, in the format the importer reads',
     description: 'Cells starting with = + - @ are prefixed with an apostrophe, which the importer removes again.',
@@ -43,13 +45,18 @@ export function documentProducts(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/api/products/events',
+    operationId: 'streamCatalogEvents',
     tags: ['Products'],
     summary: 'Server-Sent Events: `catalog-changed` whenever an import or a delete-all has changed the catalog',
-    responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } } },
+    responses: {
+      200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } },
+      ...clientErrorRange,
+    },
   });
   registry.registerPath({
     method: 'post',
     path: '/api/products',
+    operationId: 'createProduct',
     tags: ['Products'],
     summary: 'Create a product (same rules as an imported row)',
     request: { body: jsonContent(createProductBody) },
@@ -61,6 +68,7 @@ export function documentProducts(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'delete',
     path: '/api/products',
+    operationId: 'deleteAllProducts',
     tags: ['Products'],
     summary: `Delete every product: a cancellable background job (body {"confirm": "${DELETE_ALL_CONFIRMATION}"})`,
     description:
@@ -75,6 +83,7 @@ export function documentProducts(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/api/products/{id}',
+    operationId: 'getProduct',
     tags: ['Products'],
     summary: 'One product',
     request: { params: productIdParams },
@@ -86,6 +95,7 @@ export function documentProducts(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'patch',
     path: '/api/products/{id}',
+    operationId: 'updateProduct',
     tags: ['Products'],
     summary: 'Change a product; stale edits (another change since `version`) are refused with the current values',
     request: { params: productIdParams, headers: ifMatch, body: jsonContent(updateProductBody) },
@@ -97,6 +107,7 @@ export function documentProducts(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'delete',
     path: '/api/products/{id}',
+    operationId: 'deleteProduct',
     tags: ['Products'],
     summary: 'Delete a product (with If-Match: only if unchanged since)',
     request: { params: productIdParams, headers: ifMatch },

@@ -67,7 +67,7 @@ export function productsRouter(deps: AppDeps): Router {
   });
 
   router.get('/events', async (ctx) => {
-    const sse = openSse(ctx);
+    const sse = openSse(ctx, deps.lifecycle);
     const unsubscribe = await catalogEvents.subscribe((change) => sse.send('catalog-changed', change));
     sse.onClose(unsubscribe);
   });

@@ -5,7 +5,7 @@ import {
   webhookTestResultSchema,
 } from '@catalog/domain';
 import { z } from 'zod';
-import { errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
+import { clientErrorRange, errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
 import { createWebhookBody, listDeliveriesQuery, updateWebhookBody, webhookIdParams } from './schema';
 
 export function documentWebhooks(registry: OpenAPIRegistry): void {
@@ -17,15 +17,18 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/api/webhooks',
+    operationId: 'listWebhooks',
     tags,
     summary: 'Every webhook endpoint, with its status and last delivery',
     responses: {
       200: { description: 'Endpoints', ...jsonContent(z.object({ items: z.array(webhookEndpointSchema) })) },
+      ...clientErrorRange,
     },
   });
   registry.registerPath({
     method: 'post',
     path: '/api/webhooks',
+    operationId: 'createWebhook',
     tags,
     summary: 'Add an endpoint; the server generates its signing secret',
     description:
@@ -37,6 +40,7 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/api/webhooks/{id}',
+    operationId: 'getWebhook',
     tags,
     summary: 'One endpoint',
     request: { params },
@@ -45,6 +49,7 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'patch',
     path: '/api/webhooks/{id}',
+    operationId: 'updateWebhook',
     tags,
     summary: 'Change name, URL, events or enabled; enabling again clears an automatic disable',
     request: { params, ...json(updateWebhookBody) },
@@ -53,6 +58,7 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'delete',
     path: '/api/webhooks/{id}',
+    operationId: 'deleteWebhook',
     tags,
     summary: 'Delete an endpoint and its delivery log',
     request: { params },
@@ -61,6 +67,7 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/api/webhooks/{id}/secret',
+    operationId: 'getWebhookSecret',
     tags,
     summary: 'Reveal the signing secret (and the previous one while it still signs)',
     request: { params },
@@ -69,6 +76,7 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'post',
     path: '/api/webhooks/{id}/secret/rotate',
+    operationId: 'rotateWebhookSecret',
     tags,
     summary: 'Rotate the signing secret; the old one keeps signing next to the new one for 24 hours',
     request: { params },
@@ -77,6 +85,7 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'post',
     path: '/api/webhooks/{id}/test',
+    operationId: 'testWebhook',
     tags,
     summary: 'Send a signed `webhook.test` event now and report how the receiver answered',
     description: 'Answers within WEBHOOK_TIMEOUT_MS. `ok` is true for a 2xx; otherwise `error` says what happened.',
@@ -89,6 +98,7 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/api/webhooks/{id}/deliveries',
+    operationId: 'listWebhookDeliveries',
     tags,
     summary: 'The delivery log, newest first: one entry per HTTP attempt',
     request: { params, query: listDeliveriesQuery },

@@ -3,6 +3,7 @@ import { Migration20261122000100_imports } from './Migration20261122000100_impor
 import { Migration20261122000150_outbox } from './Migration20261122000150_outbox';
 import { Migration20261122000200_products } from './Migration20261122000200_products';
 import { Migration20261122000300_webhooks } from './Migration20261122000300_webhooks';
+import { Migration20261201000000_import_error_raw } from './Migration20261201000000_import_error_raw';
 
 /** Listed explicitly, in name order, so migrations run the same from source (tsx) and in any bundle. */
 export const migrationsList = [
@@ -11,4 +12,5 @@ export const migrationsList = [
   { name: 'Migration20261122000150_outbox', class: Migration20261122000150_outbox },
   { name: 'Migration20261122000200_products', class: Migration20261122000200_products },
   { name: 'Migration20261122000300_webhooks', class: Migration20261122000300_webhooks },
+  { name: 'Migration20261201000000_import_error_raw', class: Migration20261201000000_import_error_raw },
 ];

@@ -1,0 +1,33 @@
+import { documentDeliveries } from '../routes/deliveries/routes';
+import { documentDocs } from '../routes/docs/routes';
+import { documentHealth } from '../routes/health/routes';
+import { documentImports } from '../routes/imports/routes';
+import { documentJobs } from '../routes/jobs/routes';
+import { documentMeta } from '../routes/meta/routes';
+import { documentProducts } from '../routes/products/routes';
+import { documentWebhooks } from '../routes/webhooks/routes';
+import { buildOpenApiDocument, OpenAPIRegistry } from './registry';
+
+export const API_VERSION = '0.1.0';
+
+/**
+ * Each resource describes its paths with the same zod schemas that validate its requests. Kept
+ * apart from the routers so the document can be written without any running dependency (see
+ * write-document.ts); openapi.test.ts checks that routers and document list the same routes.
+ */
+const documenters: ((registry: OpenAPIRegistry) => void)[] = [
+  documentHealth,
+  documentMeta,
+  documentImports,
+  documentJobs,
+  documentProducts,
+  documentWebhooks,
+  documentDeliveries,
+  documentDocs,
+];
+
+export function createOpenApiDocument() {
+  const registry = new OpenAPIRegistry();
+  for (const document of documenters) document(registry);
+  return buildOpenApiDocument(registry, API_VERSION);
+}
