@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { catalogSearchAttributes } from '@catalog/workflows';
 import { parse } from 'yaml';
 import { parseLauncherArgs } from '../scripts/lib/args.mjs';
 import { createTally, formatSummary, type TestEvent } from '../scripts/lib/count-reporter.mjs';
@@ -100,6 +101,17 @@ describe('temporal.yaml', () => {
     assert.ok(args.includes('a.string="x y"'));
     assert.ok(args.includes('a.number=3'));
     assert.ok(args.includes('a.list=[1]'));
+  });
+
+  it('registers the search attributes the job workflows set', () => {
+    const args = startDevArgs(settings, { namespace: 'n', port: 1, uiPort: 2, dbFile: null, headless: true });
+    const registered = args.filter((_, i) => args[i - 1] === '--search-attribute');
+    const expected = Object.values(catalogSearchAttributes).map((key) => `${key.name}=Keyword`);
+    assert.deepEqual(registered.sort(), expected.sort());
+    assert.throws(
+      () => parseTemporalSettings({ searchAttributes: { X: 'Number' } }),
+      /temporal\.yaml: searchAttributes\.X must be one of/,
+    );
   });
 
   it('rejects unknown keys and bad ports, naming them', () => {

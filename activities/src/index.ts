@@ -1,4 +1,5 @@
 import type { JobActivityDeps } from './deps';
+import { createHousekeepingActivities } from './housekeeping';
 import { createApplyImportChunk } from './imports/apply-chunk';
 import { createCompensateImport, createFinalizeImport } from './imports/finalize';
 import { createPlanImport } from './imports/plan';
@@ -7,6 +8,7 @@ import { createJobQueueActivities } from './jobs/queue';
 import { createProductActivities } from './products';
 
 export type { ActivityDeps, JobActivityDeps } from './deps';
+export type { HousekeepingActivities } from './housekeeping';
 export type { ProductActivities } from './products';
 
 export function createImportActivities(deps: JobActivityDeps) {
@@ -24,7 +26,11 @@ export type ImportActivities = ReturnType<typeof createImportActivities>;
 
 /** Every activity the worker registers. */
 export function createActivities(deps: JobActivityDeps) {
-  return { ...createImportActivities(deps), ...createProductActivities(deps) };
+  return {
+    ...createImportActivities(deps),
+    ...createProductActivities(deps),
+    ...createHousekeepingActivities(deps),
+  };
 }
 
 export type { WebhookActivities } from './webhooks';

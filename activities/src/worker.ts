@@ -6,7 +6,6 @@ import { Client, Connection } from '@temporalio/client';
 import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import { coreLogLevel, pinoSdkLogger } from './sdk-logger';
-import { startUploadJanitor } from './uploads/janitor';
 import { freeLoopbackPort, startWorkerHealth } from './worker-health';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
 
@@ -41,6 +40,7 @@ Runtime.install({
 // The pg instrumentation patches `pg` as it loads, so what loads it is imported after tracing started.
 const { openDatabase, pingDatabase } = await import('@catalog/db');
 const { createWebhookWorker, createWorker, startOutboxDispatcher } = await import('./create-worker');
+const { ensureHousekeepingSchedules } = await import('./housekeeping/schedules');
 
 const db = await openDatabase({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
@@ -82,8 +82,12 @@ const dispatcher = startOutboxDispatcher({
   taskQueue: webhookTaskQueue(config.TEMPORAL_TASK_QUEUE),
   logger,
 });
-// Files whose job ended without removing them (or that never got a job) go after a day.
-const uploadJanitor = startUploadJanitor({ db, uploads, logger });
+// Orphan reaper, retention and upload janitor run as Temporal Schedules (visible in the UI's
+// Schedules page), served by this worker; created here, or updated to this worker's settings.
+const schedules = await ensureHousekeepingSchedules(client, {
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  retentionDays: config.RETENTION_DAYS,
+});
 const running = Promise.all([worker.run(), webhookWorker.run()]);
 const health = await startWorkerHealth({
   host: config.HOST,
@@ -101,7 +105,12 @@ const health = await startWorkerHealth({
   },
 });
 logger.info(
-  { taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS, healthPort: health.port },
+  {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    address: config.TEMPORAL_ADDRESS,
+    healthPort: health.port,
+    schedules: schedules.map((schedule) => schedule.scheduleId),
+  },
   'worker started',
 );
 
@@ -117,7 +126,6 @@ process.once('SIGINT', () => stop('SIGINT'));
 
 await running;
 await dispatcher.stop();
-await uploadJanitor.stop();
 uploads.close();
 await Promise.allSettled([
   connection.close(),

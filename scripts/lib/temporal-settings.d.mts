@@ -7,6 +7,7 @@ export type TemporalSettings = {
   dbFile: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'never';
   dynamicConfig: Record<string, unknown>;
+  searchAttributes: Record<string, string>;
 };
 export declare function parseTemporalSettings(doc: unknown): TemporalSettings;
 export declare function startDevArgs(

@@ -49,6 +49,8 @@ export const failureTypes = {
   /** Unlogged staging data vanished (a PostgreSQL crash truncates unlogged tables): stage again. */
   stagingLost: 'StagingLost',
   badFile: 'BadFile',
+  /** The job's row is not (or no longer) running, e.g. marked failed before the start was confirmed: touch nothing. */
+  jobNotRunning: 'JobNotRunning',
 } as const;
 
 /**
@@ -70,3 +72,31 @@ export type WebhookDeliveryResult =
 export const bulkDeleteWorkflowType = 'BulkDeleteWorkflow';
 export type BulkDeleteInput = { jobId: string; batchRows: number; sliceMs: number };
 export type BulkDeleteSnapshot = JobState<BulkDeleteProgress, BulkDeleteResult>;
+
+/**
+ * Housekeeping (`HousekeepingWorkflow`), started only by the worker's Temporal Schedules: one
+ * workflow type, one task per schedule, so the Schedules page shows each as its own row.
+ */
+export const housekeepingWorkflowType = 'HousekeepingWorkflow';
+export type HousekeepingInput =
+  | { task: 'reap-orphans' }
+  /** `retentionDays` travels in the schedule's arguments, so the Temporal UI shows what it prunes. */
+  | { task: 'retention'; retentionDays: number; batchRows: number }
+  | { task: 'sweep-uploads' };
+export type HousekeepingTask = HousekeepingInput['task'];
+/** Rows deleted (or tables dropped) and statements run, per table. */
+export type PruneCounts = { deleted: number; batches: number };
+export type RetentionResult = {
+  outboxEvents: PruneCounts;
+  webhookDeliveries: PruneCounts;
+  importErrors: PruneCounts;
+  importUndo: PruneCounts;
+  importUndoInserts: PruneCounts;
+  importChunks: PruneCounts;
+  bulkDeletes: PruneCounts;
+  workingTables: PruneCounts;
+};
+export type HousekeepingResult =
+  | { task: 'reap-orphans'; settled: number }
+  | ({ task: 'retention' } & RetentionResult)
+  | { task: 'sweep-uploads'; removed: number };

@@ -122,18 +122,29 @@ export async function ImportCsvWorkflow(input: ImportCsvInput): Promise<ImportRe
   }
 }
 
+/** Plan, too, finds staging data lost (emptied between the two steps): then it stages again. */
 async function stageAndPlan(input: ImportCsvInput, snapshot: ImportSnapshot, onStart: () => void) {
   const progress = snapshot.progress;
-  progress.stage = 'staging';
-  onStart();
-  const staged = await dataSteps.stageImport(input);
-  Object.assign(progress, {
-    bytesRead: staged.bytesRead,
-    rowsParsed: staged.rowsParsed,
-    rowsValid: staged.rowsValid,
-    rowsInvalid: staged.rowsInvalid,
-  });
-  return dataSteps.planImport({ jobId: input.jobId, chunkRows: input.chunkRows, expectedValidRows: staged.rowsValid });
+  for (let restages = 0; ; restages++) {
+    progress.stage = 'staging';
+    onStart();
+    const staged = await dataSteps.stageImport(input);
+    Object.assign(progress, {
+      bytesRead: staged.bytesRead,
+      rowsParsed: staged.rowsParsed,
+      rowsValid: staged.rowsValid,
+      rowsInvalid: staged.rowsInvalid,
+    });
+    try {
+      return await dataSteps.planImport({
+        jobId: input.jobId,
+        chunkRows: input.chunkRows,
+        expectedValidRows: staged.rowsValid,
+      });
+    } catch (error) {
+      if (failureType(error) !== failureTypes.stagingLost || restages >= MAX_RESTAGES) throw error;
+    }
+  }
 }
 
 /**

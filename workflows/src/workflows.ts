@@ -1,4 +1,5 @@
 /** The worker's workflow bundle entry: every export here is a workflow type. */
 export { BulkDeleteWorkflow } from './bulk-delete.workflow';
+export { HousekeepingWorkflow } from './housekeeping.workflow';
 export { ImportCsvWorkflow } from './import-csv.workflow';
 export { WebhookDeliveryWorkflow } from './webhook-delivery.workflow';

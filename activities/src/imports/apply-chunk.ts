@@ -9,31 +9,26 @@ export type ChunkResult = { inserted: number; updated: number; unchanged: number
 
 /**
  * Upserts one chunk in one transaction, together with (a) what compensation needs: the previous
- * values of every product it updates, and the ids of those it inserts; and (b) a ledger row that
- * makes a second run of the same chunk a no-op. Rows whose values are unchanged are not written
- * at all, so their updated_at and version stay.
+ * values of every product it updates with the version this write gave it, and the ids of those it
+ * inserts; and (b) a ledger row that makes a second run of the same chunk a no-op. Rows whose
+ * values are unchanged are not written at all, so their updated_at and version stay.
  */
 const APPLY_SQL = (final: string) => `
   with src as (
     select sku, sku_key, name, description, price, active from ${final} where chunk_no = $2
   ),
   cur as (
-    select p.* from products p join src s on p.sku_key = s.sku_key
+    -- Locked, so the previous values logged are the ones this upsert overwrites, even when an
+    -- edit commits while the chunk runs.
+    select p.* from products p join src s on p.sku_key = s.sku_key for update of p
   ),
   changed as (
     select s.*, c.id as cur_id, c.sku as cur_sku, c.name as cur_name, c.description as cur_description,
-           c.price as cur_price, c.active as cur_active, c.version as cur_version, c.updated_at as cur_updated_at
+           c.price as cur_price, c.active as cur_active
     from src s left join cur c on c.sku_key = s.sku_key
     where c.id is null
        or (c.sku, c.name, c.description, c.price, c.active)
           is distinct from (s.sku, s.name, s.description, s.price, s.active)
-  ),
-  undo_updates as (
-    insert into import_undo (job_id, sku_key, prev_sku, prev_name, prev_description, prev_price,
-                             prev_active, prev_version, prev_updated_at)
-    select $1, sku_key, cur_sku, cur_name, cur_description, cur_price,
-           cur_active, cur_version, cur_updated_at
-    from changed where cur_id is not null
   ),
   upserted as (
     insert into products as p (sku, name, description, price, active)
@@ -42,7 +37,14 @@ const APPLY_SQL = (final: string) => `
       set sku = excluded.sku, name = excluded.name, description = excluded.description,
           price = excluded.price, active = excluded.active,
           version = p.version + 1, updated_at = now()
-    returning p.id, (xmax = 0) as inserted
+    returning p.id, p.sku_key, p.version, (xmax = 0) as inserted
+  ),
+  undo_updates as (
+    insert into import_undo (job_id, sku_key, product_id, written_version, prev_sku, prev_name,
+                             prev_description, prev_price, prev_active)
+    select $1, c.sku_key, u.id, u.version, c.cur_sku, c.cur_name, c.cur_description, c.cur_price, c.cur_active
+    from changed c join upserted u on u.sku_key = c.sku_key
+    where not u.inserted
   ),
   undo_inserts as (
     insert into import_undo_inserts (job_id, chunk_no, product_ids)

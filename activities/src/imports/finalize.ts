@@ -6,6 +6,7 @@ import type { PoolClient } from 'pg';
 import type { JobActivityDeps } from '../deps';
 import { keepHeartbeating } from '../heartbeat';
 import { inTransaction } from '../transaction';
+import { revertImportChanges } from './revert-changes';
 import { importTables } from './tables';
 
 export type FinalizeInput = { jobId: string; result: ImportResult; progress: ImportProgress };
@@ -59,8 +60,9 @@ export function createCompensateImport({ db, uploads }: JobActivityDeps) {
 }
 
 /**
- * Puts every product a failed or cancelled import touched back as it was, in one transaction,
- * then records the outcome. Safe to run twice: the undo log is consumed.
+ * Puts every product a failed or cancelled import touched back as it was, unless it was changed
+ * since (see `revertImportChanges`), in one transaction, then records the outcome with what the
+ * undo did as the job's result. Safe to run twice: the undo log is consumed.
  */
 export async function undoImport(
   db: Database,
@@ -72,23 +74,12 @@ export async function undoImport(
   await inTransaction(db, async (client) => {
     // Waits for chunk transactions still in flight (see applyImportChunk) and keeps new ones out.
     await client.query(`select pg_advisory_xact_lock(hashtext($1))`, [jobId]);
-    await client.query(
-      `delete from products where id in (
-         select unnest(product_ids) from import_undo_inserts where job_id = $1)`,
-      [jobId],
-    );
-    await client.query(
-      `update products p
-       set sku = u.prev_sku, name = u.prev_name, description = u.prev_description, price = u.prev_price,
-           active = u.prev_active, version = u.prev_version, updated_at = u.prev_updated_at
-       from import_undo u
-       where u.job_id = $1 and p.sku_key = u.sku_key`,
-      [jobId],
-    );
+    const undo = await revertImportChanges(client, jobId);
     await clearUndo(client, jobId);
     const settled = await client.query(
-      `update jobs set status = $2, error = $3, finished_at = now() where id = $1 and status not in ('failed', 'cancelled')`,
-      [jobId, status, JSON.stringify(error)],
+      `update jobs set status = $2, error = $3, result = $4, finished_at = now()
+       where id = $1 and status not in ('failed', 'cancelled')`,
+      [jobId, status, JSON.stringify(error), JSON.stringify(undo)],
     );
     // There is no import.cancelled event type: a cancelled import is an import that did not land.
     if (settled.rowCount) await appendEvent(client, 'import.failed', { importId: jobId, status, error });

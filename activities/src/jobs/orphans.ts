@@ -12,7 +12,7 @@ export type BlockingJob = { id: string; kind: string; old: boolean };
  * from the Temporal UI, or never started because the API died between the job row and the start.
  * Left alone it would block every later import forever. An orphaned import is undone (its undo
  * log is still there), a delete-all keeps what it deleted, and either is recorded as failed.
- * Returns true when the job was settled here.
+ * Returns true when the job no longer holds the queue: settled here, or finished meanwhile.
  */
 export async function settleIfOrphaned({ db, temporal, uploads }: JobActivityDeps, job: BlockingJob): Promise<boolean> {
   let reason: string;
@@ -24,6 +24,10 @@ export async function settleIfOrphaned({ db, temporal, uploads }: JobActivityDep
     if (!(error instanceof WorkflowNotFoundError) || !job.old) return false;
     reason = 'its workflow was never started';
   }
+  // A workflow that closed normally finished its job before closing, and the job was read before
+  // the describe: read it again, or a job completed meanwhile would be undone as an orphan.
+  const current = await db.pool.query(`select 1 from jobs where id = $1 and status in ('queued', 'running')`, [job.id]);
+  if (current.rowCount === 0) return true;
   const failure = { code: 'orphaned', message: `The job did not finish: ${reason}.` };
   if (job.kind === 'import') {
     await undoImport(db, uploads, job.id, 'failed', {
@@ -44,5 +48,13 @@ export const blockingJobsSql = `
   from jobs
   where seq < (select seq from jobs where id = $1)
     and status in ('queued', 'running')
+    and kind in ('import', 'bulk_delete')
+  order by seq`;
+
+/** Every job that may hold the queue, oldest first: what the scheduled orphan reaper looks at. */
+export const unfinishedJobsSql = `
+  select id, kind, created_at < now() - interval '${START_GRACE_SECONDS} seconds' as old
+  from jobs
+  where status in ('queued', 'running')
     and kind in ('import', 'bulk_delete')
   order by seq`;

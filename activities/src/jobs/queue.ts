@@ -2,6 +2,7 @@ import { appendEvent } from '@catalog/db';
 import type { JobActivityDeps } from '../deps';
 import { inTransaction } from '../transaction';
 import { type BlockingJob, blockingJobsSql, settleIfOrphaned } from './orphans';
+import { jobNotRunning } from './running';
 
 /**
  * Background jobs that write the whole catalog (imports, delete-all) take turns in the order they
@@ -18,17 +19,25 @@ export function createJobQueueActivities(deps: JobActivityDeps) {
       return ahead;
     },
 
-    /** Queued → running, once; an import announces itself (import.started) in the same transaction. */
+    /**
+     * Queued → running, once; an import announces itself (import.started) in the same transaction.
+     * A job that is neither queued nor running (marked failed while its start was unconfirmed)
+     * fails the workflow before it touches the catalog; already running means an earlier attempt
+     * of this activity committed and its answer was lost.
+     */
     async markJobRunning(jobId: string): Promise<void> {
       await inTransaction(db, async (client) => {
-        const started = await client.query<{ kind: string; file_name: string | null; file_size: string | null }>(
-          `update jobs set status = 'running', started_at = now()
-           where id = $1 and status = 'queued'
-           returning kind, file_name, file_size`,
-          [jobId],
-        );
-        const job = started.rows[0];
-        if (job?.kind === 'import') {
+        const current = await client.query<{
+          status: string;
+          kind: string;
+          file_name: string | null;
+          file_size: string | null;
+        }>(`select status, kind, file_name, file_size from jobs where id = $1 for update`, [jobId]);
+        const job = current.rows[0];
+        if (job?.status === 'running') return;
+        if (job?.status !== 'queued') throw jobNotRunning(jobId, job?.status, 'starting it');
+        await client.query(`update jobs set status = 'running', started_at = now() where id = $1`, [jobId]);
+        if (job.kind === 'import') {
           await appendEvent(client, 'import.started', {
             importId: jobId,
             fileName: job.file_name,

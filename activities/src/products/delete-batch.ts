@@ -1,10 +1,12 @@
 import type { Database } from '@catalog/db';
+import { requireRunning } from '../jobs/running';
 import { inTransaction } from '../transaction';
 
 /**
  * Deletes the job's next `batchRows` products (by id, from its cursor up to its watermark) and
- * moves the cursor, in one transaction. Locking the job's row first serializes two attempts of the
- * same job (a retry racing a worker presumed dead), so no batch is counted twice.
+ * moves the cursor, in one transaction. Locking the job's plan row serializes two attempts of the
+ * same job (a retry racing a worker presumed dead), so no batch is counted twice. Each batch first
+ * checks that the job is still running: one marked failed or cancelled meanwhile deletes nothing more.
  */
 export async function deleteNextBatch(
   db: Database,
@@ -12,6 +14,7 @@ export async function deleteNextBatch(
   batchRows: number,
 ): Promise<{ deleted: number; done: boolean }> {
   return inTransaction(db, async (client) => {
+    await requireRunning(client, jobId, 'deleting a batch');
     const job = await client.query<{ max_id: string; cursor_id: string; deleted: string }>(
       `select max_id, cursor_id, deleted from bulk_deletes where job_id = $1 for update`,
       [jobId],

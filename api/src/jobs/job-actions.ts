@@ -1,4 +1,5 @@
 import { errors, isFinished, type JobKind } from '@catalog/domain';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Context } from 'koa';
 import { openSse } from '../http/sse';
 import type { Lifecycle } from '../lifecycle';
@@ -13,8 +14,10 @@ type JobDeps = { readLiveJob: LiveJobReader; temporal: Temporal; feed: JobFeed; 
 
 /**
  * Starts the workflow of a job whose row exists (workflowId = job id). A start can fail after the
- * server accepted it (a deadline, a dropped connection): only when the workflow really does not
- * exist is the job marked failed, so it never holds the queue, and the caller told to retry.
+ * server accepted it (a deadline, a dropped connection), so the job is marked failed only when
+ * Temporal answers that the workflow does not exist: it then never holds the queue. When that
+ * cannot be told (Temporal still unreachable), the job stays queued — a workflow that did start
+ * runs it, and the orphan reaper settles one that did not. Either way the caller is told to retry.
  */
 export async function startJobWorkflow(
   deps: { temporal: Temporal; jobs: JobStore; logger: Logger },
@@ -24,14 +27,14 @@ export async function startJobWorkflow(
   try {
     await start();
   } catch (error: unknown) {
-    const started = await deps.temporal.client.workflow
+    const existence = await deps.temporal.client.workflow
       .getHandle(jobId)
       .describe()
-      .then(() => true)
-      .catch(() => false);
-    if (started) return;
-    deps.logger.error({ err: error, jobId }, 'could not start the job workflow');
-    await deps.jobs.failUnstarted(jobId, 'Temporal was unavailable');
+      .then(() => 'started' as const)
+      .catch((describeError: unknown) => (describeError instanceof WorkflowNotFoundError ? 'absent' : 'unknown'));
+    if (existence === 'started') return;
+    deps.logger.error({ err: error, jobId, existence }, 'could not start the job workflow');
+    if (existence === 'absent') await deps.jobs.failUnstarted(jobId, 'Temporal was unavailable');
     throw errors.unavailable('The job service (Temporal) is unavailable; try again shortly.');
   }
 }

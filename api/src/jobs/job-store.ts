@@ -41,11 +41,14 @@ export function createJobStore(db: Database) {
       return { items, total };
     },
 
-    /** Marks a job that never reached Temporal as failed, so it does not hold up the queue. */
+    /**
+     * Marks a job that never reached Temporal as failed, so it does not hold up the queue. Only a
+     * queued one: a job its workflow already took as running is that workflow's to settle.
+     */
     async failUnstarted(id: string, message: string): Promise<void> {
       await em().nativeUpdate(
         JobSchema,
-        { id },
+        { id, status: 'queued' },
         { status: 'failed', error: { code: 'not_started', message }, finishedAt: new Date() },
       );
     },

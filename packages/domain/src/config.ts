@@ -88,6 +88,10 @@ export const configSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: booleanString.default(false),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   WEBHOOK_DISABLE_AFTER_HOURS: z.coerce.number().positive().default(24),
+  // Dispatched outbox events, delivery attempts, import error rows and finished jobs' working data older
+  // than this are pruned by the hourly housekeeping. At least 2 days: a delivery retries for 24 h,
+  // reading its event each attempt.
+  RETENTION_DAYS: z.coerce.number().int().min(2).max(3650).default(30),
   // The worker's /health/* and /metrics; 0 picks a free port (tests).
   WORKER_HEALTH_PORT: port.default(3001),
   // Tracing is on only when this is set (the collector's base URL; spans go to <url>/v1/traces).

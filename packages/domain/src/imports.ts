@@ -35,6 +35,31 @@ export const importResultSchema = z.object({
 });
 export type ImportResult = z.infer<typeof importResultSchema>;
 
+/**
+ * A product that undoing an import left as it is, because it was changed after the import wrote
+ * it (edited, or deleted): putting the old values back would overwrite someone's later work.
+ */
+export const importUndoConflictSchema = z.object({
+  sku: z.string(),
+  /** What the import had done to the product. */
+  change: z.enum(['inserted', 'updated']),
+  reason: z.enum(['edited', 'deleted']),
+  message: z.string(),
+});
+export type ImportUndoConflict = z.infer<typeof importUndoConflictSchema>;
+
+/** What undoing a failed or cancelled import did: the job's result for such an import. */
+export const importUndoSchema = z.object({
+  /** Products the import updated, now back to their previous values (with a higher version). */
+  restored: z.number().int(),
+  /** Products the import inserted, now deleted again. */
+  removed: z.number().int(),
+  conflictCount: z.number().int(),
+  /** The first conflicts in SKU order; `conflictCount` says how many there are in all. */
+  conflicts: z.array(importUndoConflictSchema),
+});
+export type ImportUndo = z.infer<typeof importUndoSchema>;
+
 export const importSummarySchema = z.object({
   id: z.string(),
   fileName: z.string(),
@@ -42,6 +67,8 @@ export const importSummarySchema = z.object({
   status: z.enum(jobStatuses),
   progress: importProgressSchema.nullable(),
   result: importResultSchema.nullable(),
+  /** Set when a failed or cancelled import was undone. */
+  undo: importUndoSchema.nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { ImportUndo } from '@catalog/domain';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { parse } from 'csv-parse/sync';
@@ -16,12 +17,14 @@ import {
   startImport,
   upload,
 } from '../../../../tests/support/imports';
+import { productsApi } from '../../../../tests/support/products';
 import { type Stack, startStack } from '../../../../tests/support/stack';
 
 /**
  * Imports through the real HTTP API, worker, Temporal and PostgreSQL. The stack has a database of
  * its own, so whole-catalog snapshots are exact. Chunks of 100 rows make small files span many
- * chunks. `hold` and `failAt` inject a pause or a failure after a chunk has really committed.
+ * chunks. `hold` and `failAt` inject a pause and then a failure after a chunk has really
+ * committed: the pause first, so a test can act while the import is held and then make it fail.
  */
 let stack: Stack;
 let hold: { chunkNo: number; reached: () => void; release: Promise<void> } | null = null;
@@ -34,12 +37,12 @@ before(async () => {
     overrideActivities: (real) => ({
       applyImportChunk: async (input) => {
         const result = await real.applyImportChunk(input);
-        if (failAt === input.chunkNo) throw ApplicationFailure.nonRetryable('injected failure', 'Injected');
         const gate = hold;
         if (gate && gate.chunkNo === input.chunkNo) {
           gate.reached();
           await holdUntilReleasedOrCancelled(gate.release);
         }
+        if (failAt === input.chunkNo) throw ApplicationFailure.nonRetryable('injected failure', 'Injected');
         return result;
       },
     }),
@@ -68,27 +71,35 @@ function holdAt(chunkNo: number) {
 }
 
 type Row = {
+  id: number;
   sku: string;
   name: string;
   description: string;
   price: string | null;
   active: boolean;
   version: number;
-  updated_at: Date;
+  /** As the driver returns timestamptz in this process: text, to the microsecond. */
+  updated_at: string;
 };
 async function catalog(): Promise<Row[]> {
   const { rows } = await stack.deps.db.pool.query<Row>(
-    `select sku, name, description, price, active, version, updated_at from products order by sku_key`,
+    `select id::int, sku, name, description, price, active, version, updated_at from products order by sku_key`,
   );
   return rows;
 }
 async function product(sku: string): Promise<Row | undefined> {
   const { rows } = await stack.deps.db.pool.query<Row>(
-    `select sku, name, description, price, active, version, updated_at from products where sku_key = lower($1)`,
+    `select id::int, sku, name, description, price, active, version, updated_at from products where sku_key = lower($1)`,
     [sku],
   );
   return rows[0];
 }
+
+/**
+ * What an undo must put back: every product and its values. Not `version` or `updated_at`: a
+ * restore is a new write, so those move forward (see the tests of compensation below).
+ */
+const valuesOf = (rows: Row[]) => rows.map(({ version: _version, updated_at: _updatedAt, ...values }) => values);
 
 describe('importing a CSV', () => {
   test('the last row of a SKU wins across the whole file, whatever its case, and text survives byte for byte', async () => {
@@ -189,7 +200,7 @@ describe('importing a CSV', () => {
     hold = null;
     assert.equal(final.event, 'cancelled');
     assert.equal(final.data.status, 'cancelled');
-    assert.deepEqual(await catalog(), snapshot);
+    assert.deepEqual(valuesOf(await catalog()), valuesOf(snapshot));
     const again = await fetch(`${stack.baseUrl}/api/imports/${jobId}/cancel`, { method: 'POST' });
     assert.equal(again.status, 409);
   });
@@ -206,7 +217,7 @@ describe('importing a CSV', () => {
     } finally {
       failAt = null;
     }
-    assert.deepEqual(await catalog(), snapshot);
+    assert.deepEqual(valuesOf(await catalog()), valuesOf(snapshot));
   });
 
   test('staging data lost mid-import (as a PostgreSQL crash empties unlogged tables) is rebuilt from the file', async () => {
@@ -250,7 +261,7 @@ describe('importing a CSV', () => {
     );
     assert.equal(rows[0]?.n, 5);
     await stack.deps.db.pool.query(`delete from products where sku like 'orph-next-%'`);
-    assert.deepEqual(await catalog(), snapshot);
+    assert.deepEqual(valuesOf(await catalog()), valuesOf(snapshot));
   });
 
   test('overlapping imports are applied in the order their uploads were accepted', async () => {
@@ -272,6 +283,108 @@ describe('importing a CSV', () => {
     assert.equal((await product('ord-149'))?.name, 'Item 149 second');
   });
 });
+
+/**
+ * Imports `csv` and holds it once chunk 1 has committed, so `whileHeld` can look at or edit what
+ * the import wrote; then makes that chunk fail, waits for the undo, and returns the final summary
+ * with what `whileHeld` returned.
+ */
+async function importFailingAfterChunk1<T>(csv: string, whileHeld: () => Promise<T>) {
+  const gate = holdAt(1);
+  failAt = 1;
+  try {
+    const jobId = await startImport(stack.baseUrl, csv);
+    await gate.reached;
+    const held = await whileHeld();
+    gate.release();
+    const final = await finalEvent(stack.baseUrl, jobId);
+    assert.equal(final.event, 'failed');
+    return { summary: final.data, held };
+  } finally {
+    gate.release();
+    hold = null;
+    failAt = null;
+  }
+}
+
+describe('undoing an import', () => {
+  const api = () => productsApi(stack.baseUrl);
+
+  test('restoring a product is a new write: its version rises, so a pre-import If-Match is refused', async () => {
+    await finalEvent(stack.baseUrl, await startImport(stack.baseUrl, generatedCsv('uv', 150, 'before')));
+    const snapshot = await catalog();
+    const before = new Map(snapshot.map((row) => [row.sku, row]));
+    const { summary, held: written } = await importFailingAfterChunk1(generatedCsv('uv', 250, 'after'), async () =>
+      (await catalog()).filter((row) => before.has(row.sku) && row.name.endsWith(' after')),
+    );
+    assert.ok(written.length > 0, 'the import had updated products when it failed');
+
+    assert.deepEqual(valuesOf(await catalog()), valuesOf(snapshot));
+    for (const byImport of written) {
+      const old = before.get(byImport.sku);
+      const now = await product(byImport.sku);
+      assert.ok(old && now);
+      assert.ok(now.version > byImport.version, `${now.sku}: version ${now.version} after ${byImport.version}`);
+      assert.ok(Date.parse(now.updated_at) > Date.parse(old.updated_at), `${now.sku}: updated_at moved forward`);
+    }
+    const [sample] = written;
+    const preImport = sample && before.get(sample.sku);
+    assert.ok(preImport);
+    const stale = await api().patch(preImport.id, { name: 'Stale edit' }, { 'If-Match': `"${preImport.version}"` });
+    assert.equal(stale.status, 409, 'an edit started before the import is refused');
+    assert.equal((await product(preImport.sku))?.name, preImport.name);
+    assert.equal(summary.undo?.conflictCount, 0);
+    assert.ok((summary.undo?.restored ?? 0) >= written.length);
+    assert.ok((summary.undo?.removed ?? 0) > 0);
+  });
+
+  test('a product the import updated and a user then edited keeps the edit and is listed as a conflict', async () => {
+    await finalEvent(stack.baseUrl, await startImport(stack.baseUrl, generatedCsv('ue', 150, 'before')));
+    const snapshot = await catalog();
+    const existing = new Set(snapshot.map((row) => row.sku));
+    const { summary, held: edited } = await importFailingAfterChunk1(generatedCsv('ue', 250, 'after'), async () => {
+      const byImport = (await catalog()).find(
+        (row) => row.sku.startsWith('ue-') && existing.has(row.sku) && row.name.endsWith(' after'),
+      );
+      assert.ok(byImport, 'the import had updated a product');
+      return editAsUser(byImport);
+    });
+
+    assert.deepEqual(await product(edited.sku), edited, 'the edit is kept as it was');
+    assert.deepEqual(conflictsOf(summary.undo), [{ sku: edited.sku, change: 'updated', reason: 'edited' }]);
+    assert.equal(summary.undo?.conflictCount, 1);
+    const others = (rows: Row[]) => valuesOf(rows.filter((row) => row.sku !== edited.sku));
+    assert.deepEqual(others(await catalog()), others(snapshot), 'everything else is undone');
+  });
+
+  test('a product the import inserted and a user then edited is kept and listed as a conflict', async () => {
+    const snapshot = await catalog();
+    const existing = new Set(snapshot.map((row) => row.sku));
+    const { summary, held: edited } = await importFailingAfterChunk1(generatedCsv('ui', 250, 'new'), async () => {
+      const byImport = (await catalog()).find((row) => row.sku.startsWith('ui-') && !existing.has(row.sku));
+      assert.ok(byImport, 'the import had inserted a product');
+      return editAsUser(byImport);
+    });
+
+    assert.deepEqual(await product(edited.sku), edited, 'the edited product is still there, as edited');
+    assert.deepEqual(conflictsOf(summary.undo), [{ sku: edited.sku, change: 'inserted', reason: 'edited' }]);
+    assert.equal(summary.undo?.conflictCount, 1);
+    const others = (rows: Row[]) => valuesOf(rows.filter((row) => row.sku !== edited.sku));
+    assert.deepEqual(others(await catalog()), others(snapshot), 'every other inserted product is gone');
+  });
+
+  /** Edits the product through the API, starting from the version the import gave it. */
+  async function editAsUser(row: Row): Promise<Row> {
+    const response = await api().patch(row.id, { name: 'Edited by a user' }, { 'If-Match': `"${row.version}"` });
+    assert.equal(response.status, 200);
+    const edited = await product(row.sku);
+    assert.ok(edited);
+    return edited;
+  }
+});
+
+const conflictsOf = (undo: ImportUndo | null) =>
+  undo?.conflicts.map(({ sku, change, reason }) => ({ sku, change, reason }));
 
 describe('import progress', () => {
   test('the event stream sends progress, then exactly one final event, and replays it once finished', async () => {

@@ -2,8 +2,10 @@ import {
   type ImportProgress,
   type ImportResult,
   type ImportSummary,
+  type ImportUndo,
   importProgressSchema,
   importResultSchema,
+  importUndoSchema,
 } from '@catalog/domain';
 import type { JobView } from '../../jobs/job-view';
 
@@ -18,7 +20,12 @@ export function presentImport(view: JobView, links: ImportLinks): ImportSummary 
     fileSize: view.fileSize ?? 0,
     status: view.status,
     progress: parseOrNull<ImportProgress>(importProgressSchema, view.progress),
-    result: parseOrNull<ImportResult>(importResultSchema, view.result),
+    // A completed import's result is its counts; a failed or cancelled one's is what its undo did.
+    result: view.status === 'completed' ? parseOrNull<ImportResult>(importResultSchema, view.result) : null,
+    undo:
+      view.status === 'failed' || view.status === 'cancelled'
+        ? parseOrNull<ImportUndo>(importUndoSchema, view.result)
+        : null,
     error: view.error,
     createdAt: view.createdAt,
     startedAt: view.startedAt,

@@ -7,6 +7,7 @@ import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
 import { cancelJob, requireJob, startJobWorkflow, streamJobEvents } from '../../jobs/job-actions';
 import { jobViewFromRow } from '../../jobs/job-view';
+import { importWorkflowMetadata } from '../../jobs/workflow-metadata';
 import { errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
 import { jobIdParams } from '../jobs/schema';
 import { streamImportErrors } from './errors-report';
@@ -57,6 +58,7 @@ export function importsRouter(deps: AppDeps): Router {
           workflowId: jobId,
           taskQueue: deps.temporal.taskQueue,
           args: [input],
+          ...importWorkflowMetadata(file.originalname, file.size),
         }),
       );
     } catch (error) {

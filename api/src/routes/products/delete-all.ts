@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type BulkDeleteInput, bulkDeleteWorkflowType } from '@catalog/workflows';
 import type { AppDeps } from '../../deps';
 import { startJobWorkflow } from '../../jobs/job-actions';
+import { deleteAllWorkflowMetadata } from '../../jobs/workflow-metadata';
 
 /** Rows per DELETE statement: large enough to amortize a commit, small enough to cancel promptly. */
 const BATCH_ROWS = 25_000;
@@ -21,6 +22,7 @@ export async function startDeleteAll(deps: AppDeps): Promise<string> {
       workflowId: jobId,
       taskQueue: deps.temporal.taskQueue,
       args: [input],
+      ...deleteAllWorkflowMetadata(),
     }),
   );
   deps.metrics.jobsStarted.inc({ kind: 'bulk_delete' });

@@ -4,6 +4,7 @@ import { Migration20261122000150_outbox } from './Migration20261122000150_outbox
 import { Migration20261122000200_products } from './Migration20261122000200_products';
 import { Migration20261122000300_webhooks } from './Migration20261122000300_webhooks';
 import { Migration20261201000000_import_error_raw } from './Migration20261201000000_import_error_raw';
+import { Migration20261210000000_import_undo_written_version } from './Migration20261210000000_import_undo_written_version';
 
 /** Listed explicitly, in name order, so migrations run the same from source (tsx) and in any bundle. */
 export const migrationsList = [
@@ -13,4 +14,8 @@ export const migrationsList = [
   { name: 'Migration20261122000200_products', class: Migration20261122000200_products },
   { name: 'Migration20261122000300_webhooks', class: Migration20261122000300_webhooks },
   { name: 'Migration20261201000000_import_error_raw', class: Migration20261201000000_import_error_raw },
+  {
+    name: 'Migration20261210000000_import_undo_written_version',
+    class: Migration20261210000000_import_undo_written_version,
+  },
 ];

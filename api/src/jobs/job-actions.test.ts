@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { AppError } from '@catalog/domain';
+import { type BulkDeleteInput, bulkDeleteWorkflowType } from '@catalog/workflows';
+import { Client, ServiceError, type WorkflowClientInterceptor } from '@temporalio/client';
+import { type Stack, startStack } from '../../../tests/support/stack';
+import { startJobWorkflow } from './job-actions';
+
+/**
+ * An unconfirmed workflow start marks its job failed only when Temporal answers that the workflow
+ * does not exist. Real Temporal and PostgreSQL; the failures are injected by client interceptors.
+ * No worker: a workflow that did start is terminated by the test.
+ */
+let stack: Stack;
+
+before(async () => {
+  stack = await startStack({ isolated: true, worker: false });
+});
+after(async () => {
+  await stack?.stop();
+});
+
+/** The stack's Temporal, with a client whose calls go through `interceptor` first. */
+function temporalWith(interceptor: WorkflowClientInterceptor) {
+  const { connection, namespace } = stack.deps.temporal;
+  return {
+    ...stack.deps.temporal,
+    client: new Client({ connection, namespace, interceptors: { workflow: [interceptor] } }),
+  };
+}
+
+/** A start that fails before Temporal hears of it, and one Temporal accepted whose answer was lost. */
+const startRefused: WorkflowClientInterceptor = {
+  start: async () => {
+    throw new ServiceError('Deadline exceeded before the start was sent');
+  },
+};
+const answerLost: WorkflowClientInterceptor = {
+  start: async (input, next) => {
+    await next(input);
+    throw new ServiceError('Deadline exceeded after the start was accepted');
+  },
+};
+
+async function startJob(interceptor: WorkflowClientInterceptor): Promise<{ jobId: string; outcome: unknown }> {
+  const jobId = randomUUID();
+  await stack.deps.jobs.create({ id: jobId, kind: 'bulk_delete' });
+  const temporal = temporalWith(interceptor);
+  const input: BulkDeleteInput = { jobId, batchRows: 1, sliceMs: 0 };
+  const outcome = await startJobWorkflow({ temporal, jobs: stack.deps.jobs, logger: stack.deps.logger }, jobId, () =>
+    temporal.client.workflow.start(bulkDeleteWorkflowType, {
+      workflowId: jobId,
+      taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
+      args: [input],
+    }),
+  ).then(
+    () => 'started',
+    (error: unknown) => error,
+  );
+  return { jobId, outcome };
+}
+
+function assertRetryable(outcome: unknown): void {
+  assert.ok(outcome instanceof AppError, `expected an AppError, got ${String(outcome)}`);
+  assert.equal(outcome.status, 503);
+}
+
+async function jobStatus(jobId: string): Promise<{ status: string; errorCode: string | undefined }> {
+  const job = await stack.deps.jobs.find(jobId);
+  assert.ok(job);
+  return { status: job.status, errorCode: job.error?.code };
+}
+
+test('a start Temporal never received marks the job failed (not_started) and answers 503', async () => {
+  const { jobId, outcome } = await startJob(startRefused);
+  assertRetryable(outcome);
+  assert.deepEqual(await jobStatus(jobId), { status: 'failed', errorCode: 'not_started' });
+});
+
+test('a start whose outcome cannot be checked leaves the job queued and answers 503', async () => {
+  const { jobId, outcome } = await startJob({
+    ...startRefused,
+    describe: async () => {
+      throw new ServiceError('Temporal is unreachable');
+    },
+  });
+  assertRetryable(outcome);
+  assert.deepEqual(await jobStatus(jobId), { status: 'queued', errorCode: undefined });
+});
+
+test('a start Temporal accepted, whose answer was lost, leaves the job queued and succeeds', async () => {
+  const { jobId, outcome } = await startJob(answerLost);
+  assert.equal(outcome, 'started');
+  assert.deepEqual(await jobStatus(jobId), { status: 'queued', errorCode: undefined });
+  await stack.deps.temporal.client.workflow.getHandle(jobId).terminate('test over');
+});
