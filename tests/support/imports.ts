@@ -77,18 +77,20 @@ export async function finalEvent(baseUrl: string, jobId: string): Promise<Server
   return last;
 }
 
+/** Calls `read` every `intervalMs` until `done` holds; fails after `timeoutMs` naming what it waited for. */
 export async function pollUntil<T>(
   what: string,
-  read: () => Promise<T>,
+  read: () => T | Promise<T>,
   done: (value: T) => boolean,
   timeoutMs = 60_000,
+  intervalMs = 100,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
 

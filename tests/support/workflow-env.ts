@@ -6,6 +6,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { pollUntil } from './imports';
 
 /**
  * Workflow tests: the real workflow code in the real sandbox, against a real Temporal server, with
@@ -108,18 +109,12 @@ export async function waitForWorkflowTaskAfter(
   );
 }
 
-/** Polls `read` every 50 ms until `done` holds; fails after `timeoutMs` naming what it waited for. */
-export async function waitFor<T>(
+/** Polls `read` every 50 ms until `done` holds: workflow state changes within milliseconds here. */
+export function waitFor<T>(
   what: string,
   read: () => T | Promise<T>,
   done: (value: T) => boolean,
   timeoutMs = 15_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return pollUntil(what, read, done, timeoutMs, 50);
 }

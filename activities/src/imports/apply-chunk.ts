@@ -18,13 +18,11 @@ const APPLY_SQL = (final: string) => `
     select sku, sku_key, name, description, price, active from ${final} where chunk_no = $2
   ),
   cur as (
-    -- Locked, so the previous values logged are the ones this upsert overwrites, even when an
-    -- edit commits while the chunk runs.
-    select p.* from products p join src s on p.sku_key = s.sku_key for update of p
+    select p.* from products p join src s on p.sku_key = s.sku_key
   ),
   changed as (
     select s.*, c.id as cur_id, c.sku as cur_sku, c.name as cur_name, c.description as cur_description,
-           c.price as cur_price, c.active as cur_active
+           c.price as cur_price, c.active as cur_active, c.version as cur_version
     from src s left join cur c on c.sku_key = s.sku_key
     where c.id is null
        or (c.sku, c.name, c.description, c.price, c.active)
@@ -42,7 +40,13 @@ const APPLY_SQL = (final: string) => `
   undo_updates as (
     insert into import_undo (job_id, sku_key, product_id, written_version, prev_sku, prev_name,
                              prev_description, prev_price, prev_active)
-    select $1, c.sku_key, u.id, u.version, c.cur_sku, c.cur_name, c.cur_description, c.cur_price, c.cur_active
+    -- An edit that committed between this statement's snapshot and its upsert makes the values
+    -- read here stale (the upsert wrote over the edit, so the version skips ahead). Such a row is
+    -- logged with written version 0, which no product has: undoing leaves it alone and lists it as
+    -- a conflict, rather than bring back values from before the edit. No row locks are needed
+    -- for this, so an unchanged re-import still writes nothing.
+    select $1, c.sku_key, u.id, case when u.version = c.cur_version + 1 then u.version else 0 end,
+           c.cur_sku, c.cur_name, c.cur_description, c.cur_price, c.cur_active
     from changed c join upserted u on u.sku_key = c.sku_key
     where not u.inserted
   ),
