@@ -1,7 +1,6 @@
-import { ConfigError, loadConfig, webhookSettings } from '@catalog/domain';
+import { ConfigError, loadConfig, webhookSettings, webhookTaskQueue } from '@catalog/domain';
 import { startTracing, temporalClientInterceptors } from '@catalog/telemetry';
 import { createUploadStore } from '@catalog/uploads';
-import { webhookTaskQueue } from '@catalog/workflows';
 import { Client, Connection } from '@temporalio/client';
 import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';

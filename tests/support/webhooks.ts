@@ -11,8 +11,8 @@ import {
   webhookEndpointSchema,
   webhookSecretSchema,
   webhookSettings,
+  webhookTaskQueue,
 } from '@catalog/domain';
-import { webhookTaskQueue } from '@catalog/workflows';
 import { Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { Webhook } from 'standardwebhooks';

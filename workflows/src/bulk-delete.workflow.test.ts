@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { ImportActivities, ProductActivities } from '@catalog/activities';
+import { failureTypes, workflowTypes } from '@catalog/domain/workflows';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -13,13 +14,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { defineQuery } from '@temporalio/workflow';
 import { createWorkflowEnv, Gate, uniqueTaskQueue, waitFor, withWorker } from '../../tests/support/workflow-env';
 import type { BulkDeleteWorkflow } from './bulk-delete.workflow';
-import {
-  type BulkDeleteInput,
-  type BulkDeleteSnapshot,
-  bulkDeleteWorkflowType,
-  failureTypes,
-  progressQuery,
-} from './definitions';
+import { type BulkDeleteInput, type BulkDeleteSnapshot, progressQuery } from './definitions';
 
 /**
  * BulkDeleteWorkflow against a real Temporal server with fake activities: its turn in the queue,
@@ -97,7 +92,7 @@ async function runBulkDelete(
   const taskQueue = uniqueTaskQueue(name);
   await withWorker(env, taskQueue, fake.activities(), async () => {
     const input: BulkDeleteInput = { jobId: randomUUID(), batchRows: 3, sliceMs: 500 };
-    const handle = await env.client.workflow.start<typeof BulkDeleteWorkflow>(bulkDeleteWorkflowType, {
+    const handle = await env.client.workflow.start<typeof BulkDeleteWorkflow>(workflowTypes.bulkDelete, {
       taskQueue,
       workflowId: `delete-all-${input.jobId}`,
       args: [input],

@@ -1,5 +1,5 @@
 import type { ProductActivities } from '@catalog/activities';
-import type { BulkDeleteResult } from '@catalog/domain';
+import type { BulkDeleteResult, JobError } from '@catalog/domain';
 import {
   ActivityCancellationType,
   ActivityFailure,
@@ -9,7 +9,7 @@ import {
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
-import { type BulkDeleteInput, type BulkDeleteSnapshot, type JobError, progressQuery } from './definitions';
+import { type BulkDeleteInput, type BulkDeleteSnapshot, progressQuery } from './definitions';
 import { takeTurn } from './job-turn';
 
 type Activities = ProductActivities;

@@ -1,11 +1,19 @@
-import type { BulkDeleteProgress, BulkDeleteResult, ImportProgress, ImportResult, JobStatus } from '@catalog/domain';
+import type {
+  BulkDeleteProgress,
+  BulkDeleteResult,
+  ImportProgress,
+  ImportResult,
+  JobError,
+  JobStatus,
+} from '@catalog/domain';
+import { queryNames, signalNames } from '@catalog/domain/workflows';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 
 /**
  * Signals, queries and the inputs/outputs of every workflow, shared by the worker and the API
- * client. Only ids, paths, offsets and counts cross this boundary: never row data.
+ * client. Only ids, paths, offsets and counts cross this boundary: never row data. Their names
+ * (and workflow type names, failure types) are plain values in `@catalog/domain`.
  */
-export const workflowTypes = { importCsv: 'ImportCsvWorkflow' } as const;
 
 /** Where each catalog column sits in the uploaded file, found from its header line at upload time. */
 export type ColumnIndexes = { sku: number; name: number; description?: number; price?: number; active?: number };
@@ -26,8 +34,6 @@ export type ImportCsvInput = {
   maxRecordBytes?: number;
 };
 
-export type JobError = { code: string; message: string };
-
 /** What every job workflow's `progress` query answers: the job's whole live state. */
 export type JobState<P = Record<string, unknown>, R = Record<string, unknown>> = {
   status: JobStatus;
@@ -41,26 +47,9 @@ export type ImportSnapshot = JobState<ImportProgress, ImportResult>;
 /** Sent by the staging activity while it reads the file, so progress lives in workflow state. */
 export type StagingProgress = { bytesRead: number; rowsParsed: number; rowsValid: number; rowsInvalid: number };
 
-export const progressQuery = defineQuery<JobState>('progress');
-export const stagingProgressSignal = defineSignal<[StagingProgress]>('stagingProgress');
-
-/** Failure types raised by activities that the workflow reacts to by name. */
-export const failureTypes = {
-  /** Unlogged staging data vanished (a PostgreSQL crash truncates unlogged tables): stage again. */
-  stagingLost: 'StagingLost',
-  badFile: 'BadFile',
-  /** The job's row is not (or no longer) running, e.g. marked failed before the start was confirmed: touch nothing. */
-  jobNotRunning: 'JobNotRunning',
-} as const;
-
-/**
- * Webhook deliveries run on a task queue of their own (`<queue>-webhooks`), served by a worker with
- * many slots for waiting on receivers, so slow receivers never hold up import or delete work.
- */
-export const webhookWorkflowTypes = { delivery: 'WebhookDeliveryWorkflow' } as const;
-export const webhookTaskQueue = (taskQueue: string): string => `${taskQueue}-webhooks`;
-/** One workflow per event and endpoint: starting it twice is refused, so an event is never sent as two messages. */
-export const deliveryWorkflowId = (eventId: string, endpointId: string): string => `delivery-${eventId}-${endpointId}`;
+export const progressQuery = defineQuery<JobState>(queryNames.progress);
+export const stagingProgressSignal = defineSignal<[StagingProgress]>(signalNames.stagingProgress);
+export const jobTurnSignal = defineSignal(signalNames.jobTurn);
 
 export type WebhookDeliveryInput = { eventId: string; endpointId: string; redelivery: boolean };
 export type WebhookDeliveryResult =
@@ -68,8 +57,7 @@ export type WebhookDeliveryResult =
   | { outcome: 'skipped'; reason: string }
   | { outcome: 'failed'; reason: string };
 
-/** Delete-all (`DELETE /api/products`): a job of kind `bulk_delete`; workflowId = job id. */
-export const bulkDeleteWorkflowType = 'BulkDeleteWorkflow';
+/** Delete-all (`DELETE /api/products`): a job of kind `bulk_delete`. */
 export type BulkDeleteInput = { jobId: string; batchRows: number; sliceMs: number };
 export type BulkDeleteSnapshot = JobState<BulkDeleteProgress, BulkDeleteResult>;
 
@@ -77,7 +65,6 @@ export type BulkDeleteSnapshot = JobState<BulkDeleteProgress, BulkDeleteResult>;
  * Housekeeping (`HousekeepingWorkflow`), started only by the worker's Temporal Schedules: one
  * workflow type, one task per schedule, so the Schedules page shows each as its own row.
  */
-export const housekeepingWorkflowType = 'HousekeepingWorkflow';
 export type HousekeepingInput =
   | { task: 'reap-orphans' }
   /** `retentionDays` travels in the schedule's arguments, so the Temporal UI shows what it prunes. */

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ImportActivities } from '@catalog/activities';
+import { failureTypes, workflowTypes } from '@catalog/domain/workflows';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -20,14 +21,7 @@ import {
   waitForWorkflowTaskAfter,
   withWorker,
 } from '../../tests/support/workflow-env';
-import {
-  failureTypes,
-  type ImportCsvInput,
-  type ImportSnapshot,
-  progressQuery,
-  stagingProgressSignal,
-  workflowTypes,
-} from './definitions';
+import { type ImportCsvInput, type ImportSnapshot, progressQuery, stagingProgressSignal } from './definitions';
 import type { ImportCsvWorkflow } from './import-csv.workflow';
 
 /**

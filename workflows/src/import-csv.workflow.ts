@@ -1,5 +1,6 @@
 import type { ImportActivities } from '@catalog/activities';
-import type { ImportProgress, ImportResult } from '@catalog/domain';
+import type { ImportProgress, ImportResult, JobError } from '@catalog/domain';
+import { failureTypes } from '@catalog/domain/workflows';
 import {
   ActivityCancellationType,
   ActivityFailure,
@@ -9,14 +10,7 @@ import {
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
-import {
-  failureTypes,
-  type ImportCsvInput,
-  type ImportSnapshot,
-  type JobError,
-  progressQuery,
-  stagingProgressSignal,
-} from './definitions';
+import { type ImportCsvInput, type ImportSnapshot, progressQuery, stagingProgressSignal } from './definitions';
 import { takeTurn } from './job-turn';
 
 /**

@@ -1,9 +1,5 @@
-import {
-  type HousekeepingInput,
-  type HousekeepingResult,
-  type HousekeepingTask,
-  housekeepingWorkflowType,
-} from '@catalog/workflows';
+import { workflowTypes } from '@catalog/domain';
+import type { HousekeepingInput, HousekeepingResult, HousekeepingTask } from '@catalog/workflows';
 import {
   type Client,
   ScheduleAlreadyRunning,
@@ -74,7 +70,7 @@ export async function ensureHousekeepingSchedules(
     const scheduleId = housekeepingScheduleId(options.taskQueue, plan.name);
     const action: ScheduleOptionsStartWorkflowAction<HousekeepingWorkflow> = {
       type: 'startWorkflow',
-      workflowType: housekeepingWorkflowType,
+      workflowType: workflowTypes.housekeeping,
       // The schedule appends the tick's time, so each run has an id of its own.
       workflowId: scheduleId,
       taskQueue: options.taskQueue,

@@ -1,4 +1,4 @@
-import { failureTypes } from '@catalog/workflows';
+import { failureTypes } from '@catalog/domain';
 import { ApplicationFailure } from '@temporalio/common';
 
 export const stagingLost = (what: string) =>

@@ -1,7 +1,6 @@
 import { appendEvent, type Database } from '@catalog/db';
-import type { ImportProgress, ImportResult, JobStatus } from '@catalog/domain';
+import type { ImportProgress, ImportResult, JobError, JobStatus } from '@catalog/domain';
 import type { UploadStore } from '@catalog/uploads';
-import type { JobError } from '@catalog/workflows';
 import type { PoolClient } from 'pg';
 import type { JobActivityDeps } from '../deps';
 import { keepHeartbeating } from '../heartbeat';

@@ -1,9 +1,9 @@
 import { isUtf8 } from 'node:buffer';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { IMPORT_LIMIT_DEFAULTS } from '@catalog/domain';
+import { failureTypes, IMPORT_LIMIT_DEFAULTS, signalNames } from '@catalog/domain';
 import { isUploadNotFound, type UploadStore } from '@catalog/uploads';
-import { failureTypes, type ImportCsvInput, type StagingProgress, stagingProgressSignal } from '@catalog/workflows';
+import type { ImportCsvInput, StagingProgress } from '@catalog/workflows';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -35,7 +35,7 @@ export function createStageImport({ db, temporal, logger, uploads }: JobActivity
 
     const report = () => {
       context.heartbeat(counts);
-      workflow.signal(stagingProgressSignal, { ...counts }).catch((error: unknown) => {
+      workflow.signal<[StagingProgress]>(signalNames.stagingProgress, { ...counts }).catch((error: unknown) => {
         logger.warn({ err: error, jobId: input.jobId }, 'could not signal staging progress');
       });
     };

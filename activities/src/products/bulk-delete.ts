@@ -1,6 +1,5 @@
 import { appendEvent } from '@catalog/db';
-import type { BulkDeleteResult, JobStatus } from '@catalog/domain';
-import type { JobError } from '@catalog/workflows';
+import type { BulkDeleteResult, JobError, JobStatus } from '@catalog/domain';
 import { Context } from '@temporalio/activity';
 import type { ActivityDeps } from '../deps';
 import { keepHeartbeating } from '../heartbeat';

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { type WebhookEndpoint, webhookEndpointSchema } from '@catalog/domain';
-import { deliveryWorkflowId } from '@catalog/workflows';
+import { deliveryWorkflowId, type WebhookEndpoint, webhookEndpointSchema } from '@catalog/domain';
 import { pollUntil } from '../../../tests/support/imports';
 import { type Stack, startStack } from '../../../tests/support/stack';
 import {

@@ -1,6 +1,6 @@
 import type { WebhookSettings } from '@catalog/domain';
+import { webhookTaskQueue } from '@catalog/domain';
 import { type Tracing, temporalWorkerTracing, tracingOff } from '@catalog/telemetry';
-import { webhookTaskQueue } from '@catalog/workflows';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { ActivityDeps } from '../deps';
 import { createWebhookActivities } from './index';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { deliveryWorkflowId } from '@catalog/domain';
 import type { WebhookDeliveryResult } from '@catalog/workflows';
-import { deliveryWorkflowId } from '@catalog/workflows';
 import { z } from 'zod';
 import { pollUntil } from '../../../tests/support/imports';
 import { type Stack, startStack } from '../../../tests/support/stack';

@@ -1,5 +1,6 @@
 import { type Database, OUTBOX_NOTIFY_CHANNEL } from '@catalog/db';
-import { deliveryWorkflowId, type WebhookDeliveryInput, webhookWorkflowTypes } from '@catalog/workflows';
+import { deliveryWorkflowId, workflowTypes } from '@catalog/domain';
+import type { WebhookDeliveryInput } from '@catalog/workflows';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { PoolClient } from 'pg';
 import type { Logger } from 'pino';
@@ -144,7 +145,7 @@ function dispatchBatch({ db, client, taskQueue }: DispatcherOptions, limit: numb
 
 async function startDelivery(client: Client, taskQueue: string, input: WebhookDeliveryInput): Promise<void> {
   try {
-    await client.workflow.start(webhookWorkflowTypes.delivery, {
+    await client.workflow.start(workflowTypes.webhookDelivery, {
       workflowId: deliveryWorkflowId(input.eventId, input.endpointId),
       taskQueue,
       args: [input],

@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { deliveryWorkflowId } from '@catalog/workflows';
+import { deliveryWorkflowId } from '@catalog/domain';
 import { pollUntil } from '../../../tests/support/imports';
 import { type Stack, startStack } from '../../../tests/support/stack';
 import {

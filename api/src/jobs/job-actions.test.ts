@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { AppError } from '@catalog/domain';
-import { type BulkDeleteInput, bulkDeleteWorkflowType } from '@catalog/workflows';
+import { AppError, workflowTypes } from '@catalog/domain';
+import type { BulkDeleteInput } from '@catalog/workflows';
 import { Client, ServiceError, type WorkflowClientInterceptor } from '@temporalio/client';
 import { type Stack, startStack } from '../../../tests/support/stack';
 import { startJobWorkflow } from './job-actions';
@@ -49,7 +49,7 @@ async function startJob(interceptor: WorkflowClientInterceptor): Promise<{ jobId
   const temporal = temporalWith(interceptor);
   const input: BulkDeleteInput = { jobId, batchRows: 1, sliceMs: 0 };
   const outcome = await startJobWorkflow({ temporal, jobs: stack.deps.jobs, logger: stack.deps.logger }, jobId, () =>
-    temporal.client.workflow.start(bulkDeleteWorkflowType, {
+    temporal.client.workflow.start(workflowTypes.bulkDelete, {
       workflowId: jobId,
       taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
       args: [input],

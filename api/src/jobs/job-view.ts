@@ -1,6 +1,5 @@
 import type { JobEntity } from '@catalog/db';
-import type { JobKind, JobStatus } from '@catalog/domain';
-import type { JobError } from '@catalog/workflows';
+import type { JobError, JobKind, JobStatus } from '@catalog/domain';
 
 /** A job as plain JSON: what the feed passes between API replicas and what presenters shape. */
 export type JobView = {

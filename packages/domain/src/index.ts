@@ -7,3 +7,4 @@ export * from './product';
 export * from './products';
 export * from './text';
 export * from './webhooks';
+export * from './workflows';

@@ -9,6 +9,9 @@ export type JobStatus = (typeof jobStatuses)[number];
 export const finishedStatuses: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
 export const isFinished = (status: JobStatus): boolean => finishedStatuses.includes(status);
 
+/** Why a job failed or was cancelled: a stable code and a sentence for people. */
+export type JobError = { code: string; message: string };
+
 export const jobSnapshotSchema = z.object({
   id: z.string(),
   kind: z.enum(jobKinds),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createWebhookRepository, readStoredEvent } from '@catalog/db';
-import { errors } from '@catalog/domain';
-import { type WebhookDeliveryInput, webhookTaskQueue, webhookWorkflowTypes } from '@catalog/workflows';
+import { errors, webhookTaskQueue, workflowTypes } from '@catalog/domain';
+import type { WebhookDeliveryInput } from '@catalog/workflows';
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps';
@@ -30,7 +30,7 @@ export function deliveriesRouter(deps: AppDeps): Router {
     // Each press is a new delivery of its own (a new workflow), carrying the event's own webhook-id.
     const workflowId = `redelivery-${delivery.eventId}-${endpoint.id}-${randomUUID()}`;
     try {
-      await deps.temporal.client.workflow.start(webhookWorkflowTypes.delivery, {
+      await deps.temporal.client.workflow.start(workflowTypes.webhookDelivery, {
         workflowId,
         taskQueue: webhookTaskQueue(deps.temporal.taskQueue),
         args: [input],

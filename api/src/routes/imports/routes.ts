@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { errors, importAcceptedSchema, importSummarySchema } from '@catalog/domain';
-import { type ImportCsvInput, workflowTypes } from '@catalog/workflows';
+import { errors, importAcceptedSchema, importSummarySchema, workflowTypes } from '@catalog/domain';
+import type { ImportCsvInput } from '@catalog/workflows';
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps';

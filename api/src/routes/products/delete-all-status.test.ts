@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { type BulkDeleteInput, bulkDeleteWorkflowType, failureTypes } from '@catalog/workflows';
+import { failureTypes, workflowTypes } from '@catalog/domain';
+import type { BulkDeleteInput } from '@catalog/workflows';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { deletedSoFar, holdProduct, seedProducts } from '../../../../tests/support/delete-all';
 import { pollUntil } from '../../../../tests/support/imports';
@@ -24,7 +25,7 @@ after(async () => {
 /** Starts the workflow as the API does, with its own input: one batch per slice here. */
 async function startWorkflow(jobId: string, sliceMs: number) {
   const input: BulkDeleteInput = { jobId, batchRows: 25_000, sliceMs };
-  return stack.deps.temporal.client.workflow.start(bulkDeleteWorkflowType, {
+  return stack.deps.temporal.client.workflow.start(workflowTypes.bulkDelete, {
     workflowId: jobId,
     taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
     args: [input],

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type BulkDeleteInput, bulkDeleteWorkflowType } from '@catalog/workflows';
+import { workflowTypes } from '@catalog/domain';
+import type { BulkDeleteInput } from '@catalog/workflows';
 import type { AppDeps } from '../../deps';
 import { startJobWorkflow } from '../../jobs/job-actions';
 import { deleteAllWorkflowMetadata } from '../../jobs/workflow-metadata';
@@ -18,7 +19,7 @@ export async function startDeleteAll(deps: AppDeps): Promise<string> {
   await deps.jobs.create({ id: jobId, kind: 'bulk_delete' });
   const input: BulkDeleteInput = { jobId, batchRows: BATCH_ROWS, sliceMs: SLICE_MS };
   await startJobWorkflow(deps, jobId, () =>
-    deps.temporal.client.workflow.start(bulkDeleteWorkflowType, {
+    deps.temporal.client.workflow.start(workflowTypes.bulkDelete, {
       workflowId: jobId,
       taskQueue: deps.temporal.taskQueue,
       args: [input],
