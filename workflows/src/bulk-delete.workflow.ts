@@ -1,21 +1,12 @@
 import type { ProductActivities } from '@catalog/activities';
-import type { BulkDeleteResult, JobError } from '@catalog/domain';
-import {
-  ActivityCancellationType,
-  ActivityFailure,
-  ApplicationFailure,
-  CancellationScope,
-  isCancellation,
-  proxyActivities,
-  setHandler,
-} from '@temporalio/workflow';
-import { type BulkDeleteInput, type BulkDeleteSnapshot, progressQuery } from './definitions';
-import { takeTurn } from './job-turn';
-
-type Activities = ProductActivities;
+import type { BulkDeleteProgress, BulkDeleteResult } from '@catalog/domain';
+import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import type { BulkDeleteInput } from './definitions';
+import type { Job, JobEnding } from './jobs/definition';
+import { runJob } from './jobs/run-job';
 
 /** Short bookkeeping calls: the plan. */
-const bookkeeping = proxyActivities<Activities>({
+const bookkeeping = proxyActivities<ProductActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500 ms', maximumInterval: '10 seconds', maximumAttempts: 30 },
 });
@@ -26,7 +17,7 @@ const bookkeeping = proxyActivities<Activities>({
  * committed cursor. Cancellation waits for the slice to finish its batch, so the outcome is
  * recorded only once nothing is deleting any more.
  */
-const deleting = proxyActivities<Activities>({
+const deleting = proxyActivities<ProductActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '10 seconds',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -34,81 +25,65 @@ const deleting = proxyActivities<Activities>({
 });
 
 /** Recording the outcome must happen whatever else failed: retried until done. */
-const settlement = proxyActivities<Activities>({
+const settlement = proxyActivities<ProductActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
 /**
- * Waits its turn behind earlier imports and delete-alls (so they never interleave), then deletes
- * every product that existed when it started, batch by batch. Cancelling keeps what was deleted
- * and leaves the rest intact.
+ * Delete-all as a job: waits its turn behind earlier imports and delete-alls (so they never
+ * interleave), then deletes every product that existed when it started, batch by batch. Cancelling
+ * keeps what was deleted and leaves the rest intact; however it ends, what it deleted is recorded.
  */
 export async function BulkDeleteWorkflow(input: BulkDeleteInput): Promise<BulkDeleteResult> {
-  const startedAt = Date.now();
-  const snapshot: BulkDeleteSnapshot = {
-    status: 'queued',
+  return runJob<BulkDeleteProgress, BulkDeleteResult, void>({
+    jobId: input.jobId,
     progress: {
       stage: 'queued',
       queuePosition: null,
       deleted: 0,
       total: 0,
       rowsPerSecond: 0,
-      updatedAt: new Date(startedAt).toISOString(),
+      updatedAt: new Date().toISOString(),
     },
-    result: null,
-    error: null,
-  };
-  const progress = snapshot.progress;
-  setHandler(progressQuery, () => snapshot);
+    turnFallbackMs: input.turnFallbackMs,
+    cancelled: { code: 'cancelled', message: 'Delete-all was cancelled; the products not yet deleted are kept' },
+    failed: { code: 'bulk_delete_failed', message: 'Delete-all failed' },
+    steps: (job) => deleteEverything(input, job),
+    complete: (_, job) => finish(job, { status: 'completed', error: null }),
+    abort: (ending, job) => finish(job, ending),
+  });
+}
 
-  const finish = async (status: 'completed' | 'failed' | 'cancelled', error: JobError | null) => {
-    const result = await CancellationScope.nonCancellable(() =>
-      settlement.finishBulkDelete({ jobId: input.jobId, status, error, durationMs: Date.now() - startedAt }),
-    );
-    Object.assign(progress, { stage: 'done', deleted: result.deleted, total: result.total, rowsPerSecond: 0 });
-    progress.updatedAt = new Date().toISOString();
-    snapshot.status = status;
-    snapshot.result = result;
-    snapshot.error = error;
-    return result;
-  };
-
-  try {
-    await takeTurn(input.jobId, (ahead) => {
-      progress.queuePosition = ahead;
-    });
-    snapshot.status = 'running';
-
-    const plan = await bookkeeping.planBulkDelete(input.jobId);
-    Object.assign(progress, { stage: 'deleting', total: plan.total, deleted: plan.deleted });
-    let sample = { at: Date.now(), deleted: plan.deleted };
-    for (let done = plan.total === 0; !done; ) {
-      const slice = await deleting.deleteProductSlice(input);
-      const now = Date.now();
-      if (now > sample.at)
-        progress.rowsPerSecond = Math.round(((slice.deleted - sample.deleted) * 1000) / (now - sample.at));
-      sample = { at: now, deleted: slice.deleted };
-      progress.deleted = slice.deleted;
-      progress.updatedAt = new Date(now).toISOString();
-      done = slice.done;
-    }
-    return await finish('completed', null);
-  } catch (error) {
-    if (isCancellation(error)) {
-      await finish('cancelled', {
-        code: 'cancelled',
-        message: 'Delete-all was cancelled; the products not yet deleted are kept',
-      });
-    } else {
-      await finish('failed', describeFailure(error));
-    }
-    throw error;
+async function deleteEverything(input: BulkDeleteInput, job: Job<BulkDeleteProgress>): Promise<void> {
+  const { progress } = job;
+  const plan = await bookkeeping.planBulkDelete(input.jobId);
+  progress.stage = 'deleting';
+  progress.total = plan.total;
+  progress.deleted = plan.deleted;
+  job.restartRate(plan.deleted);
+  for (let done = plan.total === 0; !done; ) {
+    const slice = await deleting.deleteProductSlice(input);
+    progress.deleted = slice.deleted;
+    job.sample(slice.deleted);
+    done = slice.done;
   }
 }
 
-function describeFailure(error: unknown): JobError {
-  const cause = error instanceof ActivityFailure && error.cause ? error.cause : error;
-  const message = cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : 'Delete-all failed';
-  return { code: 'bulk_delete_failed', message };
+/** Records the outcome with the counts the job committed, which the snapshot then shows too. */
+async function finish(
+  job: Job<BulkDeleteProgress>,
+  { status, error }: { status: 'completed'; error: null } | JobEnding,
+): Promise<BulkDeleteResult> {
+  const result = await settlement.finishBulkDelete({
+    jobId: job.jobId,
+    status,
+    error,
+    durationMs: Date.now() - job.startedAt,
+  });
+  job.progress.deleted = result.deleted;
+  job.progress.total = result.total;
+  job.progress.rowsPerSecond = 0;
+  job.progress.updatedAt = new Date().toISOString();
+  return result;
 }

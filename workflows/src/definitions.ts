@@ -18,8 +18,18 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 /** Where each catalog column sits in the uploaded file, found from its header line at upload time. */
 export type ColumnIndexes = { sku: number; name: number; description?: number; price?: number; active?: number };
 
-export type ImportCsvInput = {
+/** What every job workflow's input carries (see `runJob`). */
+export type JobInput = {
   jobId: string;
+  /**
+   * How long a queued job waits for a `jobTurn` signal before it looks at the queue again anyway:
+   * only a safety net (default 1 minute). In the input, so the workflow stays deterministic and a
+   * test can make it short or long.
+   */
+  turnFallbackMs?: number;
+};
+
+export type ImportCsvInput = JobInput & {
   filePath: string;
   fileSize: number;
   delimiter: string;
@@ -58,7 +68,7 @@ export type WebhookDeliveryResult =
   | { outcome: 'failed'; reason: string };
 
 /** Delete-all (`DELETE /api/products`): a job of kind `bulk_delete`. */
-export type BulkDeleteInput = { jobId: string; batchRows: number; sliceMs: number };
+export type BulkDeleteInput = JobInput & { batchRows: number; sliceMs: number };
 export type BulkDeleteSnapshot = JobState<BulkDeleteProgress, BulkDeleteResult>;
 
 /**

@@ -1,24 +1,24 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ImportActivities } from '@catalog/activities';
 import { failureTypes, workflowTypes } from '@catalog/domain/workflows';
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  CancelledFailure,
-  WorkflowFailedError,
-  type WorkflowHandle,
-} from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ApplicationFailure, type WorkflowHandle } from '@temporalio/client';
 import { defineQuery } from '@temporalio/workflow';
 import {
-  createWorkflowEnv,
+  assertCancelled,
+  assertFailedBy,
+  FakeJobQueue,
   Gate,
+  NEVER_MS,
+  signalTurn,
   uniqueTaskQueue,
+  useWorkflowEnv,
   waitFor,
   waitForWorkflowTaskAfter,
+  waitUntilJob,
+  waitUntilQueued,
   withWorker,
 } from '../../tests/support/workflow-env';
 import { type ImportCsvInput, type ImportSnapshot, progressQuery, stagingProgressSignal } from './definitions';
@@ -26,7 +26,9 @@ import type { ImportCsvWorkflow } from './import-csv.workflow';
 
 /**
  * ImportCsvWorkflow against a real Temporal server with fake activities: every branch of its
- * lifecycle, driven through the queue position, gates the fakes wait on and failures they throw.
+ * lifecycle through the job harness, driven through the queue, gates the fakes wait on and
+ * failures they throw. The harness's own branches (the turn, its signal and fallback) are covered
+ * here once, with the import as the job.
  */
 type Activities = Pick<
   ImportActivities,
@@ -54,12 +56,12 @@ const PLAN: PlanResult = { distinctRows: 7, chunks: 4, chunkRows: 2 };
  * check what ran, what did not, and in which order.
  */
 class FakeImport {
-  ahead = 0;
   readonly log: string[] = [];
+  readonly queue = new FakeJobQueue(this.log);
   readonly compensations: CompensateInput[] = [];
-  markRunningFailure: Error | null = null;
   stageGate: Gate | null = null;
   stageFailure: Error | null = null;
+  planGate: Gate | null = null;
   finalizeGate: Gate | null = null;
   /** Thrown by the next calls of planImport, one per call. */
   readonly planFailures: Error[] = [];
@@ -75,11 +77,7 @@ class FakeImport {
 
   activities(): Activities {
     return {
-      jobQueuePosition: async () => this.ahead,
-      markJobRunning: async () => {
-        this.log.push('markRunning');
-        if (this.markRunningFailure) throw this.markRunningFailure;
-      },
+      ...this.queue.activities(),
       stageImport: async () => {
         this.log.push('stage');
         if (this.stageFailure) throw this.stageFailure;
@@ -90,6 +88,7 @@ class FakeImport {
         this.log.push('plan');
         const failure = this.planFailures.shift();
         if (failure) throw failure;
+        await this.settle('plan', this.planGate);
         return PLAN;
       },
       applyImportChunk: async ({ chunkNo, expectedRows }) => {
@@ -133,13 +132,7 @@ class FakeImport {
   }
 }
 
-let env: TestWorkflowEnvironment;
-before(async () => {
-  env = await createWorkflowEnv();
-});
-after(async () => {
-  await env?.teardown();
-});
+const env = useWorkflowEnv();
 
 function inputFor(jobId: string): ImportCsvInput {
   return {
@@ -158,14 +151,15 @@ async function runImport(
   name: string,
   fake: FakeImport,
   body: (handle: WorkflowHandle<typeof ImportCsvWorkflow>) => Promise<void>,
+  input: Partial<ImportCsvInput> = {},
 ): Promise<void> {
   const taskQueue = uniqueTaskQueue(name);
-  await withWorker(env, taskQueue, fake.activities(), async () => {
+  await withWorker(env(), taskQueue, fake.activities(), async () => {
     const jobId = randomUUID();
-    const handle = await env.client.workflow.start<typeof ImportCsvWorkflow>(workflowTypes.importCsv, {
+    const handle = await env().client.workflow.start<typeof ImportCsvWorkflow>(workflowTypes.importCsv, {
       taskQueue,
       workflowId: `import-${jobId}`,
-      args: [inputFor(jobId)],
+      args: [{ ...inputFor(jobId), ...input }],
     });
     await body(handle);
   });
@@ -173,82 +167,114 @@ async function runImport(
 
 const snapshotOf = (handle: WorkflowHandle) => handle.query(importProgress);
 
-async function assertCancelled(handle: WorkflowHandle): Promise<void> {
-  await assert.rejects(
-    handle.result(),
-    (error) => error instanceof WorkflowFailedError && error.cause instanceof CancelledFailure,
-  );
-}
-
-/** The workflow failed because of an activity failure of `type` (or any type when not given). */
-async function assertFailedBy(handle: WorkflowHandle, message: string, type?: string): Promise<void> {
-  await assert.rejects(handle.result(), (error) => {
-    assert.ok(error instanceof WorkflowFailedError);
-    const cause = error.cause instanceof ActivityFailure ? error.cause.cause : error.cause;
-    assert.ok(cause instanceof ApplicationFailure, `not an application failure: ${String(cause)}`);
-    assert.equal(cause.message, message);
-    if (type) assert.equal(cause.type, type);
-    return true;
-  });
-}
-
-test('queued behind other jobs, it waits, then takes its turn and applies every chunk once', async () => {
+test('queued behind other jobs, it waits for a jobTurn signal, asks once more, then applies every chunk once', async () => {
   const fake = new FakeImport();
-  fake.ahead = 2;
-  await runImport('turn', fake, async (handle) => {
-    const queued = await waitFor(
-      'the queue position',
-      () => snapshotOf(handle),
-      (s) => s.progress.queuePosition === 2,
-    );
-    assert.equal(queued.status, 'queued');
-    assert.equal(queued.progress.stage, 'queued');
-    // A staging report before the import stages (a late one from a previous attempt) is ignored.
-    await handle.signal(stagingProgressSignal, { bytesRead: 99, rowsParsed: 9, rowsValid: 9, rowsInvalid: 0 });
-    assert.equal((await snapshotOf(handle)).progress.bytesRead, 0);
-    assert.deepEqual(fake.log, [], 'nothing may run before its turn');
+  fake.queue.ahead = 2;
+  await runImport(
+    'turn',
+    fake,
+    async (handle) => {
+      const queued = await waitUntilQueued(handle, 2);
+      assert.equal(queued.progress.stage, 'queued');
+      // A staging report before the import stages (a late one from a previous attempt) is ignored.
+      await handle.signal(stagingProgressSignal, { bytesRead: 99, rowsParsed: 9, rowsValid: 9, rowsInvalid: 0 });
+      assert.equal((await snapshotOf(handle)).progress.bytesRead, 0);
+      assert.deepEqual(fake.log, [], 'nothing may run before its turn');
+      assert.equal(fake.queue.checks, 1);
 
-    fake.ahead = 0;
-    const result = await handle.result();
-    assert.deepEqual(
-      { ...result, durationMs: 0 },
-      { rowsRead: 8, inserted: 7, updated: 0, unchanged: 0, invalid: 1, durationMs: 0 },
-    );
-    assert.deepEqual(fake.log.slice(0, 3), ['markRunning', 'stage', 'plan']);
-    assert.deepEqual([...fake.applied.entries()].sort(), [
-      [0, 2],
-      [1, 2],
-      [2, 2],
-      [3, 1],
-    ]);
-    assert.equal(fake.log.at(-1), 'finalize:done');
-    assert.deepEqual(fake.compensations, []);
+      fake.queue.ahead = 0;
+      await signalTurn(handle);
+      await waitUntilJob(handle, 'completed');
+      const result = await handle.result();
+      assert.equal(fake.queue.checks, 2, 'one check before the signal, one after');
+      assert.deepEqual(
+        { ...result, durationMs: 0 },
+        { rowsRead: 8, inserted: 7, updated: 0, unchanged: 0, invalid: 1, durationMs: 0 },
+      );
+      assert.deepEqual(fake.log.slice(0, 3), ['markRunning', 'stage', 'plan']);
+      assert.deepEqual([...fake.applied.entries()].sort(), [
+        [0, 2],
+        [1, 2],
+        [2, 2],
+        [3, 1],
+      ]);
+      assert.equal(fake.log.at(-1), 'finalize:done');
+      assert.deepEqual(fake.compensations, []);
 
-    const done = await snapshotOf(handle);
-    assert.equal(done.status, 'completed');
-    assert.equal(done.progress.stage, 'done');
-    assert.equal(done.progress.queuePosition, null);
-    assert.equal(done.progress.rowsApplied, 7);
-    assert.deepEqual(done.result, result);
-  });
+      const done = await snapshotOf(handle);
+      assert.equal(done.status, 'completed');
+      assert.equal(done.progress.stage, 'done');
+      assert.equal(done.progress.queuePosition, null);
+      assert.equal(done.progress.rowsApplied, 7);
+      assert.deepEqual(done.result, result);
+      assert.equal(done.error, null);
+    },
+    { turnFallbackMs: NEVER_MS },
+  );
+});
+
+test('a jobTurn signal that arrives while the queue is being checked is not lost', async () => {
+  const fake = new FakeImport();
+  fake.queue.ahead = 1;
+  const checking = new Gate();
+  fake.queue.checkGate = checking;
+  await runImport(
+    'turn-during-check',
+    fake,
+    async (handle) => {
+      await waitFor(
+        'the first queue check',
+        () => checking.entered,
+        (n) => n === 1,
+      );
+      // The job ahead ends while this job's check (which saw it) is still running.
+      await signalTurn(handle);
+      await waitForWorkflowTaskAfter(handle, (event) => Boolean(event.workflowExecutionSignaledEventAttributes));
+      fake.queue.ahead = 0;
+      checking.open();
+
+      await waitUntilJob(handle, 'completed');
+      assert.equal(fake.queue.checks, 2);
+    },
+    { turnFallbackMs: NEVER_MS },
+  );
+});
+
+test('with no signal, the fallback timer looks at the queue again', async () => {
+  const fake = new FakeImport();
+  fake.queue.ahead = 1;
+  await runImport(
+    'turn-fallback',
+    fake,
+    async (handle) => {
+      await waitUntilQueued(handle, 1);
+      // The job ahead vanished without a word (terminated, say): only the fallback can notice.
+      fake.queue.ahead = 0;
+      await waitUntilJob(handle, 'completed');
+      assert.ok(fake.queue.checks >= 2, `${fake.queue.checks} checks`);
+      assert.deepEqual(fake.compensations, []);
+    },
+    { turnFallbackMs: 500 },
+  );
 });
 
 test('cancelled while queued: it never runs, and is recorded as cancelled', async () => {
   const fake = new FakeImport();
-  fake.ahead = 1;
+  fake.queue.ahead = 1;
   await runImport('cancel-queued', fake, async (handle) => {
-    await waitFor(
-      'the queue position',
-      () => snapshotOf(handle),
-      (s) => s.progress.queuePosition === 1,
-    );
+    await waitUntilQueued(handle, 1);
     await handle.cancel();
     await assertCancelled(handle);
     assert.deepEqual(fake.log, ['compensate:cancelled']);
-    assert.equal(fake.compensations[0]?.error.code, 'cancelled');
+    assert.deepEqual(fake.compensations[0]?.error, {
+      code: 'cancelled',
+      message: 'The import was cancelled; the catalog is unchanged',
+    });
     const snapshot = await snapshotOf(handle);
     assert.equal(snapshot.status, 'cancelled');
+    assert.equal(snapshot.progress.stage, 'done');
     assert.equal(snapshot.error?.code, 'cancelled');
+    assert.equal(snapshot.result, null);
   });
 });
 
@@ -274,6 +300,27 @@ test('staging progress reaches the query; cancelled while staging, nothing is ap
     await handle.cancel();
     await assertCancelled(handle);
     assert.deepEqual(fake.log, ['markRunning', 'stage', 'stage:cancelled', 'compensate:cancelled']);
+    assert.equal((await snapshotOf(handle)).status, 'cancelled');
+  });
+});
+
+test('cancelled while planning: the plan settles first, nothing is applied, and it compensates', async () => {
+  const fake = new FakeImport();
+  fake.planGate = new Gate();
+  await runImport('cancel-planning', fake, async (handle) => {
+    await waitFor(
+      'planning to start',
+      () => fake.planGate?.entered ?? 0,
+      (n) => n === 1,
+    );
+    const planning = await snapshotOf(handle);
+    assert.equal(planning.status, 'running');
+    assert.equal(planning.progress.stage, 'staging', 'planning shows as the end of staging');
+    assert.equal(planning.progress.rowsParsed, STAGED.rowsParsed);
+
+    await handle.cancel();
+    await assertCancelled(handle);
+    assert.deepEqual(fake.log, ['markRunning', 'stage', 'plan', 'plan:cancelled', 'compensate:cancelled']);
     assert.equal((await snapshotOf(handle)).status, 'cancelled');
   });
 });
@@ -442,11 +489,18 @@ test('a bad file fails at once, unretried, as bad_file, and compensates', async 
   });
 });
 
-test('a job that is no longer queued when its turn comes touches nothing', async () => {
+test('a job that is no longer queued when its turn comes touches nothing, and fails', async () => {
   const fake = new FakeImport();
-  fake.markRunningFailure = ApplicationFailure.nonRetryable('Job is failed, not running', failureTypes.jobNotRunning);
+  fake.queue.markRunningFailure = ApplicationFailure.nonRetryable(
+    'Job is failed, not running',
+    failureTypes.jobNotRunning,
+  );
   await runImport('not-running', fake, async (handle) => {
     await assertFailedBy(handle, 'Job is failed, not running', failureTypes.jobNotRunning);
-    assert.equal(fake.count('stage') + fake.count('plan') + fake.count('finalize'), 0);
+    // Compensation only records the end (a no-op on a row that has ended) and drops the upload.
+    assert.deepEqual(fake.log, ['markRunning', 'compensate:failed']);
+    const snapshot = await snapshotOf(handle);
+    assert.equal(snapshot.status, 'failed');
+    assert.deepEqual(snapshot.error, { code: 'import_failed', message: 'Job is failed, not running' });
   });
 });

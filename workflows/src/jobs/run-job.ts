@@ -1,0 +1,63 @@
+import { CancellationScope, isCancellation, setHandler } from '@temporalio/workflow';
+import { type JobState, progressQuery } from '../definitions';
+import type { Job, JobDefinition, JobEnding, JobProgress } from './definition';
+import { describeFailure } from './failure';
+import { Rate } from './rate';
+import { DEFAULT_TURN_FALLBACK_MS, takeTurn } from './take-turn';
+
+/**
+ * Every job's lifecycle: queued until its turn, running its kind's steps, then completed (the
+ * kind's `complete`), or failed or cancelled (its `abort`); the snapshot `{status, progress,
+ * result, error}` answers the `progress` query throughout. The workflow ends as its steps did: a
+ * failure or cancel is recorded, then thrown again, so Temporal shows the run as failed or cancelled.
+ */
+export async function runJob<P extends JobProgress, R extends Record<string, unknown>, D>(
+  definition: JobDefinition<P, R, D>,
+): Promise<R> {
+  const job = liveJob(definition.jobId, definition.progress);
+  // Writes the fields every kind shares; the kind's own fields are typed through `job.progress`.
+  const common: JobProgress = job.progress;
+  const snapshot: JobState<P, R> = { status: 'queued', progress: job.progress, result: null, error: null };
+  setHandler(progressQuery, () => snapshot);
+  definition.listen?.(job);
+
+  const end = (status: JobState['status'], result: R | null, error: JobEnding['error'] | null) => {
+    common.stage = 'done';
+    Object.assign(snapshot, { status, result, error });
+  };
+
+  try {
+    await takeTurn(definition.jobId, definition.turnFallbackMs ?? DEFAULT_TURN_FALLBACK_MS, (ahead) => {
+      common.queuePosition = ahead;
+    });
+    snapshot.status = 'running';
+    const done = await definition.steps(job);
+    const result = await CancellationScope.nonCancellable(() => definition.complete(done, job));
+    end('completed', result, null);
+    return result;
+  } catch (error) {
+    const ending: JobEnding = isCancellation(error)
+      ? { status: 'cancelled', error: definition.cancelled }
+      : { status: 'failed', error: describeFailure(error, definition.failed) };
+    const result = await CancellationScope.nonCancellable(() => definition.abort(ending, job));
+    end(ending.status, result, ending.error);
+    throw error;
+  }
+}
+
+function liveJob<P extends JobProgress>(jobId: string, progress: P): Job<P> {
+  const startedAt = Date.now();
+  const common: JobProgress = progress;
+  const rate = new Rate(startedAt);
+  return {
+    jobId,
+    progress,
+    startedAt,
+    restartRate: (count) => rate.restart(Date.now(), count),
+    sample: (count) => {
+      const now = Date.now();
+      common.rowsPerSecond = rate.sample(now, count) ?? common.rowsPerSecond;
+      common.updatedAt = new Date(now).toISOString();
+    },
+  };
+}
