@@ -74,13 +74,13 @@ export async function postgresServer(): Promise<PostgresServer> {
       // The group is already gone.
     }
     await exited;
-    if (postmaster !== null) {
-      await pollUntil(
-        `the postmaster (pid ${postmaster}) to be gone`,
-        () => isRunning(postmaster),
-        (alive) => !alive,
-      );
-    }
+    if (postmaster === null) throw new Error(`no postmaster.pid in ${dataDir}: was PostgreSQL running?`);
+    // Killing the runner alone would leave the postmaster serving: it must be in the group and die with it.
+    await pollUntil(
+      `the postmaster (pid ${postmaster}) to be gone`,
+      () => isRunning(postmaster),
+      (alive) => !alive,
+    );
   };
 
   await start();
@@ -98,8 +98,11 @@ export async function postgresServer(): Promise<PostgresServer> {
     kill,
     start,
     stop: async () => {
-      await kill();
-      await rm(baseDir, { recursive: true, force: true });
+      try {
+        await kill();
+      } finally {
+        await rm(baseDir, { recursive: true, force: true });
+      }
     },
   };
 }
