@@ -94,8 +94,8 @@ export async function pollUntil<T>(
   }
 }
 
-/** The compiled worker in a process of its own, so a test can kill -9 it. */
-export function spawnWorker(config: Config): ChildProcess {
+/** The compiled worker in a process of its own, so a test can kill -9 it; `env` overrides its settings. */
+export function spawnWorker(config: Config, env: Record<string, string> = {}): ChildProcess {
   const root = path.resolve(import.meta.dirname, '../..');
   const child = spawn(process.execPath, compiledCommand('worker'), {
     cwd: root,
@@ -109,6 +109,7 @@ export function spawnWorker(config: Config): ChildProcess {
       // Any free port: several workers (and npm start's) may run at once.
       WORKER_HEALTH_PORT: '0',
       LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
