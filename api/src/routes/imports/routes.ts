@@ -34,7 +34,7 @@ export function importsRouter(deps: AppDeps): Router {
     }
 
     const jobId = randomUUID();
-    await deps.jobs.create({
+    const job = await deps.jobs.create({
       id: jobId,
       kind: 'import',
       fileName: file.originalname,
@@ -53,9 +53,9 @@ export function importsRouter(deps: AppDeps): Router {
       maxRecordBytes: deps.config.IMPORT_MAX_RECORD_BYTES,
     };
     try {
-      await startJobWorkflow(deps, jobId, () =>
+      await startJobWorkflow(deps, job, (workflowId) =>
         deps.temporal.client.workflow.start(workflowTypes.importCsv, {
-          workflowId: jobId,
+          workflowId,
           taskQueue: deps.temporal.taskQueue,
           args: [input],
           ...importWorkflowMetadata(file.originalname, file.size),
