@@ -1,5 +1,5 @@
 export { type FoundStatus, JobNotRunningError, JobStateError, JobTransitionError } from './job-errors';
-export { type FinalStatus, transitions, unfinishedStatuses } from './job-guard';
+export { type FinalStatus, unfinishedStatuses } from './job-guard';
 export { activeJobFilePaths, jobFilePath, jobsFinishedBefore, lastJobDurationMs } from './job-housekeeping';
 export { isJobUnfinished, jobsAhead, type QueuedJob, queuedWorkflowIds, unfinishedJobs } from './job-queue';
 export { createJob, findJob, type JobRecord, listJobs, type NewJob } from './job-records';
