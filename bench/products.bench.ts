@@ -4,7 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { productListSql } from '@catalog/db';
+import { lastJobDurationMs, productListSql } from '@catalog/db';
 import { DELETE_ALL_CONFIRMATION, type ProductFilter, type ProductSort } from '@catalog/domain';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -105,10 +105,7 @@ try {
   await pool.query('vacuum analyze products');
   await pool.query('checkpoint');
   const run = await timeDeleteAll();
-  const job = await pool.query<{ ms: number }>(
-    `select (extract(epoch from finished_at - created_at) * 1000)::float8 as ms from jobs where kind = 'bulk_delete'`,
-  );
-  const jobMs = job.rows[0]?.ms ?? run.ms;
+  const jobMs = (await lastJobDurationMs(pool, 'bulk_delete')) ?? run.ms;
   console.log(
     `delete-all of ${total}: job accepted → finished ${fmt(jobMs)} ms (HTTP → completed event ${fmt(run.ms)} ms) vs ` +
       `DELETE FROM products in psql ${fmt(baseline)} ms: ratio ${(jobMs / baseline).toFixed(2)} (target ≤ 2); ` +

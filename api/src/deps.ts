@@ -1,10 +1,9 @@
-import { type Database, openDatabase } from '@catalog/db';
+import { createJobRepository, type Database, type JobRepository, openDatabase } from '@catalog/db';
 import type { Config } from '@catalog/domain';
 import { createUploadStore, type UploadStore } from '@catalog/uploads';
 import { createBus } from './bus/create-bus';
 import type { EventBus } from './bus/event-bus';
 import { createJobFeed, type JobFeed } from './jobs/job-feed';
-import { createJobStore, type JobStore } from './jobs/job-store';
 import { createLiveJobReader, type LiveJobReader } from './jobs/live-job';
 import { createLifecycle, type Lifecycle } from './lifecycle';
 import type { Logger } from './logger';
@@ -19,7 +18,7 @@ export type AppDeps = {
   temporal: Temporal;
   bus: EventBus;
   metrics: Metrics;
-  jobs: JobStore;
+  jobs: JobRepository;
   readLiveJob: LiveJobReader;
   feed: JobFeed;
   uploads: UploadStore;
@@ -33,7 +32,7 @@ export async function openDependencies(
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
   const temporal = createTemporal(config);
   const bus = createBus(config, logger);
-  const jobs = createJobStore(db);
+  const jobs = createJobRepository(db);
   const readLiveJob = createLiveJobReader(jobs, temporal);
   const feed = createJobFeed({ readLiveJob, bus, logger, pollMs: config.SSE_POLL_MS });
   const uploads = createUploadStore(config);

@@ -1,7 +1,8 @@
+import { unfinishedJobs } from '@catalog/db';
 import type { RetentionResult } from '@catalog/workflows';
 import { Context } from '@temporalio/activity';
 import type { JobActivityDeps } from '../deps';
-import { type BlockingJob, settleIfOrphaned, unfinishedJobsSql } from '../jobs/orphans';
+import { START_GRACE_SECONDS, settleIfOrphaned } from '../jobs/orphans';
 import { sweepUploads } from '../uploads/janitor';
 import { pruneExpired } from './retention';
 
@@ -15,9 +16,9 @@ export function createHousekeepingActivities(deps: JobActivityDeps) {
      * queued. Answers how many jobs no longer hold the queue.
      */
     async reapOrphanedJobs(): Promise<number> {
-      const { rows } = await db.pool.query<BlockingJob>(unfinishedJobsSql);
       let settled = 0;
-      for (const job of rows) if (await settleIfOrphaned(deps, job)) settled++;
+      for (const job of await unfinishedJobs(db.pool, START_GRACE_SECONDS))
+        if (await settleIfOrphaned(deps, job)) settled++;
       if (settled > 0) logger.info({ settled }, 'orphan reaper settled jobs');
       return settled;
     },

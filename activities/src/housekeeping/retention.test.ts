@@ -29,8 +29,9 @@ const RECENT = `now() - interval '1 day'`;
 async function job(kind: string, status: string, finishedAt: string | null): Promise<string> {
   const id = randomUUID();
   await db.pool.query(
-    `insert into jobs (id, kind, status, created_at, finished_at) values ($1, $2, $3, ${OLD}, ${finishedAt ?? 'null'})`,
-    [id, kind, status],
+    `insert into jobs (id, kind, status, workflow_id, created_at, finished_at)
+     values ($1, $2, $3, $4, ${OLD}, ${finishedAt ?? 'null'})`,
+    [id, kind, status, `${kind}-${id}`],
   );
   return id;
 }

@@ -1,4 +1,4 @@
-import type { Database } from '@catalog/db';
+import { type Database, jobsFinishedBefore } from '@catalog/db';
 import type { PruneCounts, RetentionResult } from '@catalog/workflows';
 import { importTables } from '../imports/tables';
 
@@ -7,60 +7,65 @@ const DAY_MS = 24 * 3_600_000;
 /** Rows per statement: each is its own short transaction, so no lock is held for long. */
 export const RETENTION_BATCH_ROWS = 5_000;
 
-/** Rows of a job table (as `t`) whose job finished before the cutoff ($1): a final status never changes again. */
-const ofFinishedJobs = (table: string) =>
-  `${table} t join jobs j on j.id = t.job_id where j.finished_at < $1 and j.status not in ('queued', 'running')`;
+/** Rows of a job table (as `t`) whose job is one of $1: the jobs finished before the cutoff. */
+const ofFinishedJobs = (table: string) => `${table} t where t.job_id = any($1::uuid[])`;
 
 type PrunedTable = Exclude<keyof RetentionResult, 'workingTables'>;
 
 /**
- * One statement per table, deleting at most $2 rows older than $1. The log tables are walked in
- * `seq` order (their unique index), where the old rows come first; the job tables by their primary
- * keys, from the jobs finished before the cutoff.
+ * One statement per table, deleting at most $2 rows: of the log tables those older than the cutoff
+ * ($1), walked in `seq` order (their unique index) where the old rows come first; of the job tables
+ * those of the jobs finished before the cutoff ($1, their ids), by their primary keys.
  */
-const batchStatements: { table: PrunedTable; sql: string }[] = [
+const batchStatements: { table: PrunedTable; by: 'cutoff' | 'finishedJobs'; sql: string }[] = [
   {
     table: 'outboxEvents',
+    by: 'cutoff',
     sql: `delete from outbox_events where seq in (
             select seq from outbox_events where dispatched_at < $1 order by seq limit $2)`,
   },
   {
     table: 'webhookDeliveries',
+    by: 'cutoff',
     sql: `delete from webhook_deliveries where seq in (
             select seq from webhook_deliveries where created_at < $1 order by seq limit $2)`,
   },
   {
     table: 'importErrors',
+    by: 'finishedJobs',
     sql: `delete from import_errors where (job_id, row_no) in (
             select t.job_id, t.row_no from ${ofFinishedJobs('import_errors')} limit $2)`,
   },
   {
     table: 'importUndo',
+    by: 'finishedJobs',
     sql: `delete from import_undo where (job_id, sku_key) in (
             select t.job_id, t.sku_key from ${ofFinishedJobs('import_undo')} limit $2)`,
   },
   {
     table: 'importUndoInserts',
+    by: 'finishedJobs',
     sql: `delete from import_undo_inserts where (job_id, chunk_no) in (
             select t.job_id, t.chunk_no from ${ofFinishedJobs('import_undo_inserts')} limit $2)`,
   },
   {
     table: 'importChunks',
+    by: 'finishedJobs',
     sql: `delete from import_chunks where (job_id, chunk_no) in (
             select t.job_id, t.chunk_no from ${ofFinishedJobs('import_chunks')} limit $2)`,
   },
   {
     table: 'bulkDeletes',
+    by: 'finishedJobs',
     sql: `delete from bulk_deletes where job_id in (
             select t.job_id from ${ofFinishedJobs('bulk_deletes')} limit $2)`,
   },
 ];
 
-/** Finished jobs that still have an import working table (finalize or the undo failed to drop it). */
+/** Finished jobs ($1) that still have an import working table (finalize or the undo failed to drop it). */
 const jobsWithWorkingTables = `
-  select j.id from jobs j
-  where j.finished_at < $1 and j.status not in ('queued', 'running')
-    and exists (
+  select j.id from unnest($1::uuid[]) as j(id)
+  where exists (
       select 1 from pg_class c
       where c.relkind = 'r'
         and c.relname in ('import_staged_' || replace(j.id::text, '-', ''), 'import_final_' || replace(j.id::text, '-', '')))
@@ -98,9 +103,10 @@ export async function pruneExpired({
     bulkDeletes: none(),
     workingTables: none(),
   };
-  for (const { table, sql } of batchStatements) {
+  const finishedJobs = await jobsFinishedBefore(db.pool, cutoff);
+  for (const { table, by, sql } of batchStatements) {
     for (let full = true; full; ) {
-      const { rowCount } = await db.pool.query(sql, [cutoff, batchRows]);
+      const { rowCount } = await db.pool.query(sql, [by === 'cutoff' ? cutoff : finishedJobs, batchRows]);
       const deleted = rowCount ?? 0;
       counts[table].deleted += deleted;
       counts[table].batches++;
@@ -109,7 +115,7 @@ export async function pruneExpired({
     }
   }
   for (let full = true; full; ) {
-    const { rows } = await db.pool.query<{ id: string }>(jobsWithWorkingTables, [cutoff, batchRows]);
+    const { rows } = await db.pool.query<{ id: string }>(jobsWithWorkingTables, [finishedJobs, batchRows]);
     for (const { id } of rows) {
       const { staged, final } = importTables(id);
       // Each drop locks only the dropped table, and only for the drop.

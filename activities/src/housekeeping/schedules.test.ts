@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { jobWorkflowId } from '@catalog/domain';
 import type { HousekeepingResult } from '@catalog/workflows';
 import type { Client, ScheduleHandle } from '@temporalio/client';
 import { pollUntil } from '../../../tests/support/imports';
@@ -88,9 +89,9 @@ test('triggering the orphan reaper settles an orphaned job and leaves a just-que
   const orphan = randomUUID();
   const fresh = randomUUID();
   await stack.deps.db.pool.query(
-    `insert into jobs (id, kind, status, created_at) values
-       ($1, 'bulk_delete', 'queued', now() - interval '5 minutes'), ($2, 'bulk_delete', 'queued', now())`,
-    [orphan, fresh],
+    `insert into jobs (id, kind, status, workflow_id, created_at) values
+       ($1, 'bulk_delete', 'queued', $3, now() - interval '5 minutes'), ($2, 'bulk_delete', 'queued', $4, now())`,
+    [orphan, fresh, jobWorkflowId('bulk_delete', orphan), jobWorkflowId('bulk_delete', fresh)],
   );
   const result = await triggerAndWait(client.schedule.getHandle(housekeepingScheduleId(taskQueue, 'orphan-reaper')));
   assert.equal(result.task, 'reap-orphans');

@@ -1,7 +1,9 @@
+import { requireJobRunning } from '@catalog/db';
 import type { ActivityDeps } from '../deps';
 import { keepHeartbeating } from '../heartbeat';
+import { asJobStep } from '../jobs/running';
 import { inTransaction } from '../transaction';
-import { jobNotRunning, stagingLost } from './failures';
+import { stagingLost } from './failures';
 import { importTables } from './tables';
 
 export type ApplyChunkInput = { jobId: string; chunkNo: number; expectedRows: number };
@@ -64,40 +66,42 @@ export function createApplyImportChunk({ db }: ActivityDeps) {
     const { final } = importTables(jobId);
     const stop = keepHeartbeating();
     try {
-      return await inTransaction(db, async (client) => {
-        await client.query(`set local work_mem = '64MB'`);
-        // Two attempts of one chunk (a retry racing a worker presumed dead) serialize here.
-        await client.query(`select pg_advisory_xact_lock(hashtext($1), $2)`, [jobId, chunkNo]);
-        // An undo of this import holds this lock exclusively; once it has run, the job is no longer
-        // running and a chunk arriving late must not apply anything.
-        await client.query(`select pg_advisory_xact_lock_shared(hashtext($1))`, [jobId]);
-        const job = await client.query<{ status: string }>(`select status from jobs where id = $1`, [jobId]);
-        if (job.rows[0]?.status !== 'running') throw jobNotRunning(job.rows[0]?.status ?? 'missing');
-        const done = await client.query<ChunkResult>(
-          `select inserted, updated, unchanged from import_chunks where job_id = $1 and chunk_no = $2`,
-          [jobId, chunkNo],
-        );
-        if (done.rows[0]) return done.rows[0];
-        const exists = await client.query(`select to_regclass($1) is not null as present`, [final]);
-        if (!exists.rows[0]?.present) throw stagingLost('the chunk table is missing');
+      return await asJobStep(`applying chunk ${chunkNo}`, () =>
+        inTransaction(db, async (client) => {
+          await client.query(`set local work_mem = '64MB'`);
+          // Two attempts of one chunk (a retry racing a worker presumed dead) serialize here.
+          await client.query(`select pg_advisory_xact_lock(hashtext($1), $2)`, [jobId, chunkNo]);
+          // An undo of this import holds this lock exclusively; once it has run, the job is no longer
+          // running and a chunk arriving late must not apply anything.
+          await client.query(`select pg_advisory_xact_lock_shared(hashtext($1))`, [jobId]);
+          await requireJobRunning(client, jobId);
+          const done = await client.query<ChunkResult>(
+            `select inserted, updated, unchanged from import_chunks where job_id = $1 and chunk_no = $2`,
+            [jobId, chunkNo],
+          );
+          if (done.rows[0]) return done.rows[0];
+          const exists = await client.query(`select to_regclass($1) is not null as present`, [final]);
+          if (!exists.rows[0]?.present) throw stagingLost('the chunk table is missing');
 
-        const applied = await client.query<{ total: number; inserted: number; updated: number }>(APPLY_SQL(final), [
-          jobId,
-          chunkNo,
-        ]);
-        const row = applied.rows[0] ?? { total: 0, inserted: 0, updated: 0 };
-        if (row.total !== expectedRows) throw stagingLost(`chunk ${chunkNo} has ${row.total} of ${expectedRows} rows`);
-        const result: ChunkResult = {
-          inserted: row.inserted,
-          updated: row.updated,
-          unchanged: row.total - row.inserted - row.updated,
-        };
-        await client.query(
-          `insert into import_chunks (job_id, chunk_no, inserted, updated, unchanged) values ($1, $2, $3, $4, $5)`,
-          [jobId, chunkNo, result.inserted, result.updated, result.unchanged],
-        );
-        return result;
-      });
+          const applied = await client.query<{ total: number; inserted: number; updated: number }>(APPLY_SQL(final), [
+            jobId,
+            chunkNo,
+          ]);
+          const row = applied.rows[0] ?? { total: 0, inserted: 0, updated: 0 };
+          if (row.total !== expectedRows)
+            throw stagingLost(`chunk ${chunkNo} has ${row.total} of ${expectedRows} rows`);
+          const result: ChunkResult = {
+            inserted: row.inserted,
+            updated: row.updated,
+            unchanged: row.total - row.inserted - row.updated,
+          };
+          await client.query(
+            `insert into import_chunks (job_id, chunk_no, inserted, updated, unchanged) values ($1, $2, $3, $4, $5)`,
+            [jobId, chunkNo, result.inserted, result.updated, result.unchanged],
+          );
+          return result;
+        }),
+      );
     } finally {
       stop();
     }

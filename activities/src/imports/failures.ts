@@ -6,6 +6,3 @@ export const stagingLost = (what: string) =>
     `Staging data for this import is gone (${what}); staging again`,
     failureTypes.stagingLost,
   );
-
-export const jobNotRunning = (status: string) =>
-  ApplicationFailure.nonRetryable(`The import is ${status}; this chunk was not applied`, 'JobNotRunning');

@@ -1,9 +1,11 @@
-import { appendEvent, type Database } from '@catalog/db';
+import { appendEvent, type Database, finishJob, jobFilePath } from '@catalog/db';
 import type { ImportProgress, ImportResult, JobError, JobStatus } from '@catalog/domain';
 import type { UploadStore } from '@catalog/uploads';
 import type { PoolClient } from 'pg';
 import type { JobActivityDeps } from '../deps';
 import { keepHeartbeating } from '../heartbeat';
+import { asJobStep } from '../jobs/running';
+import { wakeQueuedJobs } from '../jobs/wake-queued';
 import { inTransaction } from '../transaction';
 import { revertImportChanges } from './revert-changes';
 import { importTables } from './tables';
@@ -13,45 +15,52 @@ export type CompensateInput = { jobId: string; status: Extract<JobStatus, 'faile
 
 /**
  * The import has landed: keep the error report, record the result, and drop what only the running
- * import needed (undo log, chunk ledger, working tables, the uploaded file). Safe to run twice.
+ * import needed (undo log, chunk ledger, working tables, the uploaded file), then wake the queued
+ * jobs. Safe to run twice; a job that ended otherwise meanwhile (settled as an orphan, its changes
+ * undone) is not marked completed: that fails with `JobNotRunning`.
  */
-export function createFinalizeImport({ db, uploads }: JobActivityDeps) {
+export function createFinalizeImport(deps: JobActivityDeps) {
+  const { db, uploads } = deps;
   return async function finalizeImport({ jobId, result, progress }: FinalizeInput): Promise<void> {
     const { staged } = importTables(jobId);
     const stop = keepHeartbeating();
     try {
-      await inTransaction(db, async (client) => {
-        const exists = await client.query(`select to_regclass($1) is not null as present`, [staged]);
-        if (exists.rows[0]?.present) {
-          await client.query(
-            `insert into import_errors (job_id, row_no, column_name, reason, sku, name, description, price, active, raw)
+      await asJobStep('finalizing it', () =>
+        inTransaction(db, async (client) => {
+          const exists = await client.query(`select to_regclass($1) is not null as present`, [staged]);
+          if (exists.rows[0]?.present) {
+            await client.query(
+              `insert into import_errors (job_id, row_no, column_name, reason, sku, name, description, price, active, raw)
              select $1, row_no, error_column, error_reason, sku, name, description, price, active, raw
              from ${staged} where error_reason is not null
              on conflict do nothing`,
-            [jobId],
-          );
-        }
-        const settled = await client.query(
-          `update jobs set status = 'completed', result = $2, progress = $3, finished_at = now()
-           where id = $1 and status <> 'completed'`,
-          [jobId, JSON.stringify(result), JSON.stringify({ ...progress, stage: 'done' })],
-        );
-        if (settled.rowCount) await appendEvent(client, 'import.completed', { importId: jobId, ...result });
-        await clearUndo(client, jobId);
-      });
+              [jobId],
+            );
+          }
+          const completed = await finishJob(client, jobId, {
+            status: 'completed',
+            result,
+            progress: { ...progress, stage: 'done' },
+          });
+          if (completed) await appendEvent(client, 'import.completed', { importId: jobId, ...result });
+          await clearUndo(client, jobId);
+        }),
+      );
     } finally {
       stop();
     }
+    // The queue is free once the job's row committed: wake the next job before tidying up.
+    await wakeQueuedJobs(deps);
     await dropWorkingData(db, uploads, jobId);
   };
 }
 
 /** The saga's compensation as an activity: see `undoImport`. */
-export function createCompensateImport({ db, uploads }: JobActivityDeps) {
+export function createCompensateImport(deps: JobActivityDeps) {
   return async function compensateImport({ jobId, status, error }: CompensateInput): Promise<void> {
     const stop = keepHeartbeating();
     try {
-      await undoImport(db, uploads, jobId, status, error);
+      await asJobStep('undoing it', () => undoImport(deps, jobId, status, error));
     } finally {
       stop();
     }
@@ -61,28 +70,27 @@ export function createCompensateImport({ db, uploads }: JobActivityDeps) {
 /**
  * Puts every product a failed or cancelled import touched back as it was, unless it was changed
  * since (see `revertImportChanges`), in one transaction, then records the outcome with what the
- * undo did as the job's result. Safe to run twice: the undo log is consumed.
+ * undo did as the job's result, and wakes the queued jobs. Safe to run twice: the undo log is
+ * consumed, and a job already ended with this status is left as it is. A job that ended otherwise
+ * (completed, or with the other status) throws `JobTransitionError` and the whole undo rolls back.
  */
 export async function undoImport(
-  db: Database,
-  uploads: UploadStore,
+  deps: JobActivityDeps,
   jobId: string,
   status: CompensateInput['status'],
   error: JobError,
 ) {
+  const { db, uploads } = deps;
   await inTransaction(db, async (client) => {
     // Waits for chunk transactions still in flight (see applyImportChunk) and keeps new ones out.
     await client.query(`select pg_advisory_xact_lock(hashtext($1))`, [jobId]);
     const undo = await revertImportChanges(client, jobId);
     await clearUndo(client, jobId);
-    const settled = await client.query(
-      `update jobs set status = $2, error = $3, result = $4, finished_at = now()
-       where id = $1 and status not in ('failed', 'cancelled')`,
-      [jobId, status, JSON.stringify(error), JSON.stringify(undo)],
-    );
+    const ended = await finishJob(client, jobId, { status, error, result: undo });
     // There is no import.cancelled event type: a cancelled import is an import that did not land.
-    if (settled.rowCount) await appendEvent(client, 'import.failed', { importId: jobId, status, error });
+    if (ended) await appendEvent(client, 'import.failed', { importId: jobId, status, error });
   });
+  await wakeQueuedJobs(deps);
   await dropWorkingData(db, uploads, jobId);
 }
 
@@ -96,7 +104,6 @@ async function clearUndo(client: PoolClient, jobId: string) {
 async function dropWorkingData(db: Database, uploads: UploadStore, jobId: string): Promise<void> {
   const { staged, final } = importTables(jobId);
   await db.pool.query(`drop table if exists ${staged}, ${final}`);
-  const job = await db.pool.query<{ file_path: string | null }>(`select file_path from jobs where id = $1`, [jobId]);
-  const filePath = job.rows[0]?.file_path;
+  const filePath = await jobFilePath(db.pool, jobId);
   if (filePath) await uploads.remove(filePath);
 }

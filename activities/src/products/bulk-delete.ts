@@ -1,8 +1,10 @@
-import { appendEvent } from '@catalog/db';
+import { appendEvent, finishJob } from '@catalog/db';
 import type { BulkDeleteResult, JobError, JobStatus } from '@catalog/domain';
 import { Context } from '@temporalio/activity';
 import type { ActivityDeps } from '../deps';
 import { keepHeartbeating } from '../heartbeat';
+import { asJobStep } from '../jobs/running';
+import { wakeQueuedJobs } from '../jobs/wake-queued';
 import { inTransaction } from '../transaction';
 import { deleteNextBatch } from './delete-batch';
 
@@ -22,9 +24,11 @@ export type FinishBulkDeleteInput = {
  * `deleteProductSlice` deletes batches for about `sliceMs`, so the workflow hears progress about
  * twice a second; each batch commits on its own with the job's cursor, so a retried slice (worker
  * killed) continues exactly where the last commit left off, and a cancel keeps what is done.
- * `finishBulkDelete` records the outcome and the `products.bulk_deleted` event in one transaction.
+ * `finishBulkDelete` records the outcome and the `products.bulk_deleted` event in one transaction,
+ * then wakes the queued jobs.
  */
-export function createBulkDeleteActivities({ db }: ActivityDeps) {
+export function createBulkDeleteActivities(deps: ActivityDeps) {
+  const { db } = deps;
   return {
     async planBulkDelete(jobId: string): Promise<BulkDeletePlan> {
       await db.pool.query(
@@ -57,40 +61,40 @@ export function createBulkDeleteActivities({ db }: ActivityDeps) {
     },
 
     async finishBulkDelete({ jobId, status, error, durationMs }: FinishBulkDeleteInput): Promise<BulkDeleteResult> {
-      return inTransaction(db, async (client) => {
-        const counts = await client.query<{ total: string; deleted: string }>(
-          `select total, deleted from bulk_deletes where job_id = $1`,
-          [jobId],
-        );
-        const result: BulkDeleteResult = {
-          deleted: Number(counts.rows[0]?.deleted ?? 0),
-          total: Number(counts.rows[0]?.total ?? 0),
-          durationMs,
-        };
-        const progress = {
-          stage: 'done',
-          queuePosition: null,
-          deleted: result.deleted,
-          total: result.total,
-          rowsPerSecond: 0,
-          updatedAt: new Date().toISOString(),
-        };
-        const settled = await client.query(
-          `update jobs set status = $2, result = $3, progress = $4, error = $5, finished_at = now()
-           where id = $1 and status not in ('completed', 'failed', 'cancelled')`,
-          [jobId, status, JSON.stringify(result), JSON.stringify(progress), error ? JSON.stringify(error) : null],
-        );
-        // A cancelled or failed job may still have deleted products: subscribers hear of those too.
-        if (settled.rowCount && result.deleted > 0) {
-          await appendEvent(client, 'products.bulk_deleted', {
-            jobId,
-            status,
+      const finished = await asJobStep('recording its outcome', () =>
+        inTransaction(db, async (client) => {
+          const counts = await client.query<{ total: string; deleted: string }>(
+            `select total, deleted from bulk_deletes where job_id = $1`,
+            [jobId],
+          );
+          const result: BulkDeleteResult = {
+            deleted: Number(counts.rows[0]?.deleted ?? 0),
+            total: Number(counts.rows[0]?.total ?? 0),
+            durationMs,
+          };
+          const progress = {
+            stage: 'done',
+            queuePosition: null,
             deleted: result.deleted,
             total: result.total,
-          });
-        }
-        return result;
-      });
+            rowsPerSecond: 0,
+            updatedAt: new Date().toISOString(),
+          };
+          const ended = await finishJob(client, jobId, { status, result, progress, error });
+          // A cancelled or failed job may still have deleted products: subscribers hear of those too.
+          if (ended && result.deleted > 0) {
+            await appendEvent(client, 'products.bulk_deleted', {
+              jobId,
+              status,
+              deleted: result.deleted,
+              total: result.total,
+            });
+          }
+          return result;
+        }),
+      );
+      await wakeQueuedJobs(deps);
+      return finished;
     },
   };
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { type Database, openDatabase } from '@catalog/db';
+import { jobWorkflowId } from '@catalog/domain';
 import { createUploadStore, type UploadStore } from '@catalog/uploads';
 import { testConfig } from '../../../tests/support/config';
 import { s3TestSettings } from '../../../tests/support/uploads';
@@ -34,9 +35,10 @@ after(async () => {
 async function job(status: string, key: string) {
   const id = randomUUID();
   jobIds.push(id);
-  await db.pool.query(`insert into jobs (id, kind, status, file_path) values ($1, 'import', $2, $3)`, [
+  await db.pool.query(`insert into jobs (id, kind, status, workflow_id, file_path) values ($1, 'import', $2, $3, $4)`, [
     id,
     status,
+    jobWorkflowId('import', id),
     key,
   ]);
 }

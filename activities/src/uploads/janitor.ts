@@ -1,4 +1,4 @@
-import type { Database } from '@catalog/db';
+import { activeJobFilePaths, type Database } from '@catalog/db';
 import type { UploadStore } from '@catalog/uploads';
 
 const DAY_MS = 24 * 3_600_000;
@@ -25,10 +25,7 @@ export async function sweepUploads({ db, uploads, maxAgeMs = DAY_MS, now = new D
   }
   if (old.length === 0) return [];
   // Read after listing: a job that started meanwhile is then seen, and a new job never names an old file.
-  const { rows } = await db.pool.query<{ file_path: string }>(
-    `select file_path from jobs where status in ('queued', 'running') and file_path is not null`,
-  );
-  const needed = new Set(rows.map((row) => row.file_path));
+  const needed = new Set(await activeJobFilePaths(db.pool));
   const removed = old.filter((key) => !needed.has(key));
   for (const key of removed) await uploads.remove(key);
   return removed;

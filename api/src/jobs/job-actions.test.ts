@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { AppError, workflowTypes } from '@catalog/domain';
+import { AppError, signalNames, workflowTypes } from '@catalog/domain';
 import type { BulkDeleteInput } from '@catalog/workflows';
 import { Client, ServiceError, type WorkflowClientInterceptor } from '@temporalio/client';
 import { type Stack, startStack } from '../../../tests/support/stack';
@@ -43,14 +43,17 @@ const answerLost: WorkflowClientInterceptor = {
   },
 };
 
-async function startJob(interceptor: WorkflowClientInterceptor): Promise<{ jobId: string; outcome: unknown }> {
+async function startJob(
+  interceptor: WorkflowClientInterceptor,
+): Promise<{ jobId: string; workflowId: string; outcome: unknown }> {
   const jobId = randomUUID();
-  await stack.deps.jobs.create({ id: jobId, kind: 'bulk_delete' });
+  const job = await stack.deps.jobs.create({ id: jobId, kind: 'bulk_delete' });
   const temporal = temporalWith(interceptor);
   const input: BulkDeleteInput = { jobId, batchRows: 1, sliceMs: 0 };
-  const outcome = await startJobWorkflow({ temporal, jobs: stack.deps.jobs, logger: stack.deps.logger }, jobId, () =>
+  const deps = { db: stack.deps.db, temporal, jobs: stack.deps.jobs, logger: stack.deps.logger };
+  const outcome = await startJobWorkflow(deps, job, (workflowId) =>
     temporal.client.workflow.start(workflowTypes.bulkDelete, {
-      workflowId: jobId,
+      workflowId,
       taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
       args: [input],
     }),
@@ -58,7 +61,7 @@ async function startJob(interceptor: WorkflowClientInterceptor): Promise<{ jobId
     () => 'started',
     (error: unknown) => error,
   );
-  return { jobId, outcome };
+  return { jobId, workflowId: job.workflowId, outcome };
 }
 
 function assertRetryable(outcome: unknown): void {
@@ -90,8 +93,33 @@ test('a start whose outcome cannot be checked leaves the job queued and answers 
 });
 
 test('a start Temporal accepted, whose answer was lost, leaves the job queued and succeeds', async () => {
-  const { jobId, outcome } = await startJob(answerLost);
+  const { jobId, workflowId, outcome } = await startJob(answerLost);
   assert.equal(outcome, 'started');
+  assert.equal(workflowId, `delete-all-${jobId}`, 'the workflow id carries the job kind');
   assert.deepEqual(await jobStatus(jobId), { status: 'queued', errorCode: undefined });
-  await stack.deps.temporal.client.workflow.getHandle(jobId).terminate('test over');
+  await stack.deps.temporal.client.workflow.getHandle(workflowId).terminate('test over');
+});
+
+test('a job failed because its workflow never started wakes the jobs queued behind it', async () => {
+  const waiting = await stack.deps.jobs.create({ id: randomUUID(), kind: 'bulk_delete' });
+  const handle = await stack.deps.temporal.client.workflow.start(workflowTypes.bulkDelete, {
+    workflowId: waiting.workflowId,
+    // Nobody serves this queue: the workflow only needs to exist to receive the signal.
+    taskQueue: `unserved-${randomUUID()}`,
+    args: [{ jobId: waiting.id, batchRows: 1, sliceMs: 0 } satisfies BulkDeleteInput],
+  });
+  try {
+    const { jobId, outcome } = await startJob(startRefused);
+    assertRetryable(outcome);
+    assert.equal((await jobStatus(jobId)).status, 'failed');
+    const history = await handle.fetchHistory();
+    assert.ok(
+      (history.events ?? []).some(
+        (event) => event.workflowExecutionSignaledEventAttributes?.signalName === signalNames.jobTurn,
+      ),
+      'the queued job was signalled its turn',
+    );
+  } finally {
+    await handle.terminate('test over');
+  }
 });

@@ -1,10 +1,12 @@
-import type { JobEntity } from '@catalog/db';
+import type { JobRecord } from '@catalog/db';
 import type { JobError, JobKind, JobStatus } from '@catalog/domain';
 
 /** A job as plain JSON: what the feed passes between API replicas and what presenters shape. */
 export type JobView = {
   id: string;
   kind: JobKind;
+  /** The job's workflow in Temporal: what cancel, the progress query and the UI link address. */
+  workflowId: string;
   status: JobStatus;
   fileName: string | null;
   fileSize: number | null;
@@ -16,10 +18,11 @@ export type JobView = {
   error: JobError | null;
 };
 
-export function jobViewFromRow(job: JobEntity): JobView {
+export function jobViewFromRow(job: JobRecord): JobView {
   return {
     id: job.id,
     kind: job.kind,
+    workflowId: job.workflowId,
     status: job.status,
     fileName: job.fileName ?? null,
     fileSize: job.fileSize ?? null,

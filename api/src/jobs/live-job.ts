@@ -1,8 +1,8 @@
+import type { JobRepository } from '@catalog/db';
 import { isFinished } from '@catalog/domain';
 import { type JobState, progressQuery } from '@catalog/workflows';
 import type { Temporal } from '../temporal';
 import { withTimeout } from '../util/with-timeout';
-import type { JobStore } from './job-store';
 import { type JobView, jobViewFromRow } from './job-view';
 
 const QUERY_TIMEOUT_MS = 2_000;
@@ -18,13 +18,17 @@ const REMEMBERED_JOBS = 1_000;
  * alone, up to 2 s when three overlap), so there is at most one in flight per job and every
  * caller in this process shares its answer.
  */
-export function createLiveJobReader(store: JobStore, temporal: Temporal) {
+export function createLiveJobReader(store: JobRepository, temporal: Temporal) {
   const lastSeen = new Map<string, JobState>();
   const inFlight = new Map<string, Promise<JobState>>();
-  const query = (id: string): Promise<JobState> => {
+  const query = (id: string, workflowId: string): Promise<JobState> => {
     let pending = inFlight.get(id);
     if (!pending) {
-      pending = withTimeout(temporal.client.workflow.getHandle(id).query(progressQuery), QUERY_TIMEOUT_MS, 'Temporal');
+      pending = withTimeout(
+        temporal.client.workflow.getHandle(workflowId).query(progressQuery),
+        QUERY_TIMEOUT_MS,
+        'Temporal',
+      );
       inFlight.set(id, pending);
       const settled = pending;
       const forget = () => {
@@ -50,7 +54,7 @@ export function createLiveJobReader(store: JobStore, temporal: Temporal) {
     }
     let state: JobState | undefined;
     try {
-      state = await query(id);
+      state = await query(id, row.workflowId);
       remember(id, state);
     } catch {
       state = lastSeen.get(id);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { jobWorkflowId } from '@catalog/domain';
 import { jobKindAttribute } from '@catalog/workflows';
 import { startDeleteAll } from '../../../tests/support/delete-all';
 import { finalEvent, pollUntil } from '../../../tests/support/imports';
@@ -38,8 +39,8 @@ test('an import is listed by CatalogJobKind and CatalogFileName and carries a su
     },
     (ids) => ids.length > 0,
   );
-  assert.deepEqual(listed, [jobId]);
-  const description = await stack.deps.temporal.client.workflow.getHandle(jobId).describe();
+  assert.deepEqual(listed, [`import-${jobId}`], 'the workflow id carries the job kind');
+  const description = await stack.deps.temporal.client.workflow.getHandle(jobWorkflowId('import', jobId)).describe();
   assert.equal(await description.staticSummary(), `Import ${fileName} — 0.0 MB`);
 });
 
@@ -53,9 +54,9 @@ test('a delete-all is listed by its kind, and a long file name is cut to what a 
       for await (const execution of stack.deps.temporal.client.workflow.list({ query })) ids.push(execution.workflowId);
       return ids;
     },
-    (ids) => ids.includes(jobId),
+    (ids) => ids.includes(`delete-all-${jobId}`),
   );
   const [, fileName] = importWorkflowMetadata('x'.repeat(1_000), 0).typedSearchAttributes;
   assert.equal(fileName?.value.length, 255);
-  await stack.deps.temporal.client.workflow.getHandle(jobId).result();
+  await stack.deps.temporal.client.workflow.getHandle(jobWorkflowId('bulk_delete', jobId)).result();
 });

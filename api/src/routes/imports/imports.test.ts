@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { ImportUndo } from '@catalog/domain';
+import { type ImportUndo, jobWorkflowId, signalNames } from '@catalog/domain';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { parse } from 'csv-parse/sync';
@@ -233,7 +233,7 @@ describe('importing a CSV', () => {
     assert.equal(final.data.result?.inserted, 500);
     const { rows } = await stack.deps.db.pool.query(`select count(*)::int as n from products where sku like 'lost-%'`);
     assert.equal(rows[0]?.n, 500);
-    const history = await stack.deps.temporal.client.workflow.getHandle(jobId).fetchHistory();
+    const history = await stack.deps.temporal.client.workflow.getHandle(jobWorkflowId('import', jobId)).fetchHistory();
     const staged = (history.events ?? []).filter(
       (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'stageImport',
     );
@@ -246,7 +246,9 @@ describe('importing a CSV', () => {
     const gate = holdAt(1);
     const orphan = await startImport(stack.baseUrl, generatedCsv('orph', 600, 'after'));
     await gate.reached;
-    await stack.deps.temporal.client.workflow.getHandle(orphan).terminate('operator pressed Terminate');
+    await stack.deps.temporal.client.workflow
+      .getHandle(jobWorkflowId('import', orphan))
+      .terminate('operator pressed Terminate');
     gate.release();
     hold = null;
     assert.notDeepEqual(await catalog(), snapshot, 'two chunks had landed when it was terminated');
@@ -281,6 +283,13 @@ describe('importing a CSV', () => {
     assert.equal((await finalEvent(stack.baseUrl, second)).event, 'completed');
     assert.equal((await product('ord-0'))?.name, 'Item 0 second');
     assert.equal((await product('ord-149'))?.name, 'Item 149 second');
+    // The first import's end woke the queued one: its history holds the signal.
+    const history = await stack.deps.temporal.client.workflow.getHandle(jobWorkflowId('import', second)).fetchHistory();
+    const events = history.events ?? [];
+    assert.ok(
+      events.some((event) => event.workflowExecutionSignaledEventAttributes?.signalName === signalNames.jobTurn),
+      'the queued import was signalled its turn',
+    );
   });
 });
 
@@ -449,7 +458,7 @@ describe('import progress', () => {
     const history = await listImports(stack.baseUrl, '?pageSize=5');
     assert.equal(history.items[0]?.id, jobId);
     assert.equal(history.items[0]?.fileName, 'catalog.csv');
-    assert.match(history.items[0]?.temporalUrl ?? '', new RegExp(`/workflows/${jobId}$`));
+    assert.match(history.items[0]?.temporalUrl ?? '', new RegExp(`/workflows/import-${jobId}$`));
     assert.ok(history.total >= 1);
     const bad = await fetch(`${stack.baseUrl}/api/imports?pageSize=1000`);
     assert.equal(bad.status, 400);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { ImportSummary } from '@catalog/domain';
+import { type ImportSummary, jobWorkflowId } from '@catalog/domain';
 import { parse } from 'csv-parse/sync';
 import { accepted, getImport, pollUntil, upload } from '../../../../tests/support/imports';
 import { type Stack, startStack } from '../../../../tests/support/stack';
@@ -282,7 +282,7 @@ async function errorReport(summary: ImportSummary): Promise<ReportRow[]> {
 
 /** Activity attempts above 1 in the workflow's history: a retry. */
 async function retries(jobId: string): Promise<number> {
-  const history = await stack.deps.temporal.client.workflow.getHandle(jobId).fetchHistory();
+  const history = await stack.deps.temporal.client.workflow.getHandle(jobWorkflowId('import', jobId)).fetchHistory();
   return (history.events ?? []).filter((event) => (event.activityTaskStartedEventAttributes?.attempt ?? 1) > 1).length;
 }
 

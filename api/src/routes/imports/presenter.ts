@@ -31,7 +31,7 @@ export function presentImport(view: JobView, links: ImportLinks): ImportSummary 
     startedAt: view.startedAt,
     finishedAt: view.finishedAt,
     durationMs: started !== null && finished !== null ? finished - started : null,
-    temporalUrl: `${links.temporalUiUrl}/namespaces/${encodeURIComponent(links.namespace)}/workflows/${view.id}`,
+    temporalUrl: `${links.temporalUiUrl}/namespaces/${encodeURIComponent(links.namespace)}/workflows/${encodeURIComponent(view.workflowId)}`,
     errorsUrl: `/api/imports/${view.id}/errors.csv`,
   };
 }

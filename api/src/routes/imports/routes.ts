@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { errors, importAcceptedSchema, importSummarySchema, workflowTypes } from '@catalog/domain';
+import { errors, importAcceptedSchema, importSummarySchema, isFinished, workflowTypes } from '@catalog/domain';
 import type { ImportCsvInput } from '@catalog/workflows';
 import Router from '@koa/router';
 import { z } from 'zod';
@@ -34,7 +34,7 @@ export function importsRouter(deps: AppDeps): Router {
     }
 
     const jobId = randomUUID();
-    await deps.jobs.create({
+    const job = await deps.jobs.create({
       id: jobId,
       kind: 'import',
       fileName: file.originalname,
@@ -53,9 +53,9 @@ export function importsRouter(deps: AppDeps): Router {
       maxRecordBytes: deps.config.IMPORT_MAX_RECORD_BYTES,
     };
     try {
-      await startJobWorkflow(deps, jobId, () =>
+      await startJobWorkflow(deps, job, (workflowId) =>
         deps.temporal.client.workflow.start(workflowTypes.importCsv, {
-          workflowId: jobId,
+          workflowId,
           taskQueue: deps.temporal.taskQueue,
           args: [input],
           ...importWorkflowMetadata(file.originalname, file.size),
@@ -75,9 +75,7 @@ export function importsRouter(deps: AppDeps): Router {
     const { page, pageSize } = parseInput(listImportsQuery, ctx.query, 'query');
     const { items, total } = await deps.jobs.list('import', page, pageSize);
     const views = await Promise.all(
-      items.map((job) =>
-        job.status === 'queued' || job.status === 'running' ? requireJob(deps, job.id) : jobViewFromRow(job),
-      ),
+      items.map((job) => (isFinished(job.status) ? jobViewFromRow(job) : requireJob(deps, job.id))),
     );
     ctx.body = { items: views.map(present), page, pageSize, total };
   });

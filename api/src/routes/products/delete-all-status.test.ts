@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { failureTypes, workflowTypes } from '@catalog/domain';
+import { failureTypes, jobWorkflowId, workflowTypes } from '@catalog/domain';
 import type { BulkDeleteInput } from '@catalog/workflows';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { deletedSoFar, holdProduct, seedProducts } from '../../../../tests/support/delete-all';
@@ -26,7 +26,7 @@ after(async () => {
 async function startWorkflow(jobId: string, sliceMs: number) {
   const input: BulkDeleteInput = { jobId, batchRows: 25_000, sliceMs };
   return stack.deps.temporal.client.workflow.start(workflowTypes.bulkDelete, {
-    workflowId: jobId,
+    workflowId: jobWorkflowId('bulk_delete', jobId),
     taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
     args: [input],
   });

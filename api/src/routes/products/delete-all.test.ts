@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { bulkDeleteProgressSchema } from '@catalog/domain';
+import { bulkDeleteProgressSchema, jobWorkflowId } from '@catalog/domain';
 import { z } from 'zod';
 import {
   bulkDeleteResult,
@@ -107,7 +107,7 @@ test('cancelling delete-all keeps what was deleted and leaves the rest intact', 
   const cancel = await fetch(`${stack.baseUrl}/api/jobs/${jobId}/cancel`, { method: 'POST' });
   assert.equal(cancel.status, 202);
   // Let the workflow pass the cancellation on to the running slice before its batch can finish.
-  const handle = stack.deps.temporal.client.workflow.getHandle(jobId);
+  const handle = stack.deps.temporal.client.workflow.getHandle(jobWorkflowId('bulk_delete', jobId));
   await pollUntil(
     'the cancel request to reach the slice',
     async () => (await handle.fetchHistory()).events ?? [],

@@ -11,16 +11,16 @@ const BATCH_ROWS = 25_000;
 const SLICE_MS = 500;
 
 /**
- * Records a `bulk_delete` job and starts its workflow (workflowId = job id). The job takes its turn
+ * Records a `bulk_delete` job and starts its workflow (`delete-all-<job id>`). The job takes its turn
  * in the same queue as imports, in the order jobs were accepted.
  */
 export async function startDeleteAll(deps: AppDeps): Promise<string> {
   const jobId = randomUUID();
-  await deps.jobs.create({ id: jobId, kind: 'bulk_delete' });
+  const job = await deps.jobs.create({ id: jobId, kind: 'bulk_delete' });
   const input: BulkDeleteInput = { jobId, batchRows: BATCH_ROWS, sliceMs: SLICE_MS };
-  await startJobWorkflow(deps, jobId, () =>
+  await startJobWorkflow(deps, job, (workflowId) =>
     deps.temporal.client.workflow.start(workflowTypes.bulkDelete, {
-      workflowId: jobId,
+      workflowId,
       taskQueue: deps.temporal.taskQueue,
       args: [input],
       ...deleteAllWorkflowMetadata(),

@@ -10,6 +10,8 @@ export const JobSchema = defineEntity({
     seq: p.bigint('number').autoincrement().persist(false),
     kind: p.string().$type<JobKind>(),
     status: p.string().$type<JobStatus>(),
+    /** `<kind>-<id>` (see jobWorkflowId); the bare id for jobs accepted before ids carried their kind. */
+    workflowId: p.string().fieldName('workflow_id'),
     fileName: p.string().fieldName('file_name').nullable(),
     fileSize: p.bigint('number').fieldName('file_size').nullable(),
     filePath: p.string().fieldName('file_path').nullable(),

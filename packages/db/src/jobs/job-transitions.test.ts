@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import type { JobKind } from '@catalog/domain';
+import { isolatedDatabase } from '../../../../tests/support/database';
+import { type Database, openDatabase } from '../orm';
+import { JobNotRunningError, JobTransitionError } from './job-errors';
+import { jobsAhead, queuedWorkflowIds } from './job-queue';
+import { createJob, findJob } from './job-records';
+import { failUnstartedJob, finishJob, requireJobRunning, startJob } from './job-transitions';
+
+/** The one guard, against the real table: every refused transition throws, retries of one that happened do not. */
+let database: Awaited<ReturnType<typeof isolatedDatabase>>;
+let db: Database;
+
+before(async () => {
+  database = await isolatedDatabase();
+  db = await openDatabase({ databaseUrl: database.url, poolSize: 2 });
+});
+after(async () => {
+  await db?.close();
+  await database?.drop();
+});
+
+async function newJob(kind: JobKind = 'import') {
+  return createJob(db, { id: randomUUID(), kind, fileName: 'a.csv', fileSize: 12, filePath: 'uploads/a' });
+}
+
+async function refused(work: Promise<unknown>, expected: Partial<JobTransitionError>) {
+  await assert.rejects(work, (error: unknown) => {
+    assert.ok(error instanceof JobTransitionError, `expected a JobTransitionError, got ${String(error)}`);
+    assert.equal(error.code, 'job_transition_refused');
+    for (const [key, value] of Object.entries(expected))
+      assert.deepEqual(error[key as keyof JobTransitionError], value);
+    return true;
+  });
+}
+
+test('a new job is queued under a workflow id that carries its kind', async () => {
+  const job = await newJob('bulk_delete');
+  assert.equal(job.workflowId, `delete-all-${job.id}`);
+  assert.equal((await findJob(db, job.id))?.status, 'queued');
+  assert.deepEqual(await queuedWorkflowIds(db.pool), [job.workflowId]);
+  await failUnstartedJob(db.pool, job.id, 'test over');
+});
+
+test('start: queued → running once; a retry finds it running; a finished job is refused', async () => {
+  const job = await newJob();
+  assert.deepEqual(await startJob(db.pool, job.id), { kind: 'import', fileName: 'a.csv', fileSize: 12 });
+  assert.equal(await startJob(db.pool, job.id), null, 'a retried start is done, and says so');
+  await requireJobRunning(db.pool, job.id);
+  assert.equal(await finishJob(db.pool, job.id, { status: 'completed', result: { n: 1 } }), true);
+  await refused(startJob(db.pool, job.id), { jobId: job.id, to: 'running', found: 'completed', from: ['queued'] });
+  await refused(startJob(db.pool, randomUUID()), { found: 'missing' });
+});
+
+test('finish: a retry with the same outcome is done; another outcome is refused and changes nothing', async () => {
+  const job = await newJob();
+  await startJob(db.pool, job.id);
+  const error = { code: 'cancelled', message: 'Cancelled' };
+  assert.equal(await finishJob(db.pool, job.id, { status: 'cancelled', error, result: { restored: 2 } }), true);
+  assert.equal(await finishJob(db.pool, job.id, { status: 'cancelled', error, result: { restored: 0 } }), false);
+  await refused(finishJob(db.pool, job.id, { status: 'completed', result: {} }), {
+    to: 'completed',
+    found: 'cancelled',
+    from: ['queued', 'running'],
+  });
+  const row = await findJob(db, job.id);
+  assert.equal(row?.status, 'cancelled');
+  assert.deepEqual(row?.result, { restored: 2 }, 'the first outcome stands');
+  await assert.rejects(requireJobRunning(db.pool, job.id), JobNotRunningError);
+});
+
+test('fail-unstarted: only a queued job; a running one is its workflow’s to settle', async () => {
+  const queued = await newJob();
+  await failUnstartedJob(db.pool, queued.id, 'Temporal was unavailable');
+  const row = await findJob(db, queued.id);
+  assert.equal(row?.status, 'failed');
+  assert.deepEqual(row?.error, { code: 'not_started', message: 'Temporal was unavailable' });
+  await refused(failUnstartedJob(db.pool, queued.id, 'again'), { found: 'failed' });
+
+  const running = await newJob();
+  await startJob(db.pool, running.id);
+  await refused(failUnstartedJob(db.pool, running.id, 'too late'), { found: 'running', to: 'failed' });
+  assert.equal((await findJob(db, running.id))?.status, 'running');
+  await finishJob(db.pool, running.id, { status: 'failed', error: { code: 'x', message: 'x' } });
+});
+
+test('the jobs ahead are the unfinished ones accepted earlier, oldest first', async () => {
+  const first = await newJob();
+  const done = await newJob();
+  await startJob(db.pool, done.id);
+  await finishJob(db.pool, done.id, { status: 'completed' });
+  const second = await newJob('bulk_delete');
+  const third = await newJob();
+  assert.deepEqual(
+    (await jobsAhead(db.pool, third.id, 60)).map((job) => job.id),
+    [first.id, second.id],
+    'a finished job holds no one up; the rest in acceptance order',
+  );
+  for (const job of [first, second, third]) await failUnstartedJob(db.pool, job.id, 'test over');
+});
