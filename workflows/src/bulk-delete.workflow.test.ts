@@ -266,8 +266,8 @@ test('a job that is no longer queued when its turn comes deletes nothing, and fa
   );
   await runBulkDelete('not-running', fake, async (handle) => {
     await assertFailedBy(handle, 'Job is failed, not running', failureTypes.jobNotRunning);
-    // Recording the end is a no-op on a row that has ended (finishBulkDelete's guard).
-    assert.deepEqual(fake.log, ['markRunning', 'finish:failed']);
+    // The row was settled elsewhere: recording an end would be refused.
+    assert.deepEqual(fake.log, ['markRunning']);
     const snapshot = await snapshotOf(handle);
     assert.equal(snapshot.status, 'failed');
     assert.deepEqual(snapshot.error, { code: 'bulk_delete_failed', message: 'Job is failed, not running' });

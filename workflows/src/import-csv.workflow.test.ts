@@ -497,8 +497,8 @@ test('a job that is no longer queued when its turn comes touches nothing, and fa
   );
   await runImport('not-running', fake, async (handle) => {
     await assertFailedBy(handle, 'Job is failed, not running', failureTypes.jobNotRunning);
-    // Compensation only records the end (a no-op on a row that has ended) and drops the upload.
-    assert.deepEqual(fake.log, ['markRunning', 'compensate:failed']);
+    // The row was settled elsewhere: no compensation, which would be refused.
+    assert.deepEqual(fake.log, ['markRunning']);
     const snapshot = await snapshotOf(handle);
     assert.equal(snapshot.status, 'failed');
     assert.deepEqual(snapshot.error, { code: 'import_failed', message: 'Job is failed, not running' });

@@ -1,7 +1,8 @@
+import { failureTypes } from '@catalog/domain/workflows';
 import { CancellationScope, isCancellation, setHandler } from '@temporalio/workflow';
 import { type JobState, progressQuery } from '../definitions';
 import type { Job, JobDefinition, JobEnding, JobProgress } from './definition';
-import { describeFailure } from './failure';
+import { describeFailure, failureType } from './failure';
 import { Rate } from './rate';
 import { DEFAULT_TURN_FALLBACK_MS, takeTurn } from './take-turn';
 
@@ -39,7 +40,13 @@ export async function runJob<P extends JobProgress, R extends Record<string, unk
     const ending: JobEnding = isCancellation(error)
       ? { status: 'cancelled', error: definition.cancelled }
       : { status: 'failed', error: describeFailure(error, definition.failed) };
-    const result = await CancellationScope.nonCancellable(() => definition.abort(ending, job));
+    // JobNotRunning: the job's row was settled by someone else (failed before its start was
+    // confirmed, or undone as an orphan), so recording an end here would be refused, and there is
+    // nothing of this run's to undo.
+    const settledElsewhere = failureType(error) === failureTypes.jobNotRunning;
+    const result = settledElsewhere
+      ? null
+      : await CancellationScope.nonCancellable(() => definition.abort(ending, job));
     end(ending.status, result, ending.error);
     throw error;
   }
