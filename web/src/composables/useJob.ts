@@ -1,4 +1,4 @@
-import { finishedStatuses, isFinished, type JobError, type JobSnapshot, type JobStatus } from '@catalog/domain';
+import type { JobError, JobEventName, JobSnapshot, JobStatus } from '@catalog/domain';
 import {
   type ComputedRef,
   computed,
@@ -15,6 +15,10 @@ import { ApiError } from '../api/errors';
 import { anyJob, type JobEndpoints, type JobView } from '../api/jobs';
 import { useApiClient } from './useApiClient';
 
+// Spelled here rather than imported: a value import from @catalog/domain pulls zod into the main chunk.
+const finalEvents = ['completed', 'failed', 'cancelled'] as const satisfies readonly (JobEventName & JobStatus)[];
+const finalStatuses: readonly JobStatus[] = finalEvents;
+const isFinished = (status: JobStatus): boolean => finalStatuses.includes(status);
 const retryDelayMs = 3000;
 
 /** `idle` while there is no id to follow. */
@@ -98,7 +102,7 @@ export function useJob(id: MaybeRefOrGetter<string | null>, options: UseJobOptio
     events.addEventListener('progress', (event: MessageEvent<string>) => {
       update(JSON.parse(event.data));
     });
-    for (const name of finishedStatuses) {
+    for (const name of finalEvents) {
       events.addEventListener(name, (event: MessageEvent<string>) => finish(JSON.parse(event.data)));
     }
     events.addEventListener('error', () => {
