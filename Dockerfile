@@ -13,6 +13,7 @@ COPY packages/domain/package.json packages/domain/
 COPY packages/db/package.json packages/db/
 COPY packages/uploads/package.json packages/uploads/
 COPY packages/telemetry/package.json packages/telemetry/
+COPY packages/webhooks/package.json packages/webhooks/
 COPY workflows/package.json workflows/
 COPY activities/package.json activities/
 COPY api/package.json api/

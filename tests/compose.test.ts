@@ -110,6 +110,13 @@ describe('production commands', () => {
     assert.match(read('Dockerfile'), /^FROM node:24-|^ARG NODE_IMAGE=node:24-/m, 'the image is not Node 24');
   });
 
+  it('install every workspace: the image copies each package.json that `npm ci` needs', () => {
+    const { workspaces } = JSON.parse(read('package.json')) as { workspaces: string[] };
+    const copied = new Set([...read('Dockerfile').matchAll(/^COPY (\S+)\/package\.json /gm)].map((match) => match[1]));
+    const missing = workspaces.filter((workspace) => !copied.has(workspace));
+    assert.deepEqual(missing, [], "the Dockerfile does not copy these workspaces' package.json");
+  });
+
   it('probe both processes in k8s', () => {
     for (const file of ['deploy/k8s/api.yaml', 'deploy/k8s/worker.yaml']) {
       const text = read(file);

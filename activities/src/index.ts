@@ -34,7 +34,3 @@ export function createActivities(deps: JobActivityDeps) {
 }
 
 export type { WebhookActivities } from './webhooks';
-/** For the API: the save-time URL check, new secrets and the Test button share the worker's sending code. */
-export { assertPublicDestination, ForbiddenDestinationError } from './webhooks/network-guard';
-export { generateSecret } from './webhooks/signature';
-export { sendTestEvent, type TestTarget } from './webhooks/test-send';

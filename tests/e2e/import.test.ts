@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { ImportAccepted } from '@catalog/domain';
 import type { Browser } from 'playwright-core';
@@ -85,6 +85,28 @@ test('an upload on the Import page shows live progress, the summary, and lands i
     assert.equal(products.length, rows);
     assert.equal(products.find((p) => p.sku.toLowerCase() === `${prefix}-0`)?.name, 'Last one wins');
     assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a remembered import the server does not know is looked up once its stream is refused, then dropped', async () => {
+  const unknownId = randomUUID();
+  const storageKey = 'catalog-importer.active-imports';
+  const { page, errors, close } = await openPage(browser, `${stack.baseUrl}/import`);
+  try {
+    const remembered = { key: storageKey, id: unknownId };
+    await page.evaluate(({ key, id }) => localStorage.setItem(key, JSON.stringify([id])), remembered);
+    const lookedUp = page.waitForResponse((r) => r.url().endsWith(`/api/imports/${unknownId}`) && r.status() === 404);
+    await page.reload();
+    await lookedUp;
+    await page.waitForFunction(({ key, id }) => !(localStorage.getItem(key) ?? '').includes(id), remembered);
+    assert.equal(await page.locator(`[data-testid=import-job][data-job-id="${unknownId}"]`).count(), 0);
+    // The browser logs each refused request itself; nothing else may fail on the page.
+    assert.deepEqual(
+      errors.filter((error) => !/404|text\/event-stream/.test(error)),
+      [],
+    );
   } finally {
     await close();
   }

@@ -1,12 +1,10 @@
 import { readDelivery, recordDeliveryAttempt } from '@catalog/db';
 import type { WebhookSettings } from '@catalog/domain';
+import { attemptError, judge, messageBody, sendSigned } from '@catalog/webhooks';
 import type { WebhookDeliveryInput, WebhookDeliveryResult } from '@catalog/workflows';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityDeps } from '../deps';
-import { messageBody } from './message';
-import { sendSigned } from './send-signed';
-import { attemptError, judge } from './verdict';
 
 /** How an attempt's failure is labelled in Temporal; only `DeliveryFailed` is retried. */
 export const deliveryFailureTypes = {

@@ -1,5 +1,6 @@
 import type { ImportSummary } from '@catalog/domain';
 import type { ApiClient } from './client';
+import type { JobEndpoints } from './jobs';
 
 export interface ImportList {
   items: ImportSummary[];
@@ -17,3 +18,6 @@ export const cancelImport = (api: ApiClient, id: string): Promise<unknown> =>
   api.request<unknown>(`${importPath(id)}/cancel`, { method: 'POST' });
 
 export const importEventsUrl = (id: string): string => `${importPath(id)}/events`;
+
+/** An import followed as a job, with its richer summary (file, result, undo) in every event. */
+export const importJob: JobEndpoints<ImportSummary> = { eventsUrl: importEventsUrl, fetch: getImport };

@@ -1,4 +1,4 @@
-import type { JobSnapshot, Product, ProductList } from '@catalog/domain';
+import type { Product, ProductList } from '@catalog/domain';
 import type { ApiClient } from './client';
 
 /** The product fields a person edits; the API applies the importer's rules to them. */
@@ -33,12 +33,8 @@ export const deleteProduct = (api: ApiClient, id: number): Promise<unknown> =>
 export const startDeleteAll = (api: ApiClient): Promise<{ jobId: string }> =>
   api.request<{ jobId: string }>('/api/products', { method: 'DELETE', body: { confirm: 'DELETE ALL' } });
 
-export const getJob = (api: ApiClient, id: string): Promise<JobSnapshot> =>
-  api.request<JobSnapshot>(`/api/jobs/${encodeURIComponent(id)}`, { quiet: true });
-
 export const cancelJob = (api: ApiClient, id: string): Promise<unknown> =>
   api.request<unknown>(`/api/jobs/${encodeURIComponent(id)}/cancel`, { method: 'POST' });
 
-export const jobEventsUrl = (id: string): string => `/api/jobs/${encodeURIComponent(id)}/events`;
 export const catalogEventsUrl = '/api/products/events';
 export const exportUrl = (query: URLSearchParams): string => `/api/products/export.csv?${query.toString()}`;

@@ -1,39 +1,20 @@
-import type { JobSnapshot, JobStatus } from '@catalog/domain';
-import { onScopeDispose, ref, shallowRef } from 'vue';
-import { jobEventsUrl } from '../api/products';
+import type { JobSnapshot } from '@catalog/domain';
+import { computed, ref } from 'vue';
+import { useJob } from './useJob';
 
-const finalStatuses: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
-
-/** A background job's live snapshot from its SSE stream, until its final event. */
+/** The delete-all job the products page started, followed with useJob until its final event. */
 export function useJobProgress(onFinished: (job: JobSnapshot) => void) {
-  const job = shallowRef<JobSnapshot | null>(null);
-  const watching = ref(false);
-  let source: EventSource | null = null;
+  const id = ref<string | null>(null);
+  const { snapshot: job, connection } = useJob(id, { onFinished: ({ snapshot }) => onFinished(snapshot) });
+  const watching = computed(() => connection.value !== 'idle' && connection.value !== 'closed');
+
+  function watchJob(jobId: string): void {
+    id.value = jobId;
+  }
 
   function stop(): void {
-    source?.close();
-    source = null;
-    watching.value = false;
+    id.value = null;
   }
 
-  function watchJob(id: string): void {
-    stop();
-    watching.value = true;
-    const events = new EventSource(jobEventsUrl(id));
-    source = events;
-    events.addEventListener('progress', (event: MessageEvent<string>) => {
-      job.value = JSON.parse(event.data);
-    });
-    for (const name of finalStatuses) {
-      events.addEventListener(name, (event: MessageEvent<string>) => {
-        const final: JobSnapshot = JSON.parse(event.data);
-        job.value = final;
-        stop();
-        onFinished(final);
-      });
-    }
-  }
-
-  onScopeDispose(stop);
   return { job, watching, watchJob, stop };
 }

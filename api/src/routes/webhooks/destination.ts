@@ -1,5 +1,5 @@
-import { assertPublicDestination, ForbiddenDestinationError } from '@catalog/activities';
 import { errors } from '@catalog/domain';
+import { assertPublicDestination, ForbiddenDestinationError } from '@catalog/webhooks';
 
 /**
  * Save-time half of the SSRF guard (the worker checks again at send time, on the address it

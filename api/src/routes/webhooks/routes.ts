@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { generateSecret, sendTestEvent } from '@catalog/activities';
 import { createWebhookRepository } from '@catalog/db';
 import { errors, SECRET_OVERLAP_MS, webhookSettings } from '@catalog/domain';
+import { generateSecret, sendTestEvent } from '@catalog/webhooks';
 import Router from '@koa/router';
 import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
