@@ -1,3 +1,4 @@
+export * from './auth';
 export { type JobEntity, JobSchema } from './entities/job.entity';
 export { type ProductEntity, ProductSchema } from './entities/product.entity';
 export { createOrmConfig, entities } from './mikro-orm.config';
