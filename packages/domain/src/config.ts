@@ -98,15 +98,16 @@ export const configSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
   // Unset: each process names itself (catalog-api, catalog-worker).
   OTEL_SERVICE_NAME: z.string().min(1).optional(),
-  // The first admin, created when no user exists yet; both or neither. Neither: `admin@localhost`
-  // with a generated password, written to ADMIN_CREDENTIALS_FILE (owner-only) and printed once.
+  // The first admin, created by the api when no user exists yet; both or neither. Neither:
+  // `admin@localhost` with a generated password, written to ADMIN_CREDENTIALS_FILE (owner-only;
+  // `npm start` sets it under .data/ and prints it), or, with no file, logged once.
   ADMIN_EMAIL: z
     .string()
     .trim()
     .pipe(z.email({ message: 'must be an email address' }))
     .optional(),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
-  ADMIN_CREDENTIALS_FILE: z.string().min(1).default('.data/admin-credentials.txt'),
+  ADMIN_CREDENTIALS_FILE: z.string().min(1).optional(),
   // A session ends after this long without a request, and in any case this long after sign-in.
   SESSION_IDLE_HOURS: z.coerce
     .number()
