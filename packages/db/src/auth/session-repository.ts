@@ -24,7 +24,7 @@ export function createSessionRepository(db: Database, lifetime: SessionLifetime)
     async create(id: string, userId: string): Promise<{ expiresAt: Date }> {
       const { rows } = await pool.query<{ expires_at: string }>(
         `insert into sessions (id, user_id, expires_at)
-         values ($1, $2, now() + least($3, $4) * interval '1 millisecond') returning expires_at`,
+         values ($1, $2, now() + least($3::float8, $4::float8) * interval '1 millisecond') returning expires_at`,
         [id, userId, lifetime.idleMs, lifetime.maxMs],
       );
       return { expiresAt: toDate(rows[0]?.expires_at ?? new Date()) };
@@ -41,7 +41,7 @@ export function createSessionRepository(db: Database, lifetime: SessionLifetime)
          ), slid as (
            update sessions s
            set last_seen_at = now(),
-               expires_at = least(now() + $2 * interval '1 millisecond', found.created_at + $3 * interval '1 millisecond')
+               expires_at = least(now() + $2::float8 * interval '1 millisecond', found.created_at + $3::float8 * interval '1 millisecond')
            from found
            where s.id = found.id and found.last_seen_at < now() - interval '1 minute'
            returning s.expires_at
