@@ -1,6 +1,6 @@
 import { meSchema } from '@catalog/domain';
 import type { z } from 'zod';
-import { errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
+import { clientErrorRange, errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
 import { requiresSession } from '../../openapi/security';
 import { changePasswordBody, signInBody } from './schema';
 
@@ -37,7 +37,7 @@ export function documentAuth(registry: OpenAPIRegistry): void {
     operationId: 'signOut',
     tags,
     summary: 'End the current session (if any) and clear its cookie',
-    responses: { 204: { description: 'Signed out' } },
+    responses: { 204: { description: 'Signed out' }, ...clientErrorRange },
   });
   registry.registerPath({
     method: 'get',
