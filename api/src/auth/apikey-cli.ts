@@ -1,4 +1,4 @@
-import { createApiKeyRepository, openDatabase } from '@catalog/db';
+import { createApiKeyRepository, type Database, openDatabase } from '@catalog/db';
 import { ConfigError, loadConfig } from '@catalog/domain';
 import { issueApiKey } from './api-keys';
 import { APIKEY_USAGE, parseApiKeyArgs, UsageError } from './apikey-args';
@@ -21,7 +21,15 @@ try {
   process.exit(2);
 }
 
-const db = await openDatabase({ databaseUrl, poolSize: 1 });
+let db: Database;
+try {
+  db = await openDatabase({ databaseUrl, poolSize: 1 });
+} catch (error) {
+  const { host, pathname } = new URL(databaseUrl);
+  console.error(`cannot reach the database ${host}${pathname}: ${error instanceof Error ? error.message : error}`);
+  console.error('Start the app (npm start), or set DATABASE_URL to the database it uses.');
+  process.exit(1);
+}
 const keys = createApiKeyRepository(db);
 try {
   if (command.command === 'create') {
