@@ -2,12 +2,15 @@ import { errors } from '@catalog/domain';
 import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import Koa from 'koa';
+import { authenticateMiddleware } from './auth/authenticate';
 import type { AppDeps } from './deps';
 import { errorHandlerMiddleware } from './middlewares/error-handler';
 import { requestIdMiddleware } from './middlewares/request-id';
 import { requestLogMiddleware } from './middlewares/request-log';
 import { webAppMiddleware } from './middlewares/web-app';
 import { API_VERSION, createOpenApiDocument } from './openapi/document';
+import { apiKeysRouter } from './routes/api-keys/routes';
+import { authRouter } from './routes/auth/routes';
 import { deliveriesRouter } from './routes/deliveries/routes';
 import { docsRouter } from './routes/docs/routes';
 import { healthRouter } from './routes/health/routes';
@@ -15,6 +18,7 @@ import { importsRouter } from './routes/imports/routes';
 import { jobsRouter } from './routes/jobs/routes';
 import { metaRouter } from './routes/meta/routes';
 import { productsRouter } from './routes/products/routes';
+import { usersRouter } from './routes/users/routes';
 import { webhooksRouter } from './routes/webhooks/routes';
 
 const JSON_LIMIT_BYTES = 1024 * 1024;
@@ -29,6 +33,9 @@ export function createApp(deps: AppDeps): Koa {
     productsRouter(deps),
     webhooksRouter(deps),
     deliveriesRouter(deps),
+    authRouter(deps),
+    usersRouter(deps),
+    apiKeysRouter(deps),
     docsRouter(createOpenApiDocument),
   ];
 
@@ -54,6 +61,8 @@ export function createApp(deps: AppDeps): Koa {
       },
     }),
   );
+  // Sets ctx.state.actor when the request carries a session or an API key; routes decide what they need.
+  app.use(authenticateMiddleware(deps.auth));
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use(async (ctx, next) => {
     await next();

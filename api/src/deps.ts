@@ -1,6 +1,7 @@
 import { createJobRepository, type Database, type JobRepository, openDatabase } from '@catalog/db';
 import type { Config } from '@catalog/domain';
 import { createUploadStore, type UploadStore } from '@catalog/uploads';
+import { type AuthStore, createAuthStore } from './auth/auth-store';
 import { createBus } from './bus/create-bus';
 import type { EventBus } from './bus/event-bus';
 import { createJobFeed, type JobFeed } from './jobs/job-feed';
@@ -23,6 +24,7 @@ export type AppDeps = {
   feed: JobFeed;
   uploads: UploadStore;
   lifecycle: Lifecycle;
+  auth: AuthStore;
 };
 
 export async function openDependencies(
@@ -48,6 +50,7 @@ export async function openDependencies(
     feed,
     uploads,
     lifecycle: createLifecycle(),
+    auth: createAuthStore(db, config),
     close: async () => {
       await feed.close();
       await Promise.allSettled([bus.close(), temporal.close(), db.close()]);

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import { ConfigError, loadConfig } from '@catalog/domain';
 import { startTracing } from '@catalog/telemetry';
+import { ensureAdminAtStart } from './auth/first-admin';
 import { createLogger } from './logger';
 import { shutDownGracefully } from './shutdown';
 
@@ -23,6 +24,7 @@ const { createApp } = await import('./app');
 const { openDependencies } = await import('./deps');
 const logger = createLogger(config, 'api');
 const deps = await openDependencies(config, logger);
+await ensureAdminAtStart(deps.auth.users, config, logger);
 const server = createServer(createApp(deps).callback());
 // Long SSE streams and large uploads must not be cut by Node's default request timeout.
 server.requestTimeout = 0;

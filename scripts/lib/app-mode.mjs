@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appPorts, loadTemporalSettings, validateAppConfig } from './launcher-config.mjs';
 import { npmCommand } from './npm.mjs';
@@ -72,6 +72,19 @@ function printUrls(urls) {
   process.stdout.write(`\nCatalog Importer is up\n${rows.join('\n')}\n  Ctrl-C stops everything.\n\n`);
 }
 
+/** Where the api keeps the first admin's generated password (ADMIN_CREDENTIALS_FILE, or under .data/). */
+function adminCredentialsFile(ctx) {
+  const file = ctx.env.ADMIN_CREDENTIALS_FILE || '.data/admin-credentials.txt';
+  return isAbsolute(file) ? file : join(ctx.repoDir, file);
+}
+
+/** The first admin's sign-in, when the api generated it during this run: shown once, beside the URLs. */
+function firstAdminSignIn(ctx, file, startedAt) {
+  if (!existsSync(file) || statSync(file).mtimeMs < startedAt) return undefined;
+  const field = (name) => readFileSync(file, 'utf8').match(new RegExp(`^${name}: (.*)$`, 'm'))?.[1];
+  return `${field('email')} / ${field('password')} (kept in ${relative(ctx.repoDir, file)}; change it after signing in)`;
+}
+
 /** `npm start` (built UI served by the api) and `npm run dev` (Vite, tsx watch). Runs until stopped. */
 export async function runApp(ctx, { dev }) {
   const settings = await loadTemporalSettings(ctx.repoDir);
@@ -93,8 +106,11 @@ export async function runApp(ctx, { dev }) {
     serverBuild,
   ]);
 
+  const startedAt = Date.now();
+  const credentialsFile = adminCredentialsFile(ctx);
   const env = {
     ...ctx.env,
+    ADMIN_CREDENTIALS_FILE: credentialsFile,
     DATABASE_URL: database.url,
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_NAMESPACE: temporal.namespace,
@@ -123,8 +139,10 @@ export async function runApp(ctx, { dev }) {
     appUrl = `http://localhost:${ports.webDev}`;
   }
   await waitForReady(`http://127.0.0.1:${ports.api}/health/ready`, { isAlive: api.isRunning });
+  const adminSignIn = firstAdminSignIn(ctx, credentialsFile, startedAt);
   printUrls({
     App: appUrl,
+    ...(adminSignIn ? { Admin: adminSignIn } : {}),
     'API docs': `${appUrl}/api/docs`,
     'Temporal UI': temporal.uiUrl ?? 'set TEMPORAL_UI_URL to link the UI of your Temporal server',
   });

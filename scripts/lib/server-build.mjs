@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 /**
- * The compiled server build: the API, the worker and the migration CLI, each one ESM file with the
+ * The compiled server build: the API, the worker, the migration and API-key CLIs, each one ESM file with the
  * workspace packages inlined and every npm dependency left external (production installs them),
  * plus the workflow bundle built once. Production runs only this output: no tsx, no webpack at start.
  */
@@ -12,6 +12,7 @@ export const SERVER_ENTRIES = {
   api: 'api/src/server.ts',
   worker: 'activities/src/worker.ts',
   migrate: 'packages/db/src/cli.ts',
+  apikey: 'api/src/auth/apikey-cli.ts',
 };
 
 /** Where each process's compiled entry lands, relative to the repo. */
@@ -86,7 +87,7 @@ export async function buildServer({ repoDir, run, log, typecheck = true }) {
       '--noEmit',
     ]);
   }
-  log('compiling the api, the worker and the migration CLI (esbuild)');
+  log('compiling the api, the worker and the CLIs (esbuild)');
   const esbuild = await import(createRequire(join(repoDir, 'package.json')).resolve('esbuild'));
   await esbuild.build({
     absWorkingDir: repoDir,

@@ -18,6 +18,12 @@ export const router = createRouter({
       component: () => import('./pages/WebhooksPage.vue'),
       meta: { title: 'Webhooks' },
     },
+    {
+      path: '/sign-in',
+      name: 'sign-in',
+      component: () => import('./pages/SignInPage.vue'),
+      meta: { title: 'Sign in' },
+    },
     { path: '/:unknown(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue') },
   ],
 });

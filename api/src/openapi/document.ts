@@ -1,3 +1,5 @@
+import { documentApiKeys } from '../routes/api-keys/routes';
+import { documentAuth } from '../routes/auth/routes';
 import { documentDeliveries } from '../routes/deliveries/routes';
 import { documentDocs } from '../routes/docs/routes';
 import { documentHealth } from '../routes/health/routes';
@@ -5,8 +7,10 @@ import { documentImports } from '../routes/imports/routes';
 import { documentJobs } from '../routes/jobs/routes';
 import { documentMeta } from '../routes/meta/routes';
 import { documentProducts } from '../routes/products/routes';
+import { documentUsers } from '../routes/users/routes';
 import { documentWebhooks } from '../routes/webhooks/routes';
 import { buildOpenApiDocument, OpenAPIRegistry } from './registry';
+import { documentSecuritySchemes } from './security';
 
 export const API_VERSION = '0.1.0';
 
@@ -23,6 +27,10 @@ const documenters: ((registry: OpenAPIRegistry) => void)[] = [
   documentProducts,
   documentWebhooks,
   documentDeliveries,
+  documentSecuritySchemes,
+  documentAuth,
+  documentUsers,
+  documentApiKeys,
   documentDocs,
 ];
 

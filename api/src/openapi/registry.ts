@@ -16,6 +16,8 @@ export const errorBodySchema = z
 /** What each status means wherever it is answered; the body is always the shared error shape. */
 const ERROR_DESCRIPTIONS = {
   400: 'The request is invalid (parameters, query or body); `details` names what',
+  401: 'No valid credentials: sign in (session cookie) or send an API key as `Authorization: Bearer <key>`',
+  403: 'Signed in, but the role is too low; the message and `details.neededRole` name the role needed',
   404: 'No such resource',
   409: 'The request conflicts with the current state of the resource',
   413: 'The body is larger than the limit; `details.limitBytes` says how large it may be',
@@ -58,8 +60,8 @@ export function buildOpenApiDocument(registry: OpenAPIRegistry, version: string)
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/', description: 'The deployment serving this document' }],
-    // No operation requires credentials yet (access control is its own issue), and an empty list
-    // is how OpenAPI says so; there is no security scheme to declare until one is enforced.
+    // Credentials are required per operation (see openapi/security.ts); an operation that does not
+    // declare `security` needs none.
     security: [],
   });
 }

@@ -1,3 +1,8 @@
+<<<<<<< HEAD
+=======
+export * from './auth';
+export { type JobEntity, JobSchema } from './entities/job.entity';
+>>>>>>> wt-auth
 export { type ProductEntity, ProductSchema } from './entities/product.entity';
 export * from './jobs';
 export { createOrmConfig, entities } from './mikro-orm.config';

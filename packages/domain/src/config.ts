@@ -98,6 +98,23 @@ export const configSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
   // Unset: each process names itself (catalog-api, catalog-worker).
   OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  // The first admin, created by the api when no user exists yet; both or neither. Neither:
+  // `admin@localhost` with a generated password, written to ADMIN_CREDENTIALS_FILE (owner-only;
+  // `npm start` sets it under .data/ and prints it), or, with no file, logged once.
+  ADMIN_EMAIL: z
+    .string()
+    .trim()
+    .pipe(z.email({ message: 'must be an email address' }))
+    .optional(),
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  ADMIN_CREDENTIALS_FILE: z.string().min(1).optional(),
+  // A session ends after this long without a request, and in any case this long after sign-in.
+  SESSION_IDLE_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
+  SESSION_MAX_DAYS: z.coerce.number().positive().max(365).default(7),
 });
 
 /** Rules across variables; they run once every variable parsed on its own. */
@@ -109,6 +126,10 @@ const checkedConfigSchema = configSchema.superRefine((config, context) => {
   if (Boolean(config.S3_ACCESS_KEY_ID) !== Boolean(config.S3_SECRET_ACCESS_KEY)) {
     const missing = config.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID';
     context.addIssue({ code: 'custom', path: [missing], message: 'is required with the other S3 key' });
+  }
+  if (Boolean(config.ADMIN_EMAIL) !== Boolean(config.ADMIN_PASSWORD)) {
+    const missing = config.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL';
+    context.addIssue({ code: 'custom', path: [missing], message: 'is required with the other ADMIN_ variable' });
   }
 });
 

@@ -10,7 +10,9 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'service_unavailable'
-  | 'internal';
+  | 'internal'
+  | 'unauthenticated'
+  | 'forbidden';
 
 const statusByCode: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -21,6 +23,8 @@ const statusByCode: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   service_unavailable: 503,
   internal: 500,
+  unauthenticated: 401,
+  forbidden: 403,
 };
 
 export class AppError extends Error {
@@ -46,6 +50,9 @@ export const errors = {
     new AppError('payload_too_large', `The file is larger than the limit of ${limitBytes} bytes`, { limitBytes }),
   unsupportedMediaType: (message: string) => new AppError('unsupported_media_type', message),
   unavailable: (message: string, details?: unknown) => new AppError('service_unavailable', message, details),
+  unauthenticated: (message = 'Sign in, or send an API key as `Authorization: Bearer <key>`') =>
+    new AppError('unauthenticated', message),
+  forbidden: (neededRole: string) => new AppError('forbidden', `This needs the ${neededRole} role`, { neededRole }),
 };
 
 export function isAppError(value: unknown): value is AppError {
