@@ -1,8 +1,4 @@
-<<<<<<< HEAD
-=======
 export * from './auth';
-export { type JobEntity, JobSchema } from './entities/job.entity';
->>>>>>> wt-auth
 export { type ProductEntity, ProductSchema } from './entities/product.entity';
 export * from './jobs';
 export { createOrmConfig, entities } from './mikro-orm.config';
