@@ -77,7 +77,7 @@ function phrase(draw: () => string, count: number, random: () => number): string
 
 const quoted = (text: string) => `"${text.replace(/"/g, '""')}"`;
 
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
