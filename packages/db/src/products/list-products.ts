@@ -144,7 +144,12 @@ async function readFiltered(
     return edges(scanned, spec, seeking, wholeList ? scanned.length : null);
   }
   const estimate = await estimateMatches(pool, filter, tableTotal, tuning);
-  if (estimate.totalRelation !== 'eq' && estimate.total > tuning.inMemoryMatches) {
+  // The GIN path reads every row the text matches before `active` narrows them, so that count decides.
+  const textMatches =
+    filter.active === undefined
+      ? estimate
+      : await estimateMatches(pool, { ...filter, active: undefined }, tableTotal, tuning);
+  if (textMatches.totalRelation !== 'eq' && textMatches.total > tuning.inMemoryMatches) {
     return { ...edges(await allRows<PageRow>(pool, walkQuery(filter, spec)), spec, seeking, null), estimate };
   }
   const matched = await allRows<PageRow>(pool, matchesQuery(filter, spec));
