@@ -6,6 +6,7 @@ import { Migration20261122000300_webhooks } from './Migration20261122000300_webh
 import { Migration20261201000000_import_error_raw } from './Migration20261201000000_import_error_raw';
 import { Migration20261210000000_import_undo_written_version } from './Migration20261210000000_import_undo_written_version';
 import { Migration20261215000000_job_workflow_id } from './Migration20261215000000_job_workflow_id';
+import { Migration20261216000000_price_sort_no_price_last } from './Migration20261216000000_price_sort_no_price_last';
 import { Migration20261217000000_users_sessions_api_keys } from './Migration20261217000000_users_sessions_api_keys';
 
 /** Listed explicitly, in name order, so migrations run the same from source (tsx) and in any bundle. */
@@ -21,6 +22,7 @@ export const migrationsList = [
     class: Migration20261210000000_import_undo_written_version,
   },
   { name: 'Migration20261215000000_job_workflow_id', class: Migration20261215000000_job_workflow_id },
+  { name: 'Migration20261216000000_price_sort_no_price_last', class: Migration20261216000000_price_sort_no_price_last },
   {
     name: 'Migration20261217000000_users_sessions_api_keys',
     class: Migration20261217000000_users_sessions_api_keys,
