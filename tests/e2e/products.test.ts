@@ -187,10 +187,13 @@ test('long text is clamped to two lines, in full on hover and on expand (by keyb
     // Lines shown, and whether some are hidden (a string: the test's TypeScript has no DOM types).
     const lines = async () =>
       clampState.parse(
-        await description.evaluate(`(cell) => ({
-        shown: Math.round(cell.clientHeight / Number.parseFloat(getComputedStyle(cell).lineHeight)),
-        clipped: cell.scrollHeight > cell.clientHeight,
-      })`),
+        await page.evaluate(`(() => {
+          const cell = document.querySelector('[data-product-id="${clamped.id}"] [data-testid=cell-description]');
+          return {
+            shown: Math.round(cell.clientHeight / Number.parseFloat(getComputedStyle(cell).lineHeight)),
+            clipped: cell.scrollHeight > cell.clientHeight,
+          };
+        })()`),
       );
     assert.deepEqual(await lines(), { shown: 2, clipped: true });
     assert.ok(((await row.boundingBox())?.height ?? 0) < 100, 'the row stays about two lines tall');
