@@ -14,6 +14,19 @@ export interface UseProductsOptions {
   onStaleCursor: () => void;
 }
 
+/** A 400 that names the cursor (made for other filters, or mangled), not another part of the query. */
+function refusesCursor(error: ApiError): boolean {
+  const { details } = error;
+  const issues = typeof details === 'object' && details !== null && 'issues' in details ? details.issues : null;
+  return (
+    error.status === 400 &&
+    Array.isArray(issues) &&
+    issues.some(
+      (issue: unknown) => typeof issue === 'object' && issue !== null && Reflect.get(issue, 'parameter') === 'cursor',
+    )
+  );
+}
+
 /**
  * The page of products for the current query. Reloads when the query changes (a newer request
  * aborts the older one) and whenever the server pushes `catalog-changed` (an import or a
@@ -37,7 +50,7 @@ export function useProducts(query: Ref<ProductsQuery>, { onStaleCursor }: UsePro
     } catch (error) {
       // Anything else was aborted by a newer request; the old page stays.
       if (!(error instanceof ApiError)) return;
-      if (error.status === 400 && asked.cursor) onStaleCursor();
+      if (asked.cursor && refusesCursor(error)) onStaleCursor();
       else toasts.error(error.message);
     } finally {
       if (controller === current) loading.value = false;

@@ -25,11 +25,6 @@ export function formatTotal({ total, totalRelation }: ListTotal): string {
   return formatCount(total);
 }
 
-/** "1 product", "10,000+ products", "about 47,000 products". */
-export function formatTotalOf(list: ListTotal, one: string, many: string): string {
-  return `${formatTotal(list)} ${list.totalRelation === 'eq' && list.total === 1 ? one : many}`;
-}
-
 /** Pages in the list when that is known (exact total), else null. */
 export function exactPageCount({ total, totalRelation }: ListTotal, pageSize: number): number | null {
   return totalRelation === 'eq' ? Math.max(1, Math.ceil(total / pageSize)) : null;
