@@ -20,11 +20,23 @@ export type ProductFilter = {
   active?: boolean;
 };
 
+/** How `total` relates to the real number of matches: equal, at least, or about (an estimate). */
+export const totalRelations = ['eq', 'gte', 'about'] as const;
+export type TotalRelation = (typeof totalRelations)[number];
+
 export const productListSchema = z.object({
   items: z.array(productSchema),
+  /** The page number of this page (carried by a cursor when one was sent). */
   page: z.number().int(),
   pageSize: z.number().int(),
   total: z.number().int(),
+  /** Same as `totalRelation === 'eq'`. */
+  totalExact: z.boolean(),
+  totalRelation: z.enum(totalRelations),
+  /** Opaque; send as `cursor` for the next page. Null on the last page. */
+  nextCursor: z.string().nullable(),
+  /** Opaque; send as `cursor` for the previous page. Null on the first page. */
+  prevCursor: z.string().nullable(),
 });
 export type ProductList = z.infer<typeof productListSchema>;
 

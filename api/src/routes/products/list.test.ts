@@ -66,12 +66,20 @@ async function assertSame(
 ) {
   const got = await api.page(`${query}&sort=${sort}&page=${page}&pageSize=${pageSize}`);
   const want = await expected(where, values, sort, page, pageSize);
-  assert.equal(got.total, want.total, `${query} total`);
+  assertTotal(got, want.total, query);
   assert.deepEqual(
     got.items.map((item) => item.id),
     want.ids,
     `${query} sort=${sort} page=${page}`,
   );
+}
+
+/** Exact totals equal the count; estimates are near it; "at least" never exceeds it. */
+function assertTotal(got: { total: number; totalExact: boolean; totalRelation: string }, count: number, query: string) {
+  assert.equal(got.totalExact, got.totalRelation === 'eq', `${query} totalExact`);
+  if (got.totalRelation === 'eq') assert.equal(got.total, count, `${query} total`);
+  else if (got.totalRelation === 'gte') assert.ok(got.total <= count, `${query}: ${got.total}+ of ${count}`);
+  else assert.ok(Math.abs(got.total - count) <= count * 0.3, `${query}: about ${got.total} for ${count}`);
 }
 
 test('the first page by default: 50 products in SKU order, and the total', async () => {
@@ -81,6 +89,10 @@ test('the first page by default: 50 products in SKU order, and the total', async
   assert.equal(page.pageSize, 50);
   assert.equal(page.items.length, 50);
   assert.equal(page.items[0]?.sku, 'LST-00001');
+  assert.equal(page.totalRelation, 'eq');
+  assert.equal(page.totalExact, true);
+  assert.equal(page.prevCursor, null);
+  assert.ok(page.nextCursor);
 });
 
 test('every sort, both directions, at the start, middle and end of the catalog', async () => {

@@ -28,7 +28,15 @@ export function documentProducts(registry: OpenAPIRegistry): void {
     summary: 'A page of products, filtered and sorted',
     description:
       'Text filters are case-insensitive "contains"; `q` matches any of sku, name, description. ' +
-      '`sort` is one of sku, name, price, updatedAt, optionally followed by :asc or :desc.',
+      '`sort` is one of sku, name, price, updatedAt, optionally followed by :asc or :desc ' +
+      '(products without a price sort after every priced one). ' +
+      'Paging: follow `nextCursor` / `prevCursor` (keyset paging: no row is skipped or repeated when ' +
+      'rows change between pages; null at either end); `page=N` also works and is answered as page N. ' +
+      'A cursor wins over `page` and must come with the filters, sort and pageSize it was made for, ' +
+      'else 400 ("The cursor belongs to other filters; start again from page 1"). ' +
+      'Totals: `totalRelation` is `eq` (exact: always without a text filter, and when a text filter ' +
+      'matches few rows), `about` (estimated from a sample, rounded to two figures: show "about 47,000") ' +
+      'or `gte` (at least `total`: show "10,000+"); `totalExact` is `totalRelation === "eq"`.',
     request: { query: listProductsQuery },
     responses: { 200: { description: 'The page', ...jsonContent(productListSchema) }, ...errorResponses(400) },
   });

@@ -55,8 +55,8 @@ export function productsRouter(deps: AppDeps): Router {
   const catalogEvents = createCatalogEvents({ db: deps.db, logger: deps.logger });
 
   router.get('/', async (ctx) => {
-    const { page, pageSize, sort, ...filter } = parseInput(listProductsQuery, ctx.query, 'query');
-    ctx.body = await products.list({ filter, sort, page, pageSize });
+    const { page, pageSize, sort, cursor, ...filter } = parseInput(listProductsQuery, ctx.query, 'query');
+    ctx.body = await products.list({ filter, sort, page, pageSize, cursor });
   });
 
   router.get('/export.csv', async (ctx) => {

@@ -103,6 +103,14 @@ export const listProductsQuery = z.strictObject({
     .enum(sortValues, { message: `must be one of ${productSortFields.join(', ')}, optionally with :asc or :desc` })
     .default('sku')
     .transform(parseSort),
+  cursor: z
+    .string()
+    .max(2_000, 'must be a cursor this API returned')
+    .optional()
+    .describe(
+      "An earlier answer's nextCursor or prevCursor; wins over page. It is tied to the filters, sort and " +
+        'pageSize it was made for (otherwise 400: start again from page 1).',
+    ),
 });
 
 export const exportProductsQuery = listProductsQuery.pick({

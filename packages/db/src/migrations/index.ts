@@ -5,6 +5,7 @@ import { Migration20261122000200_products } from './Migration20261122000200_prod
 import { Migration20261122000300_webhooks } from './Migration20261122000300_webhooks';
 import { Migration20261201000000_import_error_raw } from './Migration20261201000000_import_error_raw';
 import { Migration20261210000000_import_undo_written_version } from './Migration20261210000000_import_undo_written_version';
+import { Migration20261216000000_price_sort_no_price_last } from './Migration20261216000000_price_sort_no_price_last';
 
 /** Listed explicitly, in name order, so migrations run the same from source (tsx) and in any bundle. */
 export const migrationsList = [
@@ -18,4 +19,5 @@ export const migrationsList = [
     name: 'Migration20261210000000_import_undo_written_version',
     class: Migration20261210000000_import_undo_written_version,
   },
+  { name: 'Migration20261216000000_price_sort_no_price_last', class: Migration20261216000000_price_sort_no_price_last },
 ];

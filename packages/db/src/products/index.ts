@@ -1,8 +1,8 @@
 export { type ExportRow, exportProductRows } from './export-rows';
+export { DEFAULT_LIST_TUNING, type ListRequest, type ListTuning, listProducts } from './list-products';
 export * as productListSql from './list-sql';
 export {
   createProductRepository,
-  type ListRequest,
   type ProductFields,
   type ProductRepository,
 } from './product-repository';

@@ -1,30 +1,65 @@
-import type { ProductFilter, ProductSort, ProductSortField } from '@catalog/domain';
+import type { ProductFilter, ProductSortField } from '@catalog/domain';
 
 /**
  * The SQL behind one page of the Products grid, as pure functions so the benchmark can run exactly
- * the statements the API runs. A page is two statements: the total, then the rows.
+ * the statements the API runs (the plan that picks among them is list-products.ts).
  *
- * Why it stays fast on 500k+ rows:
- * - the unfiltered (or active-only) total is read from `product_counts`, kept by triggers;
- * - text filters ("contains") use the trigram indexes; when few rows match, the matches are
- *   materialized and sorted in memory, because the planner cannot estimate trigram selectivity
- *   and would otherwise walk a sort index filtering row by row;
- * - a page past the middle is read from the other end in reverse order, so the last page costs
- *   what the first one does; unfiltered pages walk an index-only scan before touching the table.
+ * Three shapes of page:
+ * - `walkQuery`: the sort index walked from the start, a cursor, or an offset; used when nothing
+ *   or only `active` filters (the unfiltered total comes from `product_counts`).
+ * - `scanQuery`: a bounded walk of the sort index, then the text filter over those rows. A common
+ *   word fills the page after a few hundred rows, whatever its selectivity beyond that.
+ * - `matchesQuery`: the trigram GIN bitmap, all matches sorted in memory, with their exact count.
+ *   Taken when the bounded walk did not fill the page, so the matches are few (the planner
+ *   cannot estimate trigram selectivity, so the choice is made here, by measurement).
  */
 export type SqlQuery = { text: string; values: unknown[] };
 
-/** Up to this many matches, sorting them in memory beats walking a sort index. */
-export const SMALL_MATCH_COUNT = 10_000;
-
 export const PRODUCT_COLUMNS = 'id, sku, name, description, price, active, version, created_at, updated_at';
 
-/** Each sort's key columns, as the sort indexes of the products migration spell them. */
-const sortKeys: Record<ProductSortField, (alias: string) => string[]> = {
-  sku: (a) => [`${a}sku_key`],
-  name: (a) => [`(lower(left(${a}name, 200)) collate "C")`, `${a}id`],
-  price: (a) => [`${a}price`, `${a}id`],
-  updatedAt: (a) => [`${a}updated_at`, `${a}id`],
+/**
+ * Products without a price sort after every priced one (PostgreSQL's NULLS LAST), as this value:
+ * above numeric(12, 2)'s largest, and it keeps the price key non-null so a cursor is a plain
+ * row comparison the index can seek to.
+ */
+const NO_PRICE = '10000000000000::numeric';
+
+type SortKey = {
+  /** The key as the sort index spells it (with `id` as tie-breaker unless the key is unique). */
+  columns: string[];
+  /** The first column as text, carried in cursors. */
+  text: string;
+  /** Casts a text parameter back to the first column's type. */
+  cast: (param: string) => string;
+};
+
+export const sortKeys: Record<ProductSortField, SortKey> = {
+  sku: { columns: ['sku_key'], text: 'sku_key::text', cast: (p) => `(${p}::text collate "C")` },
+  name: {
+    columns: ['(lower(left(name, 200)) collate "C")', 'id'],
+    text: 'lower(left(name, 200))',
+    cast: (p) => `(${p}::text collate "C")`,
+  },
+  price: {
+    columns: [`coalesce(price, ${NO_PRICE})`, 'id'],
+    text: `coalesce(price, ${NO_PRICE})::text`,
+    cast: (p) => `${p}::numeric`,
+  },
+  updatedAt: { columns: ['updated_at', 'id'], text: 'updated_at::text', cast: (p) => `${p}::timestamptz` },
+};
+
+/** Where a page starts: after (or, descending, before) the row with this sort key and id. */
+export type Seek = { key: string; id: number };
+
+/** One page request in the order rows are read: `descending` already accounts for going backwards. */
+export type PageSpec = {
+  field: ProductSortField;
+  descending: boolean;
+  /** Reading toward the start of the list (a previous page): rows come back last-first. */
+  backward: boolean;
+  seek: Seek | null;
+  offset: number;
+  limit: number;
 };
 
 /** `%term%` for ILIKE, with the term's own % _ and \ matched literally. */
@@ -36,97 +71,136 @@ export function hasTextFilter(filter: ProductFilter): boolean {
   return [filter.sku, filter.name, filter.description, filter.q].some((term) => term !== undefined && term !== '');
 }
 
-/** The WHERE clause (without the keyword, or '' when nothing filters) and its parameters. */
-export function whereClause(filter: ProductFilter, firstParam = 1): { sql: string; values: unknown[] } {
-  const parts: string[] = [];
+type Params = { values: unknown[]; add: (value: unknown) => string };
+
+function params(): Params {
   const values: unknown[] = [];
-  const param = (value: unknown) => {
-    values.push(value);
-    return `$${firstParam + values.length - 1}`;
+  return {
+    values,
+    add: (value) => {
+      values.push(value);
+      return `$${values.length}`;
+    },
   };
-  if (filter.sku) parts.push(`sku ilike ${param(containsPattern(filter.sku))}`);
-  if (filter.name) parts.push(`name ilike ${param(containsPattern(filter.name))}`);
-  if (filter.description) parts.push(`description ilike ${param(containsPattern(filter.description))}`);
+}
+
+function filterParts(filter: ProductFilter, p: Params): string[] {
+  const parts: string[] = [];
+  if (filter.sku) parts.push(`sku ilike ${p.add(containsPattern(filter.sku))}`);
+  if (filter.name) parts.push(`name ilike ${p.add(containsPattern(filter.name))}`);
+  if (filter.description) parts.push(`description ilike ${p.add(containsPattern(filter.description))}`);
   if (filter.q) {
-    const p = param(containsPattern(filter.q));
-    parts.push(`(sku ilike ${p} or name ilike ${p} or description ilike ${p})`);
+    const term = p.add(containsPattern(filter.q));
+    parts.push(`(sku ilike ${term} or name ilike ${term} or description ilike ${term})`);
   }
-  if (filter.active !== undefined) parts.push(`active = ${param(filter.active)}`);
-  return { sql: parts.join(' and '), values };
+  if (filter.active !== undefined) parts.push(`active = ${p.add(filter.active)}`);
+  return parts;
 }
 
-/**
- * Counts the filter's matches. Without a text filter the answer comes from `product_counts`
- * (columns `active` and `inactive`); with one, from the rows (column `total`).
- */
-export function countQuery(filter: ProductFilter): SqlQuery {
-  if (!hasTextFilter(filter)) {
+/** The WHERE clause (without the keyword, or '' when nothing filters) and its parameters. */
+export function whereClause(filter: ProductFilter): { sql: string; values: unknown[] } {
+  const p = params();
+  return { sql: filterParts(filter, p).join(' and '), values: p.values };
+}
+
+function seekPart(spec: PageSpec, p: Params): string[] {
+  if (!spec.seek) return [];
+  const key = sortKeys[spec.field];
+  const op = spec.descending ? '<' : '>';
+  const value = key.cast(p.add(spec.seek.key));
+  if (key.columns.length === 1) return [`${key.columns[0]} ${op} ${value}`];
+  return [`(${key.columns.join(', ')}) ${op} (${value}, ${p.add(spec.seek.id)}::bigint)`];
+}
+
+function orderBy(spec: PageSpec): string {
+  const direction = spec.descending ? 'desc' : 'asc';
+  return sortKeys[spec.field].columns.map((column) => `${column} ${direction}`).join(', ');
+}
+
+const where = (parts: string[]) => (parts.length ? `where ${parts.join(' and ')}` : '');
+
+/** The filter's total when no text filters: columns `active` and `inactive` of `product_counts`. */
+export function countsQuery(): SqlQuery {
+  return {
+    text: `select coalesce(sum(active), 0)::float8 as active, coalesce(sum(inactive), 0)::float8 as inactive
+           from product_counts`,
+    values: [],
+  };
+}
+
+export function walkQuery(filter: ProductFilter, spec: PageSpec): SqlQuery {
+  const p = params();
+  const conditions = [...filterParts(filter, p), ...seekPart(spec, p)];
+  const paging = `limit ${p.add(spec.limit)} offset ${p.add(spec.offset)}`;
+  if (conditions.length === 0) {
+    // The page's keys come from an index-only scan (deep offsets stay cheap); only its rows are
+    // read from the table.
+    const unique = spec.field === 'sku' ? 'sku_key' : 'id';
     return {
-      text: `select coalesce(sum(active), 0)::float8 as active, coalesce(sum(inactive), 0)::float8 as inactive
-             from product_counts`,
-      values: [],
-    };
-  }
-  const where = whereClause(filter);
-  return { text: `select count(*)::float8 as total from products where ${where.sql}`, values: where.values };
-}
-
-/** Reads the total out of a `countQuery` row. */
-export function totalFromCountRow(filter: ProductFilter, row: Record<string, unknown> | undefined): number {
-  if (!row) return 0;
-  if (hasTextFilter(filter)) return Number(row.total);
-  if (filter.active === true) return Number(row.active);
-  if (filter.active === false) return Number(row.inactive);
-  return Number(row.active) + Number(row.inactive);
-}
-
-export type PageWindow = { offset: number; limit: number; reversed: boolean };
-
-/**
- * Where the page lies, read from whichever end is nearer. Null when the page is past the end.
- * A reversed window's rows come back last-first; `pageQuery` callers flip them.
- */
-export function pageWindow(total: number, page: number, pageSize: number): PageWindow | null {
-  const offset = (page - 1) * pageSize;
-  if (offset >= total) return null;
-  const limit = Math.min(pageSize, total - offset);
-  const fromEnd = total - offset - limit;
-  return fromEnd < offset ? { offset: fromEnd, limit, reversed: true } : { offset, limit, reversed: false };
-}
-
-export function pageQuery(filter: ProductFilter, sort: ProductSort, total: number, window: PageWindow): SqlQuery {
-  const descending = (sort.direction === 'desc') !== window.reversed;
-  const order = (alias: string) =>
-    sortKeys[sort.field](alias)
-      .map((key) => `${key} ${descending ? 'desc' : 'asc'}`)
-      .join(', ');
-  const where = whereClause(filter, 3);
-  const values = [window.offset, window.limit, ...where.values];
-
-  if (where.sql === '') {
-    // The page's keys come from an index-only scan; only its rows are read from the table.
-    const key = sort.field === 'sku' ? 'sku_key' : 'id';
-    return {
-      text: `select ${qualified('p')} from (select ${key} from products order by ${order('')} offset $1 limit $2) page
-             join products p using (${key}) order by ${order('p.')}`,
-      values,
-    };
-  }
-  if (hasTextFilter(filter) && total <= SMALL_MATCH_COUNT) {
-    return {
-      text: `with matches as materialized (select ${PRODUCT_COLUMNS}, sku_key from products where ${where.sql})
-             select ${PRODUCT_COLUMNS} from matches order by ${order('')} offset $1 limit $2`,
-      values,
+      text: `select ${PRODUCT_COLUMNS}, ${sortKeys[spec.field].text} as sort_key from products
+             where ${unique} in (select ${unique} from products order by ${orderBy(spec)} ${paging})
+             order by ${orderBy(spec)}`,
+      values: p.values,
     };
   }
   return {
-    text: `select ${PRODUCT_COLUMNS} from products where ${where.sql} order by ${order('')} offset $1 limit $2`,
-    values,
+    text: `select ${PRODUCT_COLUMNS}, ${sortKeys[spec.field].text} as sort_key from products
+           ${where(conditions)} order by ${orderBy(spec)} ${paging}`,
+    values: p.values,
   };
 }
 
-function qualified(alias: string): string {
-  return PRODUCT_COLUMNS.split(', ')
-    .map((column) => `${alias}.${column}`)
-    .join(', ');
+/** At most `scanRows` rows in sort order, then the filter; fewer than `limit` back means "not filled". */
+export function scanQuery(filter: ProductFilter, spec: PageSpec, scanRows: number): SqlQuery {
+  const p = params();
+  const seek = seekPart(spec, p);
+  const scan = p.add(scanRows);
+  const filters = filterParts(filter, p);
+  return {
+    text: `select ${PRODUCT_COLUMNS}, ${sortKeys[spec.field].text} as sort_key
+           from (select ${PRODUCT_COLUMNS}, sku_key from products ${where(seek)} order by ${orderBy(spec)} limit ${scan}) scanned
+           ${where(filters)} order by ${orderBy(spec)} limit ${p.add(spec.limit)} offset ${p.add(spec.offset)}`,
+    values: p.values,
+  };
+}
+
+/** How many rows `scanQuery` walked: fewer than `scanRows` means it reached the end of the list. */
+export function scannedRowsQuery(spec: PageSpec, scanRows: number): SqlQuery {
+  const p = params();
+  const seek = seekPart(spec, p);
+  return {
+    text: `select count(*)::float8 as rows from (select 1 from products ${where(seek)} order by ${orderBy(spec)} limit ${p.add(scanRows)}) scanned`,
+    values: p.values,
+  };
+}
+
+/** Every match through the GIN indexes, sorted in memory; each row also carries `match_count`. */
+export function matchesQuery(filter: ProductFilter, spec: PageSpec): SqlQuery {
+  const p = params();
+  const filters = filterParts(filter, p);
+  const seek = seekPart(spec, p);
+  return {
+    text: `with matches as materialized (select ${PRODUCT_COLUMNS}, sku_key from products ${where(filters)})
+           select counted.match_count, page.* from (select count(*)::float8 as match_count from matches) counted
+           left join lateral (
+             select ${PRODUCT_COLUMNS}, ${sortKeys[spec.field].text} as sort_key from matches ${where(seek)}
+             order by ${orderBy(spec)} limit ${p.add(spec.limit)} offset ${p.add(spec.offset)}
+           ) page on true`,
+    values: p.values,
+  };
+}
+
+/**
+ * Matches in a block sample of about `sampleRows` rows: `hits` of `seen`. REPEATABLE keeps the
+ * estimate steady from page to page while the table does not change.
+ */
+export function sampleQuery(filter: ProductFilter, percent: number): SqlQuery {
+  const p = params();
+  const sample = p.add(percent);
+  const filters = filterParts(filter, p);
+  return {
+    text: `select count(*) filter (where ${filters.join(' and ')})::float8 as hits, count(*)::float8 as seen
+           from products tablesample system (${sample}) repeatable (11)`,
+    values: p.values,
+  };
 }

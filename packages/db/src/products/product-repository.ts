@@ -1,10 +1,11 @@
-import { errors, type Product, type ProductFilter, type ProductList, type ProductSort } from '@catalog/domain';
+import { errors, type Product, type ProductList } from '@catalog/domain';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ProductSchema } from '../entities/product.entity';
 import type { Database } from '../orm';
 import { appendEvent } from '../outbox';
-import { countQuery, PRODUCT_COLUMNS, pageQuery, pageWindow, totalFromCountRow } from './list-sql';
+import { DEFAULT_LIST_TUNING, type ListRequest, type ListTuning, listProducts } from './list-products';
+import { PRODUCT_COLUMNS } from './list-sql';
 import { type ProductRow, productFromEntity, productFromRow } from './product-rows';
 import { transactionExecutor } from './transaction-executor';
 
@@ -17,14 +18,12 @@ export type ProductFields = {
   active: boolean;
 };
 
-export type ListRequest = { filter: ProductFilter; sort: ProductSort; page: number; pageSize: number };
-
 /**
  * The products aggregate. Lists are raw SQL on the ORM's pool (see list-sql.ts); single-product
  * writes go through a forked entity manager, and each one appends its outbox event in the same
  * transaction, so no committed change can miss its webhook.
  */
-export function createProductRepository(db: Database) {
+export function createProductRepository(db: Database, listTuning: ListTuning = DEFAULT_LIST_TUNING) {
   const em = (): EntityManager => db.orm.em.fork();
 
   async function findBySkuKey(sku: string): Promise<Product | null> {
@@ -68,16 +67,8 @@ export function createProductRepository(db: Database) {
   return {
     find,
 
-    async list({ filter, sort, page, pageSize }: ListRequest): Promise<ProductList> {
-      const count = countQuery(filter);
-      const counted = await db.pool.query<Record<string, unknown>>(count.text, count.values);
-      const total = totalFromCountRow(filter, counted.rows[0]);
-      const window = pageWindow(total, page, pageSize);
-      if (!window) return { items: [], page, pageSize, total };
-      const query = pageQuery(filter, sort, total, window);
-      const { rows } = await db.pool.query<ProductRow>(query.text, query.values);
-      if (window.reversed) rows.reverse();
-      return { items: rows.map(productFromRow), page, pageSize, total };
+    list(request: ListRequest): Promise<ProductList> {
+      return listProducts(db.pool, request, listTuning);
     },
 
     async create(fields: ProductFields): Promise<Product> {

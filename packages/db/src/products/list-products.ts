@@ -1,0 +1,203 @@
+import type { ProductFilter, ProductList, ProductSort, TotalRelation } from '@catalog/domain';
+import type { Pool } from 'pg';
+import { decodeCursor, encodeCursor } from './list-cursor';
+import {
+  countsQuery,
+  hasTextFilter,
+  matchesQuery,
+  type PageSpec,
+  type SqlQuery,
+  sampleQuery,
+  scannedRowsQuery,
+  scanQuery,
+  walkQuery,
+} from './list-sql';
+import { type ProductRow, productFromRow } from './product-rows';
+
+export type ListRequest = {
+  filter: ProductFilter;
+  sort: ProductSort;
+  page: number;
+  pageSize: number;
+  /** From an earlier answer's nextCursor / prevCursor; wins over `page`. */
+  cursor?: string;
+};
+
+/**
+ * `scanRows`: how many rows a text-filtered page walks in sort order before it takes the GIN path
+ * instead (measured at 500k: a page fills within it for words in more than ~3% of rows).
+ * `sampleRows`: the block sample that estimates a total the walk did not count.
+ * `inMemoryMatches`: up to this many (estimated) matches, they are read through the GIN indexes
+ * and sorted in memory; beyond it, walking the sort index finds a page sooner.
+ */
+export type ListTuning = { scanRows: number; sampleRows: number; inMemoryMatches: number };
+export const DEFAULT_LIST_TUNING: ListTuning = { scanRows: 2_000, sampleRows: 5_000, inMemoryMatches: 10_000 };
+
+type PageRow = ProductRow & { sort_key: string; match_count?: number };
+type Estimate = { total: number; totalRelation: TotalRelation };
+type Read = { rows: PageRow[]; before: boolean; after: boolean; exactTotal: number | null; estimate?: Estimate };
+
+/**
+ * One page of the Products grid. Totals: exact from `product_counts` without a text filter, exact
+ * from the GIN matches when those were read, otherwise estimated from a block sample ("about")
+ * and never below what paging has already shown ("gte" when the estimate falls short).
+ */
+export async function listProducts(
+  pool: Pool,
+  request: ListRequest,
+  tuning = DEFAULT_LIST_TUNING,
+): Promise<ProductList> {
+  const { filter, sort, pageSize } = request;
+  const shape = { filter, sort, pageSize };
+  const cursor = request.cursor ? decodeCursor(request.cursor, shape) : null;
+  const page = cursor?.page ?? request.page;
+  const backward = cursor?.backward ?? false;
+  const spec: PageSpec = {
+    field: sort.field,
+    descending: (sort.direction === 'desc') !== backward,
+    backward,
+    seek: cursor ? { key: cursor.key, id: cursor.id } : null,
+    offset: cursor ? 0 : (page - 1) * pageSize,
+    limit: pageSize + 1,
+  };
+  const counts = await firstRow<{ active: number; inactive: number }>(pool, countsQuery());
+  const tableTotal = (counts?.active ?? 0) + (counts?.inactive ?? 0);
+  const countedTotal = filter.active === undefined ? tableTotal : filter.active ? counts?.active : counts?.inactive;
+
+  const read = hasTextFilter(filter)
+    ? await readFiltered(pool, filter, spec, cursor !== null, tableTotal, tuning)
+    : await readWalk(pool, filter, spec, cursor !== null, countedTotal ?? 0);
+  if (backward && !read.before) {
+    // Fewer rows than a page before the boundary (rows were deleted or added meanwhile): show
+    // the true first page rather than a short one that claims a page number.
+    return listProducts(pool, { filter, sort, pageSize, page: 1 }, tuning);
+  }
+  const rows = backward ? read.rows.slice(0, pageSize).reverse() : read.rows.slice(0, pageSize);
+  const first = rows[0];
+  const last = rows.at(-1);
+  const cursorAt = (row: PageRow, towardStart: boolean) =>
+    encodeCursor(
+      { key: row.sort_key, id: Number(row.id), backward: towardStart, page: towardStart ? page - 1 : page + 1 },
+      shape,
+    );
+  const shown = (page - 1) * pageSize + rows.length + (read.after ? 1 : 0);
+  const total: Estimate =
+    read.exactTotal !== null
+      ? { total: read.exactTotal, totalRelation: 'eq' }
+      : atLeastShown(read.estimate ?? (await estimateMatches(pool, filter, tableTotal, tuning)), shown);
+  return {
+    items: rows.map(productFromRow),
+    page,
+    pageSize,
+    total: total.total,
+    totalExact: total.totalRelation === 'eq',
+    totalRelation: total.totalRelation,
+    nextCursor: read.after && last ? cursorAt(last, false) : null,
+    prevCursor: read.before && first ? cursorAt(first, true) : null,
+  };
+}
+
+/** Nothing but `active` filters: the sort index from a cursor, or the page from its nearer end. */
+async function readWalk(
+  pool: Pool,
+  filter: ProductFilter,
+  spec: PageSpec,
+  seeking: boolean,
+  total: number,
+): Promise<Read> {
+  if (seeking) {
+    const rows = await allRows<PageRow>(pool, walkQuery(filter, spec));
+    return edges(rows, spec, true, total);
+  }
+  const pageSize = spec.limit - 1;
+  if (spec.offset >= total) return { rows: [], before: false, after: false, exactTotal: total };
+  const limit = Math.min(pageSize, total - spec.offset);
+  const fromEnd = total - spec.offset - limit;
+  const reversed = fromEnd < spec.offset;
+  const window = reversed ? { ...spec, descending: !spec.descending, offset: fromEnd, limit } : { ...spec, limit };
+  const rows = await allRows<PageRow>(pool, walkQuery(filter, window));
+  if (reversed) rows.reverse();
+  return { rows, before: spec.offset > 0, after: spec.offset + limit < total, exactTotal: total };
+}
+
+/**
+ * A text filter. First a bounded walk in sort order: a common word fills the page there. If not,
+ * a block sample estimates the matches: few are read through the GIN indexes and sorted in memory
+ * (exact total); many but spread thin (or clustered away from the start) are found by walking on.
+ */
+async function readFiltered(
+  pool: Pool,
+  filter: ProductFilter,
+  spec: PageSpec,
+  seeking: boolean,
+  tableTotal: number,
+  tuning: ListTuning,
+): Promise<Read> {
+  // An offset page needs the rows before it too: assume at least one row in ten matches.
+  const scanRows = tuning.scanRows + spec.offset * 10;
+  const scanned = await allRows<PageRow>(pool, scanQuery(filter, spec, scanRows));
+  if (scanned.length === spec.limit) return edges(scanned, spec, seeking, null);
+  const ends = await firstRow<{ rows: number }>(pool, scannedRowsQuery(spec, scanRows));
+  if (Number(ends?.rows ?? 0) < scanRows) {
+    // The walk reached the end of the list: these are all the matches on that side.
+    const wholeList = !seeking && spec.offset === 0 && !spec.backward;
+    return edges(scanned, spec, seeking, wholeList ? scanned.length : null);
+  }
+  const estimate = await estimateMatches(pool, filter, tableTotal, tuning);
+  if (estimate.totalRelation !== 'eq' && estimate.total > tuning.inMemoryMatches) {
+    return { ...edges(await allRows<PageRow>(pool, walkQuery(filter, spec)), spec, seeking, null), estimate };
+  }
+  const matched = await allRows<PageRow>(pool, matchesQuery(filter, spec));
+  const count = Number(matched[0]?.match_count ?? 0);
+  return edges(
+    matched.filter((row) => row.id !== null),
+    spec,
+    seeking,
+    count,
+  );
+}
+
+/**
+ * Which sides of the page have more rows, given `limit` (pageSize + 1) rows asked for in reading
+ * order. A cursor's page always has rows on the side it was reached from.
+ */
+function edges(rows: PageRow[], spec: PageSpec, seeking: boolean, exactTotal: number | null): Read {
+  const more = rows.length === spec.limit;
+  if (spec.backward) return { rows, before: more, after: true, exactTotal };
+  return { rows, before: seeking || spec.offset > 0, after: more, exactTotal };
+}
+
+/** Matches in a block sample scaled to the table; exact when the sample is the whole table. */
+async function estimateMatches(
+  pool: Pool,
+  filter: ProductFilter,
+  tableTotal: number,
+  tuning: ListTuning,
+): Promise<Estimate> {
+  const percent = Math.min(100, (100 * tuning.sampleRows) / Math.max(1, tableTotal));
+  const sample = await firstRow<{ hits: number; seen: number }>(pool, sampleQuery(filter, percent));
+  const hits = Number(sample?.hits ?? 0);
+  const seen = Number(sample?.seen ?? 0);
+  if (percent >= 100) return { total: hits, totalRelation: 'eq' };
+  return { total: seen > 0 ? roundToTwoFigures((hits / seen) * tableTotal) : 0, totalRelation: 'about' };
+}
+
+/** An estimate never claims fewer matches than paging has shown: then it is "at least" those. */
+function atLeastShown(estimate: Estimate, shown: number): Estimate {
+  if (estimate.totalRelation === 'eq' || estimate.total > shown) return estimate;
+  return { total: shown, totalRelation: 'gte' };
+}
+
+function roundToTwoFigures(value: number): number {
+  if (value < 100) return Math.round(value);
+  const unit = 10 ** (Math.floor(Math.log10(value)) - 1);
+  return Math.round(value / unit) * unit;
+}
+
+async function allRows<R extends object>(pool: Pool, query: SqlQuery): Promise<R[]> {
+  return (await pool.query<R>(query.text, query.values)).rows;
+}
+
+async function firstRow<R extends object>(pool: Pool, query: SqlQuery): Promise<R | undefined> {
+  return (await allRows<R>(pool, query))[0];
+}
