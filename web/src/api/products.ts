@@ -1,5 +1,4 @@
 import type { JobSnapshot, Product, ProductList } from '@catalog/domain';
-import type { TotalRelation } from '../utils/productsTotal';
 import type { ApiClient } from './client';
 
 /** The product fields a person edits; the API applies the importer's rules to them. */
@@ -13,17 +12,9 @@ export interface ProductFields {
 
 const productPath = (id: number): string => `/api/products/${id}`;
 
-/** A page of the grid: how far its total can be trusted, and opaque cursors to its neighbours (null at the ends). */
-export type ProductPage = ProductList & {
-  totalExact: boolean;
-  totalRelation: TotalRelation;
-  nextCursor: string | null;
-  prevCursor: string | null;
-};
-
 /** Quiet: the grid reports failures itself, since a stale cursor in a shared link is not one. */
-export const listProducts = (api: ApiClient, query: URLSearchParams, signal?: AbortSignal): Promise<ProductPage> =>
-  api.request<ProductPage>(`/api/products?${query.toString()}`, { signal, quiet: true });
+export const listProducts = (api: ApiClient, query: URLSearchParams, signal?: AbortSignal): Promise<ProductList> =>
+  api.request<ProductList>(`/api/products?${query.toString()}`, { signal, quiet: true });
 
 /** Quiet: the form shows field errors and conflicts in place. */
 export const createProduct = (api: ApiClient, fields: ProductFields): Promise<Product> =>

@@ -1,7 +1,7 @@
-import type { Product } from '@catalog/domain';
+import type { Product, ProductList } from '@catalog/domain';
 import { onScopeDispose, type Ref, ref, shallowRef, watch } from 'vue';
 import { ApiError } from '../api/errors';
-import { catalogEventsUrl, listProducts, type ProductPage } from '../api/products';
+import { catalogEventsUrl, listProducts } from '../api/products';
 import { useToastStore } from '../stores/toasts';
 import { type ProductsQuery, toSearchParams } from '../utils/productsQuery';
 import { useApiClient } from './useApiClient';
@@ -35,7 +35,7 @@ function refusesCursor(error: ApiError): boolean {
 export function useProducts(query: Ref<ProductsQuery>, { onStaleCursor }: UseProductsOptions) {
   const api = useApiClient();
   const toasts = useToastStore();
-  const list = shallowRef<ProductPage | null>(null);
+  const list = shallowRef<ProductList | null>(null);
   const loading = ref(false);
   let controller: AbortController | null = null;
 

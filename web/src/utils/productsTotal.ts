@@ -1,12 +1,8 @@
+import type { ProductList } from '@catalog/domain';
 import { formatCount } from './format';
 
-/** How the API's total relates to the true count: exact, a capped count, or an estimate. */
-export type TotalRelation = 'eq' | 'gte' | 'about';
-
-export interface ListTotal {
-  total: number;
-  totalRelation: TotalRelation;
-}
+/** The API's total and how it relates to the true count: exact, a capped count, or an estimate. */
+export type ListTotal = Pick<ProductList, 'total' | 'totalRelation'>;
 
 /**
  * An estimate's last digits are noise, so it is shown to two significant digits ("about 47,000"),
