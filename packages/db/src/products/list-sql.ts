@@ -103,18 +103,17 @@ export function whereClause(filter: ProductFilter): { sql: string; values: unkno
   return { sql: filterParts(filter, p).join(' and '), values: p.values };
 }
 
-function seekPart(spec: PageSpec, p: Params): string[] {
+function seekPart(spec: PageSpec, p: Params, columns = sortKeys[spec.field].columns): string[] {
   if (!spec.seek) return [];
-  const key = sortKeys[spec.field];
   const op = spec.descending ? '<' : '>';
-  const value = key.cast(p.add(spec.seek.key));
-  if (key.columns.length === 1) return [`${key.columns[0]} ${op} ${value}`];
-  return [`(${key.columns.join(', ')}) ${op} (${value}, ${p.add(spec.seek.id)}::bigint)`];
+  const value = sortKeys[spec.field].cast(p.add(spec.seek.key));
+  if (columns.length === 1) return [`${columns[0]} ${op} ${value}`];
+  return [`(${columns.join(', ')}) ${op} (${value}, ${p.add(spec.seek.id)}::bigint)`];
 }
 
-function orderBy(spec: PageSpec): string {
+function orderBy(spec: PageSpec, columns = sortKeys[spec.field].columns): string {
   const direction = spec.descending ? 'desc' : 'asc';
-  return sortKeys[spec.field].columns.map((column) => `${column} ${direction}`).join(', ');
+  return columns.map((column) => `${column} ${direction}`).join(', ');
 }
 
 const where = (parts: string[]) => (parts.length ? `where ${parts.join(' and ')}` : '');
@@ -178,13 +177,18 @@ export function scannedRowsQuery(spec: PageSpec, scanRows: number): SqlQuery {
 export function matchesQuery(filter: ProductFilter, spec: PageSpec): SqlQuery {
   const p = params();
   const filters = filterParts(filter, p);
-  const seek = seekPart(spec, p);
+  // Only ids and sort keys are kept and sorted (whole rows with long descriptions spill to disk).
+  const key = sortKeys[spec.field];
+  const keyColumns = key.columns.length === 1 ? ['key'] : ['key', 'id'];
+  const seek = seekPart(spec, p, keyColumns);
   return {
-    text: `with matches as materialized (select ${PRODUCT_COLUMNS}, sku_key from products ${where(filters)})
+    text: `with matches as materialized (select id, ${key.columns[0]} as key from products ${where(filters)}),
+           page_ids as (select id from matches ${where(seek)} order by ${orderBy(spec, keyColumns)}
+                        limit ${p.add(spec.limit)} offset ${p.add(spec.offset)})
            select counted.match_count, page.* from (select count(*)::float8 as match_count from matches) counted
            left join lateral (
-             select ${PRODUCT_COLUMNS}, ${sortKeys[spec.field].text} as sort_key from matches ${where(seek)}
-             order by ${orderBy(spec)} limit ${p.add(spec.limit)} offset ${p.add(spec.offset)}
+             select ${PRODUCT_COLUMNS}, ${key.text} as sort_key from products where id in (select id from page_ids)
+             order by ${orderBy(spec)}
            ) page on true`,
     values: p.values,
   };
