@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { z } from 'zod';
+import { accessibilityViolations } from '../support/axe';
 import { launchBrowser, openPage } from '../support/browser';
 import { holdProduct, seedProducts } from '../support/delete-all';
 import { productsApi } from '../support/products';
@@ -8,7 +10,8 @@ import { type Stack, startStack } from '../support/stack';
 
 /**
  * The Products page in a real browser against the real API, worker and a database of its own:
- * filter and page, inline edit, create, delete, and delete-all with cancel and to completion.
+ * filter and page (by number and by cursor), long text, inline edit, create, delete, and
+ * delete-all with cancel and to completion. Every page state visited is checked with axe-core.
  */
 let stack: Stack;
 let browser: Browser;
@@ -24,6 +27,22 @@ after(async () => {
 
 const rows = (page: Page) => page.getByTestId('product-row');
 const total = async (page: Page) => (await page.getByTestId('total').textContent())?.replace(/,/g, '');
+const skus = (page: Page) => rows(page).evaluateAll((found) => found.map((row) => row.getAttribute('data-sku') ?? ''));
+const clampState = z.object({ shown: z.number(), clipped: z.boolean() });
+const urlParams = (page: Page) => new URL(page.url()).searchParams;
+
+async function assertAccessible(page: Page, state: string): Promise<void> {
+  assert.deepEqual(await accessibilityViolations(page), [], `axe (WCAG 2 AA) on ${state}`);
+}
+
+/** Waits until the grid shows the page the address asks for, then returns its SKUs in order. */
+async function shownPage(page: Page, number: number): Promise<string[]> {
+  await page.waitForURL((url) => (url.searchParams.get('page') ?? '1') === String(number));
+  await page.waitForFunction(
+    `(document.querySelector('[data-testid=page-position]')?.textContent ?? '').startsWith('page ${number}')`,
+  );
+  return skus(page);
+}
 
 test('filter, sort and page through products; the view is kept in the address', async () => {
   await seedProducts(stack.deps.db, 'grid', 120);
@@ -61,6 +80,152 @@ test('filter, sort and page through products; the view is kept in the address', 
     const cell = page.locator('[data-testid=product-row][data-sku="xss-1"] [data-testid=cell-name]');
     assert.equal(await cell.textContent(), '<img src=x onerror=alert(1)>', 'product text is shown as text');
     assert.equal(await page.locator('main img').count(), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('many matches: an estimated total, Next/Previous by cursor with no row repeated, a reload keeps the page, page size and page number, a stale link', async () => {
+  // Rows whose SKUs share "wide-": a filter that matches a large share of the catalog, which the
+  // API answers without counting every match.
+  await stack.deps.db.pool.query(
+    `insert into products (sku, name, description, price, active)
+     select 'wide-' || lpad(g::text, 5, '0'), 'Wide ' || g, 'Seeded wide product ' || g, g % 100, true
+     from generate_series(1, 20000) g`,
+  );
+  const api = productsApi(stack.baseUrl);
+  const filter = 'sku=wide-&pageSize=25';
+  const answered = await api.page(filter);
+  assert.notEqual(answered.totalRelation, 'eq', 'the API estimates or caps this total (else this test proves nothing)');
+
+  const { page, close } = await openPage(browser, `${stack.baseUrl}/products?${filter}`);
+  try {
+    const first = await shownPage(page, 1);
+    assert.equal(first.length, 25);
+    assert.deepEqual(
+      first,
+      answered.items.map((item) => item.sku),
+    );
+    // Each answer estimates afresh, so the shape is compared rather than the number.
+    const estimated = answered.totalRelation === 'about';
+    assert.match((await page.getByTestId('total').textContent()) ?? '', estimated ? /^about [\d,]+$/ : /^[\d,]+\+$/);
+    assert.match(
+      (await page.getByTestId('page-position').textContent()) ?? '',
+      estimated ? /^page 1 of about [\d,]+$/ : /^page 1$/,
+    );
+    assert.equal(await page.getByTestId('page-last').count(), 0, 'no Last page without an exact total');
+    await assertAccessible(page, 'page 1 of an estimated list');
+
+    await page.getByTestId('page-next').click();
+    const second = await shownPage(page, 2);
+    assert.ok(urlParams(page).get('cursor'), 'Next pages by cursor, and the cursor is in the address');
+    await page.getByTestId('page-next').click();
+    const third = await shownPage(page, 3);
+    const seen = [...first, ...second, ...third];
+    assert.equal(new Set(seen).size, 75, 'no row repeats across pages');
+    assert.deepEqual(seen, [...seen].sort(), 'pages follow one another in sort order');
+    await assertAccessible(page, 'page 3 reached by cursor');
+
+    await page.reload();
+    assert.deepEqual(await shownPage(page, 3), third, 'a reload shows the same rows');
+    assert.equal(await page.getByTestId('filter-sku').inputValue(), 'wide-');
+
+    await page.getByTestId('page-prev').click();
+    assert.deepEqual(await shownPage(page, 2), second);
+    await page.getByTestId('page-prev').click();
+    assert.deepEqual(await shownPage(page, 1), first);
+    assert.equal(await page.getByTestId('page-prev').isDisabled(), true);
+
+    await page.getByTestId('page-size').selectOption('100');
+    await page.waitForURL((url) => url.searchParams.get('pageSize') === '100' && !url.searchParams.has('cursor'));
+    await page.waitForFunction(`document.querySelectorAll('[data-testid=product-row]').length === 100`);
+    assert.deepEqual((await skus(page)).slice(0, 75), seen);
+
+    await page.getByTestId('page-input').fill('3');
+    await page.getByTestId('page-input').press('Enter');
+    const byNumber = await shownPage(page, 3);
+    assert.equal(urlParams(page).has('cursor'), false, 'a typed page number goes by number');
+    assert.deepEqual(
+      byNumber,
+      (await api.page('sku=wide-&pageSize=100&page=3')).items.map((item) => item.sku),
+    );
+    await assertAccessible(page, 'page 3 by number, 100 rows a page');
+
+    // A shared link whose cursor was made for other filters: page 1 of the link's own filters.
+    const foreign = (await api.page('sku=wide-1&pageSize=100')).nextCursor;
+    assert.ok(foreign);
+    await page.goto(`${stack.baseUrl}/products?sku=wide-&pageSize=100&page=2&cursor=${encodeURIComponent(foreign)}`);
+    await page.locator('.toast--info').waitFor();
+    await page.waitForURL((url) => !url.searchParams.has('cursor') && url.searchParams.get('sku') === 'wide-');
+    assert.deepEqual(
+      await shownPage(page, 1),
+      (await api.page('sku=wide-&pageSize=100')).items.map((item) => item.sku),
+    );
+    assert.equal(await page.locator('.toast--error').count(), 0, 'a stale link is not an error');
+    assert.equal(await page.getByTestId('toast').count(), 1, 'one notice, not a storm');
+  } finally {
+    await close();
+    await stack.deps.db.pool.query(`delete from products where sku like 'wide-%'`);
+  }
+});
+
+test('long text is clamped to two lines, in full on hover and on expand (by keyboard too); inline edit still works', async () => {
+  const api = productsApi(stack.baseUrl);
+  const long = Array.from({ length: 60 }, (_, i) => `clause ${i} of a very long description`).join(', ');
+  const clamped = await api.created({
+    sku: 'clamp-long',
+    name: 'A product with a long description',
+    description: long,
+  });
+  await api.created({ sku: 'clamp-short', name: 'Short', description: 'Fits on a line' });
+  const { page, errors, close } = await openPage(browser, `${stack.baseUrl}/products?sku=clamp-`);
+  try {
+    const row = page.locator(`[data-testid=product-row][data-product-id="${clamped.id}"]`);
+    const description = row.getByTestId('cell-description');
+    await row.waitFor();
+    // Lines shown, and whether some are hidden (a string: the test's TypeScript has no DOM types).
+    const lines = async () =>
+      clampState.parse(
+        await page.evaluate(`(() => {
+          const cell = document.querySelector('[data-product-id="${clamped.id}"] [data-testid=cell-description]');
+          return {
+            shown: Math.round(cell.clientHeight / Number.parseFloat(getComputedStyle(cell).lineHeight)),
+            clipped: cell.scrollHeight > cell.clientHeight,
+          };
+        })()`),
+      );
+    assert.deepEqual(await lines(), { shown: 2, clipped: true });
+    assert.ok(((await row.boundingBox())?.height ?? 0) < 100, 'the row stays about two lines tall');
+    assert.equal(await description.getAttribute('title'), long, 'the full text on hover');
+    assert.equal(await rows(page).filter({ hasText: 'Fits on a line' }).getByTestId('expand-button').count(), 0);
+    await assertAccessible(page, 'clamped rows');
+
+    const expand = row.getByTestId('expand-button');
+    assert.equal(await expand.getAttribute('aria-expanded'), 'false');
+    await expand.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      `document.querySelector('[data-testid=expand-button]')?.getAttribute('aria-expanded') === 'true'`,
+    );
+    const expanded = await lines();
+    assert.equal(expanded.clipped, false);
+    assert.ok(expanded.shown > 2, 'the whole description shows');
+    await assertAccessible(page, 'an expanded row');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      `document.querySelector('[data-testid=expand-button]')?.getAttribute('aria-expanded') === 'false'`,
+    );
+
+    await row.getByTestId('edit-button').click();
+    const editing = page.getByTestId('product-row-editing');
+    assert.equal(await editing.getByTestId('edit-description').inputValue(), long);
+    await editing.getByTestId('edit-description').fill('Now short');
+    await editing.getByTestId('edit-description').press('Enter');
+    await page.waitForFunction(
+      `document.querySelector('[data-product-id="${clamped.id}"] [data-testid=cell-description]')?.textContent === 'Now short'`,
+    );
+    assert.equal(await row.getByTestId('expand-button').count(), 0, 'no More once the text fits');
     assert.deepEqual(errors, []);
   } finally {
     await close();

@@ -12,8 +12,9 @@ export interface ProductFields {
 
 const productPath = (id: number): string => `/api/products/${id}`;
 
+/** Quiet: the grid reports failures itself, since a stale cursor in a shared link is not one. */
 export const listProducts = (api: ApiClient, query: URLSearchParams, signal?: AbortSignal): Promise<ProductList> =>
-  api.request<ProductList>(`/api/products?${query.toString()}`, { signal });
+  api.request<ProductList>(`/api/products?${query.toString()}`, { signal, quiet: true });
 
 /** Quiet: the form shows field errors and conflicts in place. */
 export const createProduct = (api: ApiClient, fields: ProductFields): Promise<Product> =>
