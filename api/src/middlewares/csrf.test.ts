@@ -15,7 +15,8 @@ import { issueApiKey } from '../auth/api-keys';
 let stack: Stack;
 let editor: TestUser & { cookie: string };
 before(async () => {
-  stack = await startStack({ isolated: true });
+  // Outside production the localhost forms stay allowed, so the stack is reached at 127.0.0.1 too.
+  stack = await startStack({ isolated: true, env: { PUBLIC_URL: 'https://catalog.example.com' } });
   editor = await signedInUser(stack, 'editor');
 });
 after(async () => {
@@ -83,6 +84,15 @@ test('without Origin, Sec-Fetch-Site decides; with neither, a cookie request is 
     200,
     'the refused sign-outs did nothing',
   );
+});
+
+test("PUBLIC_URL's origin is the app's own (TLS ends at a proxy); the same host over http is not", async () => {
+  const session = await signIn(stack.baseUrl, editor.email, editor.password);
+  const signOut = (origin: string) =>
+    fetch(`${stack.baseUrl}/api/auth/sign-out`, { method: 'POST', headers: { cookie: session, origin } });
+  await assertRefused(await signOut('http://catalog.example.com'), /not from http:\/\/catalog\.example\.com/);
+  await assertRefused(await signOut('https://catalog.example.com.evil.example'), /evil\.example/);
+  assert.equal((await signOut('https://Catalog.Example.com:443')).status, 204);
 });
 
 test('a cross-origin password change is refused and the password stays', async () => {

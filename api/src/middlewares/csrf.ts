@@ -21,9 +21,11 @@ export function csrfMiddleware(hosts: AllowedHosts): Middleware {
 function fromThisApp(ctx: Context, hosts: AllowedHosts): boolean {
   const origin = ctx.get('Origin');
   if (origin) {
-    // ctx.origin is the request's own scheme and host, which the host check already vouched for.
+    // The request's own scheme and host, which the host check already vouched for. (Koa 3's
+    // ctx.origin is the Origin header itself, so it cannot serve here.)
+    const ownOrigin = `${ctx.protocol}://${ctx.host}`;
     return (
-      sameOrigin(origin, ctx.origin) || (hosts.publicOrigin !== undefined && sameOrigin(origin, hosts.publicOrigin))
+      sameOrigin(origin, ownOrigin) || (hosts.publicOrigin !== undefined && sameOrigin(origin, hosts.publicOrigin))
     );
   }
   // Browsers that send no Origin still say where a request comes from; `none` is the user's own navigation.
