@@ -60,7 +60,9 @@ test('the API docs page renders the document under its own CSP without a violati
   try {
     await page.locator('.swagger-ui .info .title').waitFor();
     assert.match((await page.locator('.swagger-ui .info .title').textContent()) ?? '', /Catalog Importer/);
-    await page.locator('.opblock').first().waitFor();
+    // Expanding an operation renders its parameters and highlighted examples.
+    await page.locator('.opblock-summary').first().click();
+    await page.locator('.opblock-body').first().waitFor();
     assert.deepEqual(errors, []);
   } finally {
     await close();
