@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
+import pino from 'pino';
 import { z } from 'zod';
 import { getWithHost } from '../../../tests/support/raw-http';
 import { type Stack, startStack } from '../../../tests/support/stack';
 import { allowedHosts } from './allowed-hosts';
+import { hostCheckMiddleware } from './host-check';
 
 /** The API answers only for its configured hosts, so a DNS-rebinding page gets 421, not the catalog. */
 const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
@@ -81,4 +84,21 @@ describe('the hosts configuration allows', () => {
     assert.deepEqual([...hosts.names].sort(), ['127.0.0.1', '[::1]', 'localhost']);
     assert.equal(hosts.localOnly, true);
   });
+});
+
+test('in production without PUBLIC_URL the API says once, at start, that it answers only localhost', () => {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  const logger = pino({ level: 'info' }, stream);
+  const local = allowedHosts({ NODE_ENV: 'production', PUBLIC_URL: undefined, ALLOWED_HOSTS: [] });
+  hostCheckMiddleware(local, logger);
+  const published = allowedHosts({ NODE_ENV: 'production', PUBLIC_URL: 'https://c.example', ALLOWED_HOSTS: [] });
+  hostCheckMiddleware(published, logger);
+  assert.equal(lines.length, 1);
+  assert.match(JSON.parse(lines[0] ?? '{}').msg, /PUBLIC_URL is not set: answering only requests for localhost/);
 });
