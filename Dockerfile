@@ -33,6 +33,9 @@ RUN npm ci --omit=dev --no-audit --no-fund \
   && rm -rf node_modules/@catalog
 
 FROM ${NODE_IMAGE}
+# HOST defaults to 127.0.0.1, which inside a container nobody else can reach; who reaches the
+# container is decided where it runs (`-p`, compose, the k8s Service), which also set HOST themselves.
+ENV HOST=0.0.0.0
 ENV NODE_ENV=production \
     WEB_DIST_DIR=/app/web/dist \
     UPLOAD_DIR=/data/uploads

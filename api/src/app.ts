@@ -4,9 +4,13 @@ import type Router from '@koa/router';
 import Koa from 'koa';
 import { authenticateMiddleware } from './auth/authenticate';
 import type { AppDeps } from './deps';
+import { allowedHosts } from './middlewares/allowed-hosts';
+import { csrfMiddleware } from './middlewares/csrf';
 import { errorHandlerMiddleware } from './middlewares/error-handler';
+import { hostCheckMiddleware } from './middlewares/host-check';
 import { requestIdMiddleware } from './middlewares/request-id';
 import { requestLogMiddleware } from './middlewares/request-log';
+import { securityHeadersMiddleware } from './middlewares/security-headers';
 import { webAppMiddleware } from './middlewares/web-app';
 import { API_VERSION, createOpenApiDocument } from './openapi/document';
 import { apiKeysRouter } from './routes/api-keys/routes';
@@ -39,7 +43,9 @@ export function createApp(deps: AppDeps): Koa {
     docsRouter(createOpenApiDocument),
   ];
 
-  const app = new Koa({ proxy: true });
+  const hosts = allowedHosts(deps.config);
+  // X-Forwarded-* decide ctx.secure (the cookie's Secure flag), ctx.host and ctx.ip only when a proxy we run sets them.
+  const app = new Koa({ proxy: deps.config.TRUST_PROXY });
   // Koa reports errors after the response has started (e.g. a stream the client stopped reading)
   // here; a client going away is normal, anything else is logged once, as JSON.
   app.on('error', (error: NodeJS.ErrnoException) => {
@@ -49,6 +55,8 @@ export function createApp(deps: AppDeps): Koa {
   app.use(errorHandlerMiddleware(deps.logger));
   app.use(requestIdMiddleware());
   app.use(requestLogMiddleware(deps.logger, deps.metrics));
+  app.use(securityHeadersMiddleware(hosts));
+  app.use(hostCheckMiddleware(hosts, deps.logger));
   app.use(webAppMiddleware(deps.config.WEB_DIST_DIR));
   app.use(
     bodyParser({
@@ -63,6 +71,7 @@ export function createApp(deps: AppDeps): Koa {
   );
   // Sets ctx.state.actor when the request carries a session or an API key; routes decide what they need.
   app.use(authenticateMiddleware(deps.auth));
+  app.use(csrfMiddleware(hosts));
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use(async (ctx, next) => {
     await next();

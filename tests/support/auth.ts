@@ -39,15 +39,22 @@ export async function signedInUser(stack: Stack, role: Role): Promise<TestUser &
 
 export type Credentials = { cookie: string } | { key: string } | null;
 
-/** fetch with a session cookie, an API key, or nothing; a `body` is sent as JSON. */
+/**
+ * fetch with a session cookie, an API key, or nothing; a `body` is sent as JSON. With a cookie it
+ * sends `Origin: <baseUrl>` as the app's own page in a browser would (`init.headers` may override it).
+ */
 export function requestAs(
   baseUrl: string,
   credentials: Credentials,
   path: string,
   init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<Response> {
-  const headers: Record<string, string> = { ...init.headers };
-  if (credentials && 'cookie' in credentials) headers.cookie = credentials.cookie;
+  const headers: Record<string, string> = {};
+  if (credentials && 'cookie' in credentials) {
+    headers.cookie = credentials.cookie;
+    headers.origin = new URL(baseUrl).origin;
+  }
+  Object.assign(headers, init.headers);
   if (credentials && 'key' in credentials) headers.authorization = `Bearer ${credentials.key}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   return fetch(`${baseUrl}${path}`, {

@@ -15,6 +15,27 @@ test('defaults fill everything but the database', () => {
   assert.equal(config.REDIS_URL, undefined);
 });
 
+test('the API listens on loopback, knows no public URL and trusts no proxy unless told', () => {
+  const config = loadConfig(valid);
+  assert.equal(config.HOST, '127.0.0.1');
+  assert.equal(config.PUBLIC_URL, undefined);
+  assert.deepEqual(config.ALLOWED_HOSTS, []);
+  assert.equal(config.TRUST_PROXY, false);
+  assert.equal(loadConfig({ ...valid, HOST: '0.0.0.0' }).HOST, '0.0.0.0');
+  assert.equal(loadConfig({ ...valid, TRUST_PROXY: 'true' }).TRUST_PROXY, true);
+});
+
+test('ALLOWED_HOSTS is a comma list of host names, lowercased; a scheme or port is refused', () => {
+  assert.deepEqual(loadConfig({ ...valid, ALLOWED_HOSTS: ' Catalog.internal, [::1] ,,' }).ALLOWED_HOSTS, [
+    'catalog.internal',
+    '[::1]',
+  ]);
+  for (const bad of ['https://catalog.internal', 'catalog.internal:3000']) {
+    assert.throws(() => loadConfig({ ...valid, ALLOWED_HOSTS: bad }), /ALLOWED_HOSTS.*must be host names/);
+  }
+  assert.throws(() => loadConfig({ ...valid, PUBLIC_URL: 'catalog.example.com' }), /PUBLIC_URL.*must be a URL/);
+});
+
 test('an empty value means the default', () => {
   assert.equal(loadConfig({ ...valid, PORT: '' }).PORT, 3000);
 });

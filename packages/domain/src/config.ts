@@ -32,8 +32,29 @@ export const IMPORT_LIMIT_DEFAULTS = { maxCellBytes: 64 * 1024, maxRecordBytes: 
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  // Loopback unless deployed: `npm start` on a laptop must not serve the network. Compose and k8s set 0.0.0.0.
+  HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(3000),
+  // The address people open (scheme and host); the API answers only for its host (plus localhost forms
+  // outside production) and takes it as the one origin allowed to send state-changing requests with a cookie.
+  PUBLIC_URL: url(['http:', 'https:']).optional(),
+  // More host names the API answers for (any port), comma-separated: e.g. an internal name.
+  ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter((host) => host !== ''),
+    )
+    .pipe(
+      z.array(
+        z.string().regex(/^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/, 'must be host names without scheme or port'),
+      ),
+    ),
+  // Believe X-Forwarded-Proto/-Host/-For only behind a proxy that sets them; anyone else could forge them.
+  TRUST_PROXY: booleanString.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: url(['postgres:', 'postgresql:']),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),

@@ -12,7 +12,9 @@ export type ErrorCode =
   | 'service_unavailable'
   | 'internal'
   | 'unauthenticated'
-  | 'forbidden';
+  | 'forbidden'
+  | 'csrf_refused'
+  | 'misdirected_request';
 
 const statusByCode: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -25,6 +27,8 @@ const statusByCode: Record<ErrorCode, number> = {
   internal: 500,
   unauthenticated: 401,
   forbidden: 403,
+  csrf_refused: 403,
+  misdirected_request: 421,
 };
 
 export class AppError extends Error {
@@ -53,6 +57,16 @@ export const errors = {
   unauthenticated: (message = 'Sign in, or send an API key as `Authorization: Bearer <key>`') =>
     new AppError('unauthenticated', message),
   forbidden: (neededRole: string) => new AppError('forbidden', `This needs the ${neededRole} role`, { neededRole }),
+  csrfRefused: (origin: string | undefined) =>
+    new AppError(
+      'csrf_refused',
+      origin === undefined
+        ? 'A request that changes something with a session cookie must come from this app: send Origin (browsers do), or use an API key'
+        : `A request that changes something with a session cookie must come from this app, not from ${origin}`,
+      { origin: origin ?? null },
+    ),
+  misdirectedRequest: (host: string) =>
+    new AppError('misdirected_request', `This server does not answer for host ${host}; set PUBLIC_URL`, { host }),
 };
 
 export function isAppError(value: unknown): value is AppError {

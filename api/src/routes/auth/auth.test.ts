@@ -37,7 +37,7 @@ test('signing in sets a session cookie that /me recognises, and signing out ends
   assert.equal((await requestAs(stack.baseUrl, null, '/api/auth/me')).status, 401);
 });
 
-test('the session cookie is HttpOnly, SameSite=Lax, Path=/, and Secure only over https', async () => {
+test('the session cookie is HttpOnly, SameSite=Lax, Path=/, and not Secure over http, whatever X-Forwarded-Proto says', async () => {
   const user = await createTestUser(stack, 'viewer');
   const overHttp = await signInRequest({ email: user.email, password: user.password });
   const attributes = (setCookie: string) => setCookie.split(';').map((part) => part.trim().toLowerCase());
@@ -46,12 +46,32 @@ test('the session cookie is HttpOnly, SameSite=Lax, Path=/, and Secure only over
   for (const flag of ['httponly', 'samesite=lax', 'path=/']) assert.ok(plain.includes(flag), flag);
   assert.ok(!plain.includes('secure'));
 
-  // The app trusts the proxy's X-Forwarded-Proto (Koa's ctx.secure); wave 2 makes that trust opt-in.
-  const overHttps = await signInRequest(
+  // Without TRUST_PROXY anyone could claim https; only a proxy we run is believed (next test).
+  const claimedHttps = await signInRequest(
     { email: user.email, password: user.password },
     { 'x-forwarded-proto': 'https' },
   );
-  assert.ok(attributes(overHttps.headers.getSetCookie()[0] ?? '').includes('secure'));
+  assert.equal(claimedHttps.status, 200);
+  assert.ok(!attributes(claimedHttps.headers.getSetCookie()[0] ?? '').includes('secure'));
+});
+
+test("with TRUST_PROXY=true the proxy's X-Forwarded-Proto: https makes the cookie Secure", async () => {
+  const behindProxy = await startStack({ worker: false, env: { TRUST_PROXY: 'true' } });
+  try {
+    const user = await createTestUser(behindProxy, 'viewer');
+    const signInVia = (headers: Record<string, string>) =>
+      requestAs(behindProxy.baseUrl, null, '/api/auth/sign-in', {
+        method: 'POST',
+        body: { email: user.email, password: user.password },
+        headers,
+      });
+    const secure = (response: Response) =>
+      (response.headers.getSetCookie()[0] ?? '').split(';').some((part) => part.trim().toLowerCase() === 'secure');
+    assert.equal(secure(await signInVia({ 'x-forwarded-proto': 'https' })), true);
+    assert.equal(secure(await signInVia({ 'x-forwarded-proto': 'http' })), false);
+  } finally {
+    await behindProxy.stop();
+  }
 });
 
 test('only the SHA-256 of the session token is stored', async () => {
