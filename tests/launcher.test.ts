@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadConfig } from '@catalog/domain';
 import { catalogSearchAttributes } from '@catalog/workflows';
 import { parse } from 'yaml';
 import { parseLauncherArgs } from '../scripts/lib/args.mjs';
@@ -12,6 +13,7 @@ import { createTally, formatSummary, type TestEvent } from '../scripts/lib/count
 import { hashLockfile, installState } from '../scripts/lib/install-state.mjs';
 import { appPorts, readPort } from '../scripts/lib/launcher-config.mjs';
 import { pinnedMajor, relaunchOnPinnedNode, runsPinnedNode } from '../scripts/lib/pinned-node.mjs';
+import { DEV_SECRETS_KEY_FILE, devSecretsKey } from '../scripts/lib/secrets-key.mjs';
 import { createSupervisor } from '../scripts/lib/supervisor.mjs';
 import { MISSING_TEMPORAL_MESSAGE, resolveTemporal, TEMPORAL_MODULE } from '../scripts/lib/temporal-binary.mjs';
 import { parseTemporalSettings, startDevArgs } from '../scripts/lib/temporal-settings.mjs';
@@ -233,6 +235,29 @@ describe('launcher settings', () => {
     assert.equal(isWebBuildStale({ builtAt: undefined, sourcesChangedAt: 1 }), true);
     assert.equal(isWebBuildStale({ builtAt: 10, sourcesChangedAt: 20 }), true);
     assert.equal(isWebBuildStale({ builtAt: 20, sourcesChangedAt: 10 }), false);
+  });
+});
+
+describe('SECRETS_KEY of npm start', () => {
+  it('is generated once into .data/secrets.key, owner-only, and then reused; an explicit key wins', (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'secrets-key-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    assert.equal(devSecretsKey(dir, {}, { create: false }), undefined);
+    const key = devSecretsKey(dir, {});
+    assert.ok(key);
+    const file = join(dir, DEV_SECRETS_KEY_FILE);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.equal(loadConfig({ DATABASE_URL: 'postgres://x@h/db', SECRETS_KEY: key }).SECRETS_KEY?.length, 32);
+    assert.equal(devSecretsKey(dir, {}), key, 'the next start uses the same key');
+    assert.equal(devSecretsKey(dir, {}, { create: false }), key);
+    assert.equal(devSecretsKey(dir, { SECRETS_KEY: 'explicit' }), 'explicit');
+  });
+
+  it('is never generated for production, which must be given one', (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'secrets-key-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    assert.equal(devSecretsKey(dir, { NODE_ENV: 'production' }), undefined);
+    assert.equal(existsSync(join(dir, DEV_SECRETS_KEY_FILE)), false);
   });
 });
 

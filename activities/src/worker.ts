@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, webhookSettings, webhookTaskQueue } from '@catalog/domain';
+import { ConfigError, loadServerConfig, webhookSettings, webhookTaskQueue } from '@catalog/domain';
 import { startTracing, temporalClientInterceptors } from '@catalog/telemetry';
 import { createUploadStore } from '@catalog/uploads';
 import { Client, Connection } from '@temporalio/client';
@@ -12,9 +12,9 @@ import { prebuiltWorkflowBundle } from './workflow-bundle';
  * The worker process: config → tracing, SDK logs and metrics → database and Temporal connections →
  * run until SIGTERM/SIGINT, then drain (readiness 503 first, then the SDK's graceful shutdown).
  */
-let config: ReturnType<typeof loadConfig>;
+let config: ReturnType<typeof loadServerConfig>;
 try {
-  config = loadConfig(process.env);
+  config = loadServerConfig(process.env);
 } catch (error: unknown) {
   if (!(error instanceof ConfigError)) throw error;
   for (const problem of error.problems) console.error(problem);
@@ -37,11 +37,15 @@ Runtime.install({
   },
 });
 // The pg instrumentation patches `pg` as it loads, so what loads it is imported after tracing started.
-const { openDatabase, pingDatabase } = await import('@catalog/db');
+const { openDatabase, pingDatabase, reencryptWebhookSecrets, secretBoxFromConfig } = await import('@catalog/db');
 const { createWebhookWorker, createWorker, startOutboxDispatcher } = await import('./create-worker');
 const { ensureHousekeepingSchedules } = await import('./housekeeping/schedules');
 
+const secrets = secretBoxFromConfig(config);
 const db = await openDatabase({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
+// Secrets stored before encryption existed are sealed before the first delivery reads one.
+const sealedAtStart = await reencryptWebhookSecrets(db.pool, secrets, 'plaintext');
+if (sealedAtStart > 0) logger.info({ endpoints: sealedAtStart }, 'encrypted the webhook secrets stored in plaintext');
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const client = new Client({
   connection: Connection.lazy({ address: config.TEMPORAL_ADDRESS }),
@@ -66,6 +70,7 @@ const webhookWorker = await createWebhookWorker({
   temporal: client,
   db,
   logger,
+  secrets,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   settings: webhookSettings(config),

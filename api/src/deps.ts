@@ -1,4 +1,11 @@
-import { createJobRepository, type Database, type JobRepository, openDatabase } from '@catalog/db';
+import {
+  createJobRepository,
+  type Database,
+  type JobRepository,
+  openDatabase,
+  type SecretBox,
+  secretBoxFromConfig,
+} from '@catalog/db';
 import type { Config } from '@catalog/domain';
 import { createUploadStore, type UploadStore } from '@catalog/uploads';
 import { type AuthStore, createAuthStore } from './auth/auth-store';
@@ -25,12 +32,15 @@ export type AppDeps = {
   uploads: UploadStore;
   lifecycle: Lifecycle;
   auth: AuthStore;
+  /** Seals and opens webhook signing secrets (SECRETS_KEY). */
+  secrets: SecretBox;
 };
 
 export async function openDependencies(
   config: Config,
   logger: Logger,
 ): Promise<AppDeps & { close: () => Promise<void> }> {
+  const secrets = secretBoxFromConfig(config);
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
   const temporal = createTemporal(config);
   const bus = createBus(config, logger);
@@ -51,6 +61,7 @@ export async function openDependencies(
     uploads,
     lifecycle: createLifecycle(),
     auth: createAuthStore(db, config),
+    secrets,
     close: async () => {
       await feed.close();
       await Promise.allSettled([bus.close(), temporal.close(), db.close()]);

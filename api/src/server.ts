@@ -1,14 +1,14 @@
 import { createServer } from 'node:http';
-import { ConfigError, loadConfig } from '@catalog/domain';
+import { ConfigError, loadServerConfig } from '@catalog/domain';
 import { startTracing } from '@catalog/telemetry';
 import { ensureAdminAtStart } from './auth/first-admin';
 import { createLogger } from './logger';
 import { shutDownGracefully } from './shutdown';
 
 /** The API process: config → dependencies → HTTP server; SIGTERM/SIGINT drain and close. */
-let config: ReturnType<typeof loadConfig>;
+let config: ReturnType<typeof loadServerConfig>;
 try {
-  config = loadConfig(process.env);
+  config = loadServerConfig(process.env);
 } catch (error: unknown) {
   if (!(error instanceof ConfigError)) throw error;
   for (const problem of error.problems) console.error(problem);
@@ -22,9 +22,13 @@ const tracing = await startTracing({
 // The http and pg instrumentations patch those modules as they load: the app is imported after tracing started.
 const { createApp } = await import('./app');
 const { openDependencies } = await import('./deps');
+const { reencryptWebhookSecrets } = await import('@catalog/db');
 const logger = createLogger(config, 'api');
 const deps = await openDependencies(config, logger);
 await ensureAdminAtStart(deps.auth.users, config, logger);
+// Secrets stored before encryption existed are sealed before anything can read them.
+const sealedAtStart = await reencryptWebhookSecrets(deps.db.pool, deps.secrets, 'plaintext');
+if (sealedAtStart > 0) logger.info({ endpoints: sealedAtStart }, 'encrypted the webhook secrets stored in plaintext');
 const server = createServer(createApp(deps).callback());
 // Long SSE streams and large uploads must not be cut by Node's default request timeout.
 server.requestTimeout = 0;

@@ -8,6 +8,7 @@ import { provideAppDatabase } from './postgres-service.mjs';
 import { embeddedServerUrl, withDatabase } from './postgres-urls.mjs';
 import { waitForReady } from './readiness.mjs';
 import { provideRedis } from './redis-service.mjs';
+import { devSecretsKey } from './secrets-key.mjs';
 import { buildServer, compiledCommand, isServerBuildStale, SERVER_ENTRIES } from './server-build.mjs';
 import { settleAll } from './settle.mjs';
 import { obtainTemporalBinary, startTemporalServer } from './temporal-service.mjs';
@@ -89,8 +90,10 @@ function firstAdminSignIn(ctx, file, startedAt) {
 export async function runApp(ctx, { dev }) {
   const settings = await loadTemporalSettings(ctx.repoDir);
   const ports = appPorts(ctx.env, settings);
+  const secretsKey = devSecretsKey(ctx.repoDir, ctx.env);
   await validateAppConfig(ctx.repoDir, {
     ...ctx.env,
+    ...(secretsKey ? { SECRETS_KEY: secretsKey } : {}),
     DATABASE_URL: ctx.env.DATABASE_URL || withDatabase(embeddedServerUrl(ports.postgres), 'catalog'),
   });
   await assertPortsFree(portsToBind(ctx.env, ports, dev));
@@ -115,6 +118,7 @@ export async function runApp(ctx, { dev }) {
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_NAMESPACE: temporal.namespace,
     WEB_DIST_DIR: webDistDir(ctx.repoDir),
+    ...(secretsKey ? { SECRETS_KEY: secretsKey } : {}),
     ...(temporal.uiUrl ? { TEMPORAL_UI_URL: temporal.uiUrl } : {}),
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
   };

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -64,6 +65,8 @@ export async function bootIsolatedStack(ctx, { nodeEnv }) {
     WEB_DIST_DIR: webDistDir(ctx.repoDir),
     UPLOAD_DIR: join(tempDir, 'uploads'),
     ...s3Env,
+    // A key of the run's own: its databases are thrown away with it.
+    SECRETS_KEY: ctx.env.SECRETS_KEY || randomBytes(32).toString('base64'),
     // Tests and benchmarks deliver webhooks to receivers on 127.0.0.1.
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     // Every worker process a test or benchmark starts takes a free port for its health endpoints.

@@ -1,5 +1,5 @@
 // Types of the plain-JS module next to this file (the launcher runs before TypeScript tooling is installed).
-export declare const SERVER_ENTRIES: { api: string; worker: string; migrate: string; apikey: string };
+export declare const SERVER_ENTRIES: { api: string; worker: string; migrate: string; apikey: string; secrets: string };
 export type ProcessName = keyof typeof SERVER_ENTRIES;
 export declare function compiledEntry(name: ProcessName): string;
 export declare const RUNTIME_NODE_FLAGS: string[];

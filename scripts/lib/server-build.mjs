@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 /**
- * The compiled server build: the API, the worker, the migration and API-key CLIs, each one ESM file with the
+ * The compiled server build: the API, the worker, the migration, API-key and secrets CLIs, each one ESM file with the
  * workspace packages inlined and every npm dependency left external (production installs them),
  * plus the workflow bundle built once. Production runs only this output: no tsx, no webpack at start.
  */
@@ -13,6 +13,7 @@ export const SERVER_ENTRIES = {
   worker: 'activities/src/worker.ts',
   migrate: 'packages/db/src/cli.ts',
   apikey: 'api/src/auth/apikey-cli.ts',
+  secrets: 'packages/db/src/secrets/secrets-cli.ts',
 };
 
 /** Where each process's compiled entry lands, relative to the repo. */

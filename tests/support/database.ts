@@ -5,14 +5,23 @@ import pg from 'pg';
  * A database of the test's own, cloned from the migrated template `npm test` made: for tests that
  * must see the whole catalog (counts, delete-all) without other tests' rows.
  */
-export async function isolatedDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+export function isolatedDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  return createDatabase(required('TEST_DATABASE_TEMPLATE'));
+}
+
+/** A database of the test's own with no tables, for tests that run the migrations themselves. */
+export function unmigratedDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  return createDatabase(null);
+}
+
+async function createDatabase(template: string | null): Promise<{ url: string; drop: () => Promise<void> }> {
   const adminUrl = required('TEST_DATABASE_ADMIN_URL');
-  const template = required('TEST_DATABASE_TEMPLATE');
-  const name = `${template.replace(/_tpl$/, '')}_${randomBytes(4).toString('hex')}`;
+  const base = required('TEST_DATABASE_TEMPLATE').replace(/_tpl$/, '');
+  const name = `${base}_${template ? '' : 'empty_'}${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    await admin.query(`create database ${name} template ${template}`);
+    await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`);
   } finally {
     await admin.end();
   }

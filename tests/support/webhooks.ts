@@ -124,6 +124,7 @@ export async function startWebhookRuntime(
     temporal: deps.temporal.client,
     db: deps.db,
     logger: deps.logger,
+    secrets: deps.secrets,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     settings: webhookSettings(config),

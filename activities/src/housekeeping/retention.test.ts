@@ -61,8 +61,9 @@ test('prunes exactly the expired rows, in batches, and keeps the rest', async ()
 
   // Delivery log: four old attempts go, a recent one stays.
   const endpoint = randomUUID();
+  // The secret is never opened here: a stand-in in the sealed form the table requires.
   await db.pool.query(
-    `insert into webhook_endpoints (id, name, url, secret) values ($1, 'retention', 'https://example.com/hook', 'whsec_x')`,
+    `insert into webhook_endpoints (id, name, url, secret) values ($1, 'retention', 'https://example.com/hook', 'v1:00000000:unused')`,
     [endpoint],
   );
   const delivery = (createdAt: string) =>

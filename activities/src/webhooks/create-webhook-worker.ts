@@ -1,3 +1,4 @@
+import type { SecretBox } from '@catalog/db';
 import type { WebhookSettings } from '@catalog/domain';
 import { webhookTaskQueue } from '@catalog/domain';
 import { type Tracing, temporalWorkerTracing, tracingOff } from '@catalog/telemetry';
@@ -11,6 +12,8 @@ export type WebhookWorkerOptions = ActivityDeps & {
   /** The main task queue; the webhook worker polls `webhookTaskQueue(taskQueue)`. */
   taskQueue: string;
   settings: WebhookSettings;
+  /** Opens the endpoints' signing secrets. */
+  secrets: SecretBox;
   workflowBundle: WorkflowBundleOption;
   /** Off when not given. */
   tracing?: Tracing;
@@ -26,8 +29,8 @@ export type WebhookWorkerOptions = ActivityDeps & {
  * serve the normal queue than the sticky one.
  */
 export function createWebhookWorker(options: WebhookWorkerOptions): Promise<Worker> {
-  const { db, temporal, logger } = options;
-  const activities = createWebhookActivities({ db, temporal, logger }, options.settings);
+  const { db, temporal, logger, secrets } = options;
+  const activities = createWebhookActivities({ db, temporal, logger, secrets }, options.settings);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

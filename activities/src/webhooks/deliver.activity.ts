@@ -1,4 +1,4 @@
-import { readDelivery, recordDeliveryAttempt } from '@catalog/db';
+import { readDelivery, recordDeliveryAttempt, type SecretBox } from '@catalog/db';
 import type { WebhookSettings } from '@catalog/domain';
 import { attemptError, judge, messageBody, sendSigned } from '@catalog/webhooks';
 import type { WebhookDeliveryInput, WebhookDeliveryResult } from '@catalog/workflows';
@@ -13,16 +13,19 @@ export const deliveryFailureTypes = {
   endpointDisabled: 'EndpointDisabled',
 } as const;
 
+/** Deliveries also open the endpoints' signing secrets. */
+export type DeliveryDeps = ActivityDeps & { secrets: SecretBox };
+
 /**
  * One attempt to deliver one event to one endpoint (a local activity of the delivery workflow, whose
  * retry policy makes the next ones). Every attempt is logged with the endpoint's health in one
  * statement. An endpoint that is gone or disabled, or an event no longer stored, ends the delivery
  * quietly.
  */
-export function createDeliverWebhook({ db }: ActivityDeps, settings: WebhookSettings) {
+export function createDeliverWebhook({ db, secrets }: DeliveryDeps, settings: WebhookSettings) {
   return async function deliverWebhook(input: WebhookDeliveryInput): Promise<WebhookDeliveryResult> {
     const { attempt } = Context.current().info;
-    const { target, event } = await readDelivery(db.pool, input.endpointId, input.eventId);
+    const { target, event } = await readDelivery(db.pool, secrets, input.endpointId, input.eventId);
     if (!target) return { outcome: 'skipped', reason: 'the endpoint was deleted' };
     if (!target.enabled) return { outcome: 'skipped', reason: 'the endpoint is disabled' };
     if (!event) return { outcome: 'skipped', reason: 'the event is no longer stored' };

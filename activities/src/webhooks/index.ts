@@ -1,8 +1,7 @@
 import type { WebhookSettings } from '@catalog/domain';
-import type { ActivityDeps } from '../deps';
-import { createDeliverWebhook } from './deliver.activity';
+import { createDeliverWebhook, type DeliveryDeps } from './deliver.activity';
 
-export function createWebhookActivities(deps: ActivityDeps, settings: WebhookSettings) {
+export function createWebhookActivities(deps: DeliveryDeps, settings: WebhookSettings) {
   return { deliverWebhook: createDeliverWebhook(deps, settings) };
 }
 

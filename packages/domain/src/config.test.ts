@@ -108,3 +108,60 @@ for (const entry of ['api/src/server.ts', 'activities/src/worker.ts']) {
     ]);
   });
 }
+
+test('SECRETS_KEY is 32 bytes as hex or base64, and a bad one is never echoed', () => {
+  const bytes = Uint8Array.from({ length: 32 }, (_, i) => i * 7);
+  const hex = Buffer.from(bytes).toString('hex');
+  assert.deepEqual(loadConfig({ ...valid, SECRETS_KEY: hex }).SECRETS_KEY, bytes);
+  assert.deepEqual(loadConfig({ ...valid, SECRETS_KEY: Buffer.from(bytes).toString('base64') }).SECRETS_KEY, bytes);
+  assert.deepEqual(
+    loadConfig({ ...valid, SECRETS_KEY_PREVIOUS: Buffer.from(bytes).toString('base64url') }).SECRETS_KEY_PREVIOUS,
+    bytes,
+  );
+  const short = Buffer.from(bytes.subarray(0, 31)).toString('base64');
+  assert.throws(
+    () => loadConfig({ ...valid, SECRETS_KEY: short }),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.deepEqual(error.problems, [
+        'Invalid configuration: SECRETS_KEY=(hidden) must be 32 bytes, as 64 hex digits or base64 (openssl rand -base64 32)',
+      ]);
+      assert.ok(!error.message.includes(short));
+      return true;
+    },
+  );
+});
+
+test('production refuses to start without SECRETS_KEY; development does not need one', () => {
+  assert.equal(loadConfig({ ...valid, NODE_ENV: 'development' }).SECRETS_KEY, undefined);
+  assert.throws(
+    () => loadConfig({ ...valid, NODE_ENV: 'production' }),
+    /^ConfigError: Invalid configuration: SECRETS_KEY is required when NODE_ENV=production/,
+  );
+});
+
+const missingKey = [
+  {
+    entry: 'api/src/server.ts',
+    nodeEnv: 'production',
+    line: 'Invalid configuration: SECRETS_KEY is required when NODE_ENV=production (32 bytes: openssl rand -base64 32)',
+  },
+  {
+    entry: 'activities/src/worker.ts',
+    nodeEnv: 'development',
+    line: 'Invalid configuration: SECRETS_KEY is required (32 bytes: openssl rand -base64 32; npm start keeps one in .data/secrets.key)',
+  },
+];
+for (const { entry, nodeEnv, line } of missingKey) {
+  test(`${entry} with NODE_ENV=${nodeEnv} and no SECRETS_KEY stops at start with one line`, () => {
+    const root = path.resolve(import.meta.dirname, '../../..');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', entry], {
+      cwd: root,
+      env: { PATH: process.env.PATH, NODE_ENV: nodeEnv, DATABASE_URL: valid.DATABASE_URL },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(run.status, 1);
+    assert.deepEqual(run.stderr.trim().split('\n'), [line]);
+  });
+}

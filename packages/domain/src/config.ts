@@ -27,6 +27,28 @@ const url = (protocols: string[]) =>
     { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
   );
 
+/**
+ * A 32-byte key written as 64 hex digits or as base64 (standard or URL-safe), decoded to its bytes.
+ * atob, not Buffer: this package must load in the browser too.
+ */
+const secretsKey = z.string().transform((value, context) => {
+  const text = value.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(text)) {
+    return Uint8Array.from(text.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
+  }
+  try {
+    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+    if (binary.length === 32) return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+  } catch {
+    // Not base64 either: reported below.
+  }
+  context.addIssue({
+    code: 'custom',
+    message: 'must be 32 bytes, as 64 hex digits or base64 (openssl rand -base64 32)',
+  });
+  return z.NEVER;
+});
+
 /** Defaults of IMPORT_MAX_CELL_BYTES / IMPORT_MAX_RECORD_BYTES, also for imports started before the limits existed. */
 export const IMPORT_LIMIT_DEFAULTS = { maxCellBytes: 64 * 1024, maxRecordBytes: 1024 ** 2 } as const;
 
@@ -136,6 +158,11 @@ export const configSchema = z.object({
     .max(24 * 30)
     .default(12),
   SESSION_MAX_DAYS: z.coerce.number().positive().max(365).default(7),
+  // Encrypts webhook signing secrets at rest (AES-256-GCM). Required in production; `npm start` and
+  // `npm run dev` keep a generated one in .data/secrets.key. During a key rotation the old key goes
+  // in SECRETS_KEY_PREVIOUS until `npm run secrets -- rotate` has re-encrypted every secret.
+  SECRETS_KEY: secretsKey.optional(),
+  SECRETS_KEY_PREVIOUS: secretsKey.optional(),
 });
 
 /** Rules across variables; they run once every variable parsed on its own. */
@@ -152,6 +179,14 @@ const checkedConfigSchema = configSchema.superRefine((config, context) => {
     const missing = config.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL';
     context.addIssue({ code: 'custom', path: [missing], message: 'is required with the other ADMIN_ variable' });
   }
+  // A generated key would be lost with the container, and every stored secret with it.
+  if (config.NODE_ENV === 'production' && !config.SECRETS_KEY) {
+    context.addIssue({
+      code: 'custom',
+      path: ['SECRETS_KEY'],
+      message: 'is required when NODE_ENV=production (32 bytes: openssl rand -base64 32)',
+    });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -166,6 +201,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** Their values never appear in an error message: a near-miss key or password is still a secret. */
+const SECRET_VARIABLES = new Set(['SECRETS_KEY', 'SECRETS_KEY_PREVIOUS', 'ADMIN_PASSWORD', 'S3_SECRET_ACCESS_KEY']);
+
 /** Treats empty strings as unset, so `PORT=` in a .env file means "use the default". */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -178,9 +216,24 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       // A custom issue on an unset variable comes from a rule across variables, which says when.
       return `Invalid configuration: ${name} ${issue.code === 'custom' ? issue.message : 'is required'}`;
     }
-    return `Invalid configuration: ${name}=${JSON.stringify(value)} ${issue.message}`;
+    const shown = SECRET_VARIABLES.has(name) ? '(hidden)' : JSON.stringify(value);
+    return `Invalid configuration: ${name}=${shown} ${issue.message}`;
   });
   throw new ConfigError(problems);
+}
+
+/**
+ * The API and the worker seal and open webhook secrets, so they need SECRETS_KEY in every
+ * environment (the launcher provides one outside production); other processes do not.
+ */
+export function loadServerConfig(env: Record<string, string | undefined>): Config {
+  const config = loadConfig(env);
+  if (!config.SECRETS_KEY) {
+    throw new ConfigError([
+      'Invalid configuration: SECRETS_KEY is required (32 bytes: openssl rand -base64 32; npm start keeps one in .data/secrets.key)',
+    ]);
+  }
+  return config;
 }
 
 export const configKeys = Object.keys(configSchema.shape) as (keyof Config)[];

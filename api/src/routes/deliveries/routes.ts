@@ -14,7 +14,7 @@ const redeliveryAccepted = z.object({ workflowId: z.string(), eventId: z.string(
 /** `POST /api/deliveries/:id/redeliver`: the same event to the same endpoint, under the same `webhook-id`. */
 export function deliveriesRouter(deps: AppDeps): Router {
   const router = new Router({ prefix: '/api/deliveries' });
-  const endpoints = createWebhookRepository(deps.db);
+  const endpoints = createWebhookRepository(deps.db, deps.secrets);
 
   router.post('/:id/redeliver', async (ctx) => {
     const { id } = parseInput(deliveryIdParams, ctx.params, 'params');

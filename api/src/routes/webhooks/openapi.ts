@@ -70,6 +70,8 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
     operationId: 'getWebhookSecret',
     tags,
     summary: 'Reveal the signing secret (and the previous one while it still signs)',
+    description:
+      'Secrets are stored encrypted (AES-256-GCM under `SECRETS_KEY`); this is the one operation that returns them decrypted. Answered with `Cache-Control: no-store`.',
     request: { params },
     responses: { 200: secret, ...errorResponses(400, 404) },
   });

@@ -14,7 +14,7 @@ export { documentWebhooks } from './openapi';
 /** Webhook endpoints: CRUD, their signing secret, the Test button and the delivery log. */
 export function webhooksRouter(deps: AppDeps): Router {
   const router = new Router({ prefix: '/api/webhooks' });
-  const endpoints = createWebhookRepository(deps.db);
+  const endpoints = createWebhookRepository(deps.db, deps.secrets);
   const settings = webhookSettings(deps.config);
 
   const requireEndpoint = async (id: string) => {
@@ -68,6 +68,8 @@ export function webhooksRouter(deps: AppDeps): Router {
     ctx.status = 204;
   });
 
+  // The one route that shows a stored secret in the clear (decrypted by the repository). Issue 9's
+  // next wave puts requireRole('admin') in front of it and records the reveal in the audit log here.
   router.get('/:id/secret', async (ctx) => {
     const { id } = parseInput(webhookIdParams, ctx.params, 'params');
     const secrets = await endpoints.readSecrets(id);

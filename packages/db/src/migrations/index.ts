@@ -8,6 +8,7 @@ import { Migration20261210000000_import_undo_written_version } from './Migration
 import { Migration20261215000000_job_workflow_id } from './Migration20261215000000_job_workflow_id';
 import { Migration20261216000000_price_sort_no_price_last } from './Migration20261216000000_price_sort_no_price_last';
 import { Migration20261217000000_users_sessions_api_keys } from './Migration20261217000000_users_sessions_api_keys';
+import { Migration20261218000000_encrypt_webhook_secrets } from './Migration20261218000000_encrypt_webhook_secrets';
 
 /** Listed explicitly, in name order, so migrations run the same from source (tsx) and in any bundle. */
 export const migrationsList = [
@@ -26,5 +27,9 @@ export const migrationsList = [
   {
     name: 'Migration20261217000000_users_sessions_api_keys',
     class: Migration20261217000000_users_sessions_api_keys,
+  },
+  {
+    name: 'Migration20261218000000_encrypt_webhook_secrets',
+    class: Migration20261218000000_encrypt_webhook_secrets,
   },
 ];

@@ -1,6 +1,8 @@
 import type { Pool } from 'pg';
+import type { SecretBox } from '../secrets/secret-box';
+import { openEndpointSecret } from './endpoint-secrets';
 
-/** Where and how to send: the endpoint's URL and every secret that currently signs. */
+/** Where and how to send: the endpoint's URL and every secret that currently signs, decrypted. */
 export type DeliveryTarget = { url: string; enabled: boolean; secrets: string[] };
 
 /** An outbox event as a webhook carries it; `occurredAt` is ISO 8601 in UTC with milliseconds. */
@@ -25,6 +27,7 @@ type Row = {
  */
 export async function readDelivery(
   pool: Pool,
+  box: SecretBox,
   endpointId: string,
   eventId: string,
 ): Promise<{ target: DeliveryTarget | null; event: StoredEvent | null }> {
@@ -38,9 +41,14 @@ export async function readDelivery(
     [endpointId, eventId],
   );
   const row = rows[0];
+  const sealed = row?.secret ? [row.secret, ...(row.previous ? [row.previous] : [])] : [];
   const target =
-    row?.url && row.secret !== null && row.enabled !== null
-      ? { url: row.url, enabled: row.enabled, secrets: row.previous ? [row.secret, row.previous] : [row.secret] }
+    row?.url && row.enabled !== null && sealed.length > 0
+      ? {
+          url: row.url,
+          enabled: row.enabled,
+          secrets: sealed.map((value) => openEndpointSecret(box, endpointId, value)),
+        }
       : null;
   const event =
     row?.event_id && row.type && row.occurred_at

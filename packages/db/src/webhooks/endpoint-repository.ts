@@ -1,7 +1,9 @@
 import type { CatalogEventType } from '@catalog/domain';
 import type { Database } from '../orm';
+import type { SecretBox } from '../secrets/secret-box';
 import { type WebhookDeliveryEntity, WebhookDeliverySchema } from './delivery.entity';
 import { type WebhookEndpointEntity, WebhookEndpointSchema } from './endpoint.entity';
+import { openEndpointSecret, sealEndpointSecret } from './endpoint-secrets';
 
 export type NewWebhookEndpoint = {
   id: string;
@@ -14,10 +16,14 @@ export type NewWebhookEndpoint = {
 
 export type WebhookEndpointChanges = Partial<Pick<NewWebhookEndpoint, 'name' | 'url' | 'eventTypes' | 'enabled'>>;
 
+/** Signing secrets in the clear: only ever in memory, sealed by the repository before they are stored. */
 export type WebhookSecrets = { secret: string; previousSecret: string | null; previousSecretExpiresAt: Date | null };
 
-/** The webhook endpoint aggregate (endpoints and their delivery log), through a forked entity manager per call. */
-export function createWebhookRepository(db: Database) {
+/**
+ * The webhook endpoint aggregate (endpoints and their delivery log), through a forked entity manager
+ * per call. Secrets go in and come out in the clear; the table holds them sealed by `box`.
+ */
+export function createWebhookRepository(db: Database, box: SecretBox) {
   const em = () => db.orm.em.fork();
   return {
     list(): Promise<WebhookEndpointEntity[]> {
@@ -30,7 +36,12 @@ export function createWebhookRepository(db: Database) {
 
     async create(endpoint: NewWebhookEndpoint): Promise<WebhookEndpointEntity> {
       const fork = em();
-      const entity = fork.create(WebhookEndpointSchema, { ...endpoint, createdAt: new Date(), updatedAt: new Date() });
+      const entity = fork.create(WebhookEndpointSchema, {
+        ...endpoint,
+        secret: sealEndpointSecret(box, endpoint.id, endpoint.secret),
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      });
       await fork.flush();
       return entity;
     },
@@ -55,13 +66,14 @@ export function createWebhookRepository(db: Database) {
 
     async readSecrets(id: string): Promise<WebhookSecrets | null> {
       const entity = await em().findOne(WebhookEndpointSchema, { id }, { populate: ['secret', 'previousSecret'] });
-      return entity ? secretsOf(entity) : null;
+      return entity ? secretsOf(box, entity) : null;
     },
 
     /**
      * The current secret becomes the previous one, which keeps signing until `overlapMs` from now.
      * One statement, so two rotations at once cannot both rotate out the same secret and lose the
-     * one the first caller was shown. (The ORM's pool returns timestamps as text.)
+     * one the first caller was shown. (The ORM's pool returns timestamps as text.) The sealed current
+     * secret moves to `previous_secret` as it is: both columns are sealed with the endpoint's context.
      */
     async rotateSecret(id: string, secret: string, overlapMs: number): Promise<WebhookSecrets | null> {
       const { rows } = await db.pool.query<{
@@ -74,13 +86,13 @@ export function createWebhookRepository(db: Database) {
              previous_secret_expires_at = now() + $3 * interval '1 millisecond', updated_at = now()
          where id = $1
          returning secret, previous_secret, previous_secret_expires_at`,
-        [id, secret, overlapMs],
+        [id, sealEndpointSecret(box, id, secret), overlapMs],
       );
       const row = rows[0];
       if (!row) return null;
       return {
-        secret: row.secret,
-        previousSecret: row.previous_secret,
+        secret: openEndpointSecret(box, id, row.secret),
+        previousSecret: row.previous_secret === null ? null : openEndpointSecret(box, id, row.previous_secret),
         previousSecretExpiresAt:
           row.previous_secret_expires_at === null ? null : new Date(row.previous_secret_expires_at),
       };
@@ -107,12 +119,13 @@ export function createWebhookRepository(db: Database) {
 
 export type WebhookRepository = ReturnType<typeof createWebhookRepository>;
 
-function secretsOf(entity: WebhookEndpointEntity): WebhookSecrets {
+function secretsOf(box: SecretBox, entity: WebhookEndpointEntity): WebhookSecrets {
   const expiresAt = entity.previousSecretExpiresAt ?? null;
   const overlapping = expiresAt !== null && expiresAt > new Date();
   return {
-    secret: entity.secret,
-    previousSecret: overlapping ? (entity.previousSecret ?? null) : null,
+    secret: openEndpointSecret(box, entity.id, entity.secret),
+    previousSecret:
+      overlapping && entity.previousSecret ? openEndpointSecret(box, entity.id, entity.previousSecret) : null,
     previousSecretExpiresAt: overlapping ? expiresAt : null,
   };
 }

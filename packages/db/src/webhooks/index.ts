@@ -9,3 +9,4 @@ export {
   type WebhookRepository,
   type WebhookSecrets,
 } from './endpoint-repository';
+export { type ReencryptScope, reencryptWebhookSecrets } from './reencrypt-secrets';
