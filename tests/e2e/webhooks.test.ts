@@ -116,6 +116,21 @@ test('a webhook added on the page answers Test with 200 and a latency, and logs 
       0,
       'not subscribed to product.created',
     );
+
+    await row.getByTestId('webhook-edit').click();
+    await form.waitFor();
+    assert.equal(await form.getByTestId('webhook-name').inputValue(), name);
+    await assertAccessible(page, 'the edit webhook dialog');
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await form.waitFor({ state: 'hidden' });
+
+    await row.getByTestId('webhook-delete').click();
+    const confirm = page.getByRole('dialog', { name: 'Delete this webhook?' });
+    await confirm.waitFor();
+    await assertAccessible(page, 'the delete confirmation');
+    await confirm.getByRole('button', { name: 'Back' }).click();
+    await confirm.waitFor({ state: 'hidden' });
+    assert.equal(await row.count(), 1, 'going back keeps the webhook');
     assert.deepEqual(errors, []);
   } finally {
     await close();
