@@ -3,12 +3,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { ImportAccepted } from '@catalog/domain';
 import type { Browser } from 'playwright-core';
+import { assertAccessible } from '../support/axe';
 import { launchBrowser, openPage } from '../support/browser';
 import { type Stack, startStack } from '../support/stack';
 
 /**
  * A CSV uploaded on the Import page, watched live to its summary, then checked in the database.
  * 50,000 rows, small chunks and a fast poll keep the import on screen long enough to be seen live.
+ * Every page state visited is checked with axe-core.
  */
 let stack: Stack;
 let browser: Browser;
@@ -49,6 +51,8 @@ test('an upload on the Import page shows live progress, the summary, and lands i
     await page.addInitScript(recordStages);
     await page.reload();
     await page.getByTestId('drop-zone').waitFor();
+    await page.locator('[data-testid=history-table], [data-testid=history-empty]').first().waitFor();
+    await assertAccessible(page, 'the Import page');
 
     const uploaded = page.waitForResponse((r) => r.url().endsWith('/api/imports') && r.request().method() === 'POST');
     await page.getByTestId('file-input').setInputFiles({
@@ -62,6 +66,8 @@ test('an upload on the Import page shows live progress, the summary, and lands i
     assert.match((await page.getByTestId('ignored-columns').textContent()) ?? '', /color/i);
 
     const card = page.locator(`[data-testid=import-job][data-job-id="${jobId}"]`);
+    await card.locator('[data-testid=stage-label]').waitFor();
+    await assertAccessible(page, 'an import in progress');
     await card.locator('[data-testid=import-outcome][data-status=completed]').waitFor({ timeout: 60_000 });
 
     const stagesSeen = await page.evaluate<string[]>('window.__stagesSeen');
@@ -77,6 +83,7 @@ test('an upload on the Import page shows live progress, the summary, and lands i
 
     const historyRow = page.locator(`[data-testid=history-row][data-job-id="${jobId}"]`);
     await historyRow.and(page.locator('[data-status=completed]')).waitFor();
+    await assertAccessible(page, 'a finished import with an invalid row, and the history');
 
     const { rows: products } = await stack.deps.db.pool.query<{ sku: string; name: string }>(
       'select sku, name from products where sku_key like lower($1)',
@@ -105,6 +112,40 @@ test('a remembered import the server does not know is looked up once its stream 
     // The browser logs each refused request itself; nothing else may fail on the page.
     assert.deepEqual(
       errors.filter((error) => !/404|text\/event-stream/.test(error)),
+      [],
+    );
+  } finally {
+    await close();
+  }
+});
+
+test('a refused upload and a failed import are explained on the page', async () => {
+  const prefix = `e2e-${randomBytes(4).toString('hex')}`;
+  const { page, errors, close } = await openPage(browser, `${stack.baseUrl}/import`);
+  try {
+    await page.getByTestId('drop-zone').waitFor();
+    const fileInput = page.getByTestId('file-input');
+
+    await fileInput.setInputFiles({
+      name: `${prefix}-blank.csv`,
+      mimeType: 'text/csv',
+      buffer: Buffer.from('\n\n\r\n'),
+    });
+    await page.getByTestId('upload-error').waitFor();
+    await assertAccessible(page, 'a refused upload');
+
+    // A file cut in the middle of a two-byte character is accepted, then fails when read to the end.
+    const cut = Buffer.concat([Buffer.from(`sku,name\n${prefix}-1,Lamp\n${prefix}-2,caf`), Buffer.from([0xc3])]);
+    const uploaded = page.waitForResponse((r) => r.url().endsWith('/api/imports') && r.request().method() === 'POST');
+    await fileInput.setInputFiles({ name: `${prefix}-cut.csv`, mimeType: 'text/csv', buffer: cut });
+    const { jobId }: ImportAccepted = await (await uploaded).json();
+    const card = page.locator(`[data-testid=import-job][data-job-id="${jobId}"]`);
+    await card.getByTestId('import-error').waitFor({ timeout: 60_000 });
+    assert.match((await card.getByTestId('import-error').textContent()) ?? '', /middle of a character/);
+    await assertAccessible(page, 'a failed import');
+    // The browser logs the refused upload itself; nothing else may fail on the page.
+    assert.deepEqual(
+      errors.filter((error) => !/400/.test(error)),
       [],
     );
   } finally {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { z } from 'zod';
-import { accessibilityViolations } from '../support/axe';
+import { assertAccessible } from '../support/axe';
 import { launchBrowser, openPage } from '../support/browser';
 import { holdProduct, seedProducts } from '../support/delete-all';
 import { productsApi } from '../support/products';
@@ -30,10 +30,6 @@ const total = async (page: Page) => (await page.getByTestId('total').textContent
 const skus = (page: Page) => rows(page).evaluateAll((found) => found.map((row) => row.getAttribute('data-sku') ?? ''));
 const clampState = z.object({ shown: z.number(), clipped: z.boolean() });
 const urlParams = (page: Page) => new URL(page.url()).searchParams;
-
-async function assertAccessible(page: Page, state: string): Promise<void> {
-  assert.deepEqual(await accessibilityViolations(page), [], `axe (WCAG 2 AA) on ${state}`);
-}
 
 /** Waits until the grid shows the page the address asks for, then returns its SKUs in order. */
 async function shownPage(page: Page, number: number): Promise<string[]> {

@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { assertAccessible } from '../support/axe';
 import { launchBrowser, openPage } from '../support/browser';
 import { type Stack, startStack } from '../support/stack';
 
-/** The app shell as a user meets it: served by the API from web/dist, in a real Chromium. */
+/**
+ * The app shell as a user meets it: served by the API from web/dist, in a real Chromium.
+ * Every page state visited is checked with axe-core.
+ */
 let stack: Stack;
 let browser: Browser;
 
@@ -17,10 +21,26 @@ after(async () => {
   await stack?.stop();
 });
 
+// `loaded` is what each page shows once its data arrived, so the check sees the page, not a placeholder.
 const areas = [
-  { testid: 'nav-products', path: '/products', heading: 'Products' },
-  { testid: 'nav-webhooks', path: '/webhooks', heading: 'Webhooks' },
-  { testid: 'nav-import', path: '/import', heading: 'Import products' },
+  {
+    testid: 'nav-products',
+    path: '/products',
+    heading: 'Products',
+    loaded: '[data-testid=products-table], [data-testid=products-empty]',
+  },
+  {
+    testid: 'nav-webhooks',
+    path: '/webhooks',
+    heading: 'Webhooks',
+    loaded: '[data-testid=webhook-table], [data-testid=webhooks-empty]',
+  },
+  {
+    testid: 'nav-import',
+    path: '/import',
+    heading: 'Import products',
+    loaded: '[data-testid=history-table], [data-testid=history-empty]',
+  },
 ] as const;
 
 // The Import page may add ?job=… when an import is running, so only the path is compared.
@@ -39,6 +59,8 @@ test('the app opens on Import and the top navigation reaches all three areas', a
       await page.getByTestId(area.testid).click();
       await page.waitForURL(atPath(area.path));
       assert.equal(await heading(page), area.heading);
+      await page.locator(area.loaded).first().waitFor();
+      await assertAccessible(page, `${area.path} reached from the navigation`);
     }
     assert.deepEqual(errors, []);
   } finally {
@@ -74,9 +96,8 @@ test('at phone width (360px) no page scrolls sideways', async () => {
     });
     try {
       await page.getByTestId('temporal-ui-link').waitFor();
-      if (area.path === '/import') {
-        await page.locator('[data-testid=history-table], [data-testid=history-empty]').first().waitFor();
-      }
+      await page.locator(area.loaded).first().waitFor();
+      await assertAccessible(page, `${area.path} at 360px`);
       const overflow = await page.evaluate<number>(
         'document.documentElement.scrollWidth - document.documentElement.clientWidth',
       );
@@ -85,5 +106,17 @@ test('at phone width (360px) no page scrolls sideways', async () => {
     } finally {
       await close();
     }
+  }
+});
+
+test('an unknown address shows the not-found page inside the shell', async () => {
+  const { page, errors, close } = await openPage(browser, `${stack.baseUrl}/no-such-page`);
+  try {
+    await page.getByTestId('temporal-ui-link').waitFor();
+    assert.equal(await heading(page), 'Page not found');
+    await assertAccessible(page, 'the not-found page');
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
   }
 });

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { productSchema } from '@catalog/domain';
 import type { Browser } from 'playwright-core';
+import { assertAccessible } from '../support/axe';
 import { launchBrowser, openPage } from '../support/browser';
 import { type Stack, startStack } from '../support/stack';
 import {
@@ -16,6 +17,7 @@ import {
 /**
  * The Webhooks page: add an endpoint pointing at a receiver on loopback, press Test, then change a
  * product through the API and watch its delivery appear in the page's delivery log.
+ * Every page state visited is checked with axe-core.
  */
 let stack: Stack;
 let runtime: WebhookRuntime;
@@ -49,18 +51,26 @@ test('a webhook added on the page answers Test with 200 and a latency, and logs 
   const name = `Receiver ${randomBytes(3).toString('hex')}`;
   const { page, errors, close } = await openPage(browser, `${stack.baseUrl}/webhooks`);
   try {
+    await page.locator('[data-testid=webhook-table], [data-testid=webhooks-empty]').first().waitFor();
+    await assertAccessible(page, 'the Webhooks page');
+
     await page.getByTestId('webhook-add').click();
     const form = page.getByTestId('webhook-form');
+    await form.waitFor();
+    await assertAccessible(page, 'the new webhook dialog');
     await form.getByTestId('webhook-name').fill(name);
     await form.getByTestId('webhook-url').fill(receiver.url);
     await form.getByTestId('webhook-events-all').uncheck();
     await form.getByTestId('webhook-event-product.updated').check();
+    await assertAccessible(page, 'the new webhook dialog, filled in with one event chosen');
     await form.getByTestId('webhook-save').click();
     await form.waitFor({ state: 'hidden' });
 
     const row = page.getByTestId('webhook-row').filter({ hasText: name });
     await row.waitFor();
     assert.match((await row.textContent()) ?? '', /Product updated/);
+    await page.getByTestId('webhook-details').waitFor();
+    await assertAccessible(page, 'a webhook added, its details open');
 
     await row.getByTestId('webhook-test').click();
     const outcome = row.locator('[data-testid=webhook-test-result][data-state=ok]');
@@ -68,6 +78,7 @@ test('a webhook added on the page answers Test with 200 and a latency, and logs 
     assert.equal(await outcome.getAttribute('data-status'), '200');
     assert.match((await outcome.getByTestId('webhook-test-status').textContent()) ?? '', /HTTP 200/);
     assert.match((await outcome.getByTestId('webhook-test-latency').textContent()) ?? '', /\d+(\.\d+)? (ms|s)/);
+    await assertAccessible(page, 'a webhook test answered');
 
     // The secret the page reveals is the one that signed the test event.
     const details = page.getByTestId('webhook-details');
@@ -75,6 +86,7 @@ test('a webhook added on the page answers Test with 200 and a latency, and logs 
     const revealed = details.getByTestId('webhook-secret').filter({ hasText: 'whsec_' });
     await revealed.waitFor();
     const secret = (await revealed.textContent())?.trim() ?? '';
+    await assertAccessible(page, 'the signing secret revealed');
     assert.match(secret, /^whsec_/);
     const testRequest = receiver.received.at(-1);
     assert.ok(testRequest);
@@ -93,6 +105,7 @@ test('a webhook added on the page answers Test with 200 and a latency, and logs 
     await delivered.waitFor({ timeout: 30_000 });
     assert.equal(await delivered.getAttribute('data-ok'), 'true');
     assert.match((await delivered.getByTestId('delivery-result').textContent()) ?? '', /HTTP 200/);
+    await assertAccessible(page, 'the delivery log with a delivery');
     const eventId = await delivered.getAttribute('data-event-id');
     const request = receiver.received.find((r) => r.headers['webhook-id'] === eventId);
     assert.ok(request, 'the receiver got the logged event');
@@ -103,6 +116,21 @@ test('a webhook added on the page answers Test with 200 and a latency, and logs 
       0,
       'not subscribed to product.created',
     );
+
+    await row.getByTestId('webhook-edit').click();
+    await form.waitFor();
+    assert.equal(await form.getByTestId('webhook-name').inputValue(), name);
+    await assertAccessible(page, 'the edit webhook dialog');
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await form.waitFor({ state: 'hidden' });
+
+    await row.getByTestId('webhook-delete').click();
+    const confirm = page.getByRole('dialog', { name: 'Delete this webhook?' });
+    await confirm.waitFor();
+    await assertAccessible(page, 'the delete confirmation');
+    await confirm.getByRole('button', { name: 'Back' }).click();
+    await confirm.waitFor({ state: 'hidden' });
+    assert.equal(await row.count(), 1, 'going back keeps the webhook');
     assert.deepEqual(errors, []);
   } finally {
     await close();
