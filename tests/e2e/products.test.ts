@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { z } from 'zod';
 import { assertAccessible } from '../support/axe';
-import { launchBrowser, openPage } from '../support/browser';
+import { launchBrowser, openPage, waitForExpression } from '../support/browser';
 import { holdProduct, seedProducts } from '../support/delete-all';
 import { productsApi } from '../support/products';
 import { type Stack, startStack } from '../support/stack';
@@ -34,7 +34,8 @@ const urlParams = (page: Page) => new URL(page.url()).searchParams;
 /** Waits until the grid shows the page the address asks for, then returns its SKUs in order. */
 async function shownPage(page: Page, number: number): Promise<string[]> {
   await page.waitForURL((url) => (url.searchParams.get('page') ?? '1') === String(number));
-  await page.waitForFunction(
+  await waitForExpression(
+    page,
     `(document.querySelector('[data-testid=page-position]')?.textContent ?? '').startsWith('page ${number}')`,
   );
   return skus(page);
@@ -51,7 +52,7 @@ test('filter, sort and page through products; the view is kept in the address', 
 
     await page.getByTestId('filter-sku').fill('grid-11');
     await page.waitForURL(/sku=grid-11/);
-    await page.waitForFunction(`document.querySelector('[data-testid=total]')?.textContent === '11'`);
+    await waitForExpression(page, `document.querySelector('[data-testid=total]')?.textContent === '11'`);
 
     await page.getByTestId('sort-sku').click();
     await page.waitForURL(/sort=sku%3Adesc|sort=sku:desc/);
@@ -63,10 +64,10 @@ test('filter, sort and page through products; the view is kept in the address', 
     await page.getByTestId('filter-sku').fill('');
     await page.getByTestId('filter-active-inactive').check();
     await page.waitForURL(/active=false/);
-    await page.waitForFunction(`document.querySelector('[data-testid=total]')?.textContent === '24'`);
+    await waitForExpression(page, `document.querySelector('[data-testid=total]')?.textContent === '24'`);
 
     await page.getByTestId('filter-active-all').check();
-    await page.waitForFunction(`document.querySelector('[data-testid=total]')?.textContent === '121'`);
+    await waitForExpression(page, `document.querySelector('[data-testid=total]')?.textContent === '121'`);
     await page.getByTestId('page-last').click();
     await page.waitForURL(/page=3/);
     await page.locator('[data-testid=product-row][data-sku="grid-1"]').waitFor();
@@ -135,7 +136,7 @@ test('many matches: an estimated total, Next/Previous by cursor with no row repe
 
     await page.getByTestId('page-size').selectOption('100');
     await page.waitForURL((url) => url.searchParams.get('pageSize') === '100' && !url.searchParams.has('cursor'));
-    await page.waitForFunction(`document.querySelectorAll('[data-testid=product-row]').length === 100`);
+    await waitForExpression(page, `document.querySelectorAll('[data-testid=product-row]').length === 100`);
     assert.deepEqual((await skus(page)).slice(0, 75), seen);
 
     await page.getByTestId('page-input').fill('3');
@@ -201,7 +202,8 @@ test('long text is clamped to two lines, in full on hover and on expand (by keyb
     assert.equal(await expand.getAttribute('aria-expanded'), 'false');
     await expand.focus();
     await page.keyboard.press('Enter');
-    await page.waitForFunction(
+    await waitForExpression(
+      page,
       `document.querySelector('[data-testid=expand-button]')?.getAttribute('aria-expanded') === 'true'`,
     );
     const expanded = await lines();
@@ -209,7 +211,8 @@ test('long text is clamped to two lines, in full on hover and on expand (by keyb
     assert.ok(expanded.shown > 2, 'the whole description shows');
     await assertAccessible(page, 'an expanded row');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(
+    await waitForExpression(
+      page,
       `document.querySelector('[data-testid=expand-button]')?.getAttribute('aria-expanded') === 'false'`,
     );
 
@@ -218,7 +221,8 @@ test('long text is clamped to two lines, in full on hover and on expand (by keyb
     assert.equal(await editing.getByTestId('edit-description').inputValue(), long);
     await editing.getByTestId('edit-description').fill('Now short');
     await editing.getByTestId('edit-description').press('Enter');
-    await page.waitForFunction(
+    await waitForExpression(
+      page,
       `document.querySelector('[data-product-id="${clamped.id}"] [data-testid=cell-description]')?.textContent === 'Now short'`,
     );
     assert.equal(await row.getByTestId('expand-button').count(), 0, 'no More once the text fits');
@@ -312,7 +316,7 @@ test('delete-all: typed confirmation, progress with Cancel keeps the rest, then 
     await progress.waitFor();
     // The first batch (ids below the held row) commits, then the delete is stuck behind the held
     // row: cancel only once some rows are gone, else a cancel before the first commit keeps all.
-    await page.waitForFunction(`/[1-9][\\d,]* of 60,000 deleted/.test(document.body.textContent ?? '')`);
+    await waitForExpression(page, `/[1-9][\\d,]* of 60,000 deleted/.test(document.body.textContent ?? '')`);
     await progress.getByTestId('delete-all-cancel').click();
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await held.release();

@@ -45,3 +45,16 @@ export async function openPage(
   await page.goto(url);
   return { page, errors, close: () => context.close() };
 }
+
+/**
+ * Waits until `expression` (page JavaScript as a string: the tests' TypeScript has no DOM types) is
+ * truthy. `page.waitForFunction` compiles a string predicate with `new Function` inside the page,
+ * which the app's CSP (no unsafe-eval) refuses; `page.evaluate` runs through the DevTools protocol.
+ */
+export async function waitForExpression(page: Page, expression: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(expression))) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for: ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
