@@ -18,6 +18,13 @@ import { peakRssMb, repoRoot, startApp } from './lib/processes';
  * for them again. Each side has an empty catalog database of its own, cloned from the same
  * migrated template. The machine may be shared, so only ratios within one run compare.
  */
+/** The search indexes as the products migration defines them: the recipe drops and rebuilds them. */
+const SEARCH_INDEXES = {
+  products_sku_trgm_idx: 'gin (sku gin_trgm_ops)',
+  products_name_trgm_idx: 'gin (name gin_trgm_ops)',
+  products_description_trgm_idx: 'gin (description gin_trgm_ops)',
+};
+
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '500000' } } });
 const rows = Number(values.rows);
 if (!Number.isInteger(rows) || rows < 1) throw new Error('--rows must be a positive whole number');
@@ -138,13 +145,6 @@ async function importFile(file: string) {
     result,
   };
 }
-
-/** The search indexes as the products migration defines them: the recipe drops and rebuilds them. */
-const SEARCH_INDEXES = {
-  products_sku_trgm_idx: 'gin (sku gin_trgm_ops)',
-  products_name_trgm_idx: 'gin (name gin_trgm_ops)',
-  products_description_trgm_idx: 'gin (description gin_trgm_ops)',
-};
 
 function runRecipe(databaseUrl: string, file: string): number {
   const names = Object.keys(SEARCH_INDEXES).join(', ');
