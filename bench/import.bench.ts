@@ -12,10 +12,20 @@ import { peakRssMb, repoRoot, startApp } from './lib/processes';
 /**
  * npm run bench:import [-- --rows 5000000]
  * (a) the whole HTTP path, upload → `completed` event, against the real API and worker processes;
- * (b) the same file again (nothing changes); (c) the baseline on the same server: psql \copy into a
- * temp table and one INSERT … SELECT DISTINCT ON … ON CONFLICT. Each side has an empty catalog
- * database of its own, cloned from the same migrated template.
+ * (b) the same file again (nothing changes); (c) the PostgreSQL docs' "Populating a Database" recipe
+ * on the same server and schema, measured in the same run: drop the search (trigram GIN) indexes,
+ * psql \copy into a temp table, one INSERT … SELECT DISTINCT ON … ON CONFLICT, then CREATE INDEX
+ * for them again (timed apart: load, indexes), once before and once after ours. Each run has an
+ * empty catalog database of its own, cloned from the same migrated template. The machine may be
+ * shared, so only ratios within one run compare.
  */
+/** The search indexes as the products migration defines them: the recipe drops and rebuilds them. */
+const SEARCH_INDEXES = {
+  products_sku_trgm_idx: 'gin (sku gin_trgm_ops)',
+  products_name_trgm_idx: 'gin (name gin_trgm_ops)',
+  products_description_trgm_idx: 'gin (description gin_trgm_ops)',
+};
+
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '500000' } } });
 const rows = Number(values.rows);
 if (!Number.isInteger(rows) || rows < 1) throw new Error('--rows must be a positive whole number');
@@ -24,7 +34,7 @@ const work = await mkdtemp(path.join(tmpdir(), 'catalog-bench-'));
 const csvPath = path.join(work, `catalog-${rows}.csv`);
 const generated = await writeCatalogCsv(csvPath, rows);
 const appDb = await isolatedDatabase();
-const baselineDb = await isolatedDatabase();
+const recipeDbs = [await isolatedDatabase(), await isolatedDatabase()] as const;
 const { baseUrl, api, worker, stop } = await startApp(appDb.url, work);
 
 try {
@@ -32,9 +42,14 @@ try {
   await writeCatalogCsv(warmup, 100, 7);
   await importFile(warmup);
 
+  // The recipe runs once before and once after our imports, and the faster run is the yardstick:
+  // load from other work on the machine then weighs on both sides rather than flattering ours.
+  const recipeBefore = runRecipe(recipeDbs[0].url, csvPath);
   const first = await importFile(csvPath);
   const again = await importFile(csvPath);
-  const baseline = runBaseline(baselineDb.url, csvPath);
+  const recipeAfter = runRecipe(recipeDbs[1].url, csvPath);
+  const recipe = recipeBefore.totalMs <= recipeAfter.totalMs ? recipeBefore : recipeAfter;
+  const baseline = recipe.totalMs;
   const apiRss = peakRssMb(api.pid);
   const workerRss = peakRssMb(worker.pid);
 
@@ -47,9 +62,13 @@ try {
   console.log(
     `(b) re-import of the same file:            ${s(again.totalMs)} (upload ${s(again.uploadMs)}; ${again.result})`,
   );
-  console.log(`(c) baseline psql \\copy + one upsert:      ${s(baseline)}`);
   console.log(
-    `ratio a/c = ${(first.totalMs / baseline).toFixed(2)} (target ≤ 1.2), b/c = ${(again.totalMs / baseline).toFixed(2)} (target ≤ 0.5)`,
+    `(c) recipe: \\copy + upsert, then CREATE INDEX: ${s(baseline)} (load ${s(recipe.loadMs)}, indexes ${s(recipe.indexMs)}; ` +
+      `runs before and after ours: ${s(recipeBefore.totalMs)}, ${s(recipeAfter.totalMs)})`,
+  );
+  console.log(
+    `ratio a/c = ${(first.totalMs / baseline).toFixed(2)} (bar ≤ 1.5, goal ≤ 1.0), ` +
+      `b/c = ${(again.totalMs / baseline).toFixed(2)} (bar ≤ 0.3), b/a = ${(again.totalMs / first.totalMs).toFixed(2)} (bar ≤ 0.5 at 5M)`,
   );
   console.log(`peak RSS: api ${apiRss} MB (bar ≤ 200, goal ≤ 150), worker ${workerRss} MB (bar ≤ 300, goal ≤ 250)`);
   for (const [name, run] of [
@@ -70,7 +89,7 @@ try {
   }
 } finally {
   stop();
-  await Promise.allSettled([appDb.drop(), baselineDb.drop()]);
+  await Promise.allSettled([appDb.drop(), ...recipeDbs.map((db) => db.drop())]);
   await rm(work, { recursive: true, force: true });
 }
 
@@ -136,8 +155,14 @@ async function importFile(file: string) {
   };
 }
 
-function runBaseline(databaseUrl: string, file: string): number {
-  const script = `
+function runRecipe(databaseUrl: string, file: string) {
+  const create = Object.entries(SEARCH_INDEXES)
+    .map(([name, using]) => `create index ${name} on products using ${using};`)
+    .join('\n');
+  const loadMs = runPsql(
+    databaseUrl,
+    `
+    drop index ${Object.keys(SEARCH_INDEXES).join(', ')};
     create temp table staging (row_no bigserial, sku text, name text, description text, price numeric(12, 2), active boolean);
     \\copy staging (sku, name, description, price, active) from '${file}' with (format csv, header true)
     insert into products (sku, name, description, price, active)
@@ -145,7 +170,13 @@ function runBaseline(databaseUrl: string, file: string): number {
     from staging order by lower(sku), row_no desc
     on conflict (sku_key) do update
       set sku = excluded.sku, name = excluded.name, description = excluded.description,
-          price = excluded.price, active = excluded.active, updated_at = now();`;
+          price = excluded.price, active = excluded.active, updated_at = now();`,
+  );
+  const indexMs = runPsql(databaseUrl, `set maintenance_work_mem = '256MB';\n${create}`);
+  return { loadMs, indexMs, totalMs: loadMs + indexMs };
+}
+
+function runPsql(databaseUrl: string, script: string): number {
   const started = performance.now();
   const run = spawnSync('psql', [databaseUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c', 'select 1', '-f', '-'], {
     input: script,
@@ -153,7 +184,7 @@ function runBaseline(databaseUrl: string, file: string): number {
     encoding: 'utf8',
   });
   const elapsed = performance.now() - started;
-  if (run.error) throw new Error(`psql is needed for the baseline: ${run.error.message}`);
-  if (run.status !== 0) throw new Error(`baseline failed: ${run.stderr}`);
+  if (run.error) throw new Error(`psql is needed for the recipe: ${run.error.message}`);
+  if (run.status !== 0) throw new Error(`recipe failed: ${run.stderr}`);
   return elapsed;
 }

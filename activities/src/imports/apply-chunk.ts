@@ -19,8 +19,11 @@ const APPLY_SQL = (final: string) => `
   with src as (
     select sku, sku_key, name, description, price, active from ${final} where chunk_no = $2
   ),
+  -- A chunk is a contiguous key range: bounding the products scan to it reads one slice of the
+  -- unique key's index instead of every product, which is what a re-import of a large catalog paid.
   cur as (
     select p.* from products p join src s on p.sku_key = s.sku_key
+    where p.sku_key between (select min(sku_key) from src) and (select max(sku_key) from src)
   ),
   changed as (
     select s.*, c.id as cur_id, c.sku as cur_sku, c.name as cur_name, c.description as cur_description,

@@ -8,6 +8,7 @@ import { asJobStep } from '../jobs/running';
 import { wakeQueuedJobs } from '../jobs/wake-queued';
 import { inTransaction } from '../transaction';
 import { revertImportChanges } from './revert-changes';
+import { ensureSearchIndexes } from './search-indexes';
 import { importTables } from './tables';
 
 export type FinalizeInput = { jobId: string; result: ImportResult; progress: ImportProgress };
@@ -37,6 +38,8 @@ export function createFinalizeImport(deps: JobActivityDeps) {
               [jobId],
             );
           }
+          // Plan may have dropped them for the load; they are back before the import counts as landed.
+          await ensureSearchIndexes(client);
           const completed = await finishJob(client, jobId, {
             status: 'completed',
             result,
@@ -86,6 +89,8 @@ export async function undoImport(
     await client.query(`select pg_advisory_xact_lock(hashtext($1))`, [jobId]);
     const undo = await revertImportChanges(client, jobId);
     await clearUndo(client, jobId);
+    // Plan may have dropped them for the load; an import that did not land must not leave them out.
+    await ensureSearchIndexes(client);
     const ended = await finishJob(client, jobId, { status, error, result: undo });
     // There is no import.cancelled event type: a cancelled import is an import that did not land.
     if (ended) await appendEvent(client, 'import.failed', { importId: jobId, status, error });

@@ -2,6 +2,7 @@ import type { ActivityDeps } from '../deps';
 import { keepHeartbeating } from '../heartbeat';
 import { inTransaction } from '../transaction';
 import { stagingLost } from './failures';
+import { dropSearchIndexes, ensureSearchIndexes, rebuildsSearchIndexes } from './search-indexes';
 import { importTables } from './tables';
 
 export type PlanInput = { jobId: string; chunkRows: number; expectedValidRows: number };
@@ -11,6 +12,8 @@ export type PlanResult = { distinctRows: number; chunks: number; chunkRows: numb
  * Applies last-row-wins once, for the whole file: keeps the last staged row of each SKU key and
  * numbers the survivors in key order into chunks of `chunkRows`. Chunks are therefore disjoint,
  * contiguous key ranges: they can run in any order or in parallel without touching the same product.
+ * A large import into a catalog much smaller than itself drops the search indexes here, so apply
+ * does not maintain them row by row; finalize or compensation builds them again in one pass.
  */
 export function createPlanImport({ db }: ActivityDeps) {
   return async function planImport({ jobId, chunkRows, expectedValidRows }: PlanInput): Promise<PlanResult> {
@@ -43,7 +46,15 @@ export function createPlanImport({ db }: ActivityDeps) {
         await client.query(`create index on ${final} (chunk_no)`);
         await client.query(`analyze ${final}`);
         const counted = await client.query<{ n: number }>(`select count(*)::int as n from ${final}`);
-        return counted.rows[0]?.n ?? 0;
+        const rows = counted.rows[0]?.n ?? 0;
+        // The triggers' running totals: no scan of the catalog, whatever its size.
+        const catalog = await client.query<{ n: number }>(
+          `select coalesce(sum(active + inactive), 0)::int as n from product_counts`,
+        );
+        // Last, so the exclusive lock the drop takes is held only until this commits.
+        if (rebuildsSearchIndexes(rows, catalog.rows[0]?.n ?? 0)) await dropSearchIndexes(client);
+        else await ensureSearchIndexes(client);
+        return rows;
       });
       return { distinctRows, chunks: Math.ceil(distinctRows / chunkRows), chunkRows };
     } finally {

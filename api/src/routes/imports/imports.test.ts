@@ -508,3 +508,58 @@ describe('upload checks', () => {
     await expectError(await fetch(`${stack.baseUrl}/api/imports/nope`), 400, /id/);
   });
 });
+
+describe('search indexes on a large import into a small catalog', () => {
+  const searchIndexes = ['products_description_trgm_idx', 'products_name_trgm_idx', 'products_sku_trgm_idx'];
+  /** The trigram indexes on products that exist and are usable, with their definitions. */
+  async function validSearchIndexes(): Promise<string[]> {
+    const { rows } = await stack.deps.db.pool.query<{ def: string }>(
+      `select pg_get_indexdef(i.indexrelid) as def from pg_index i
+       where i.indrelid = 'products'::regclass and i.indisvalid and i.indisready
+         and pg_get_indexdef(i.indexrelid) like '%gin_trgm_ops%'
+       order by 1`,
+    );
+    return rows.map(({ def }) => def);
+  }
+  const expected = searchIndexes.map((name) => {
+    const column = name.split('_')[1];
+    return `CREATE INDEX ${name} ON public.products USING gin (${column} gin_trgm_ops)`;
+  });
+
+  /** The drop depends on the catalog's size next to the import's: start, as a first import does, from none. */
+  const emptyCatalog = () => stack.deps.db.pool.query(`delete from products`);
+
+  test('are dropped while it applies and built again before it completes', async () => {
+    await emptyCatalog();
+    assert.deepEqual(await validSearchIndexes(), expected);
+    const gate = holdAt(1);
+    let jobId = '';
+    try {
+      jobId = await startImport(stack.baseUrl, generatedCsv('bulk', 12_000, 'x'));
+      await gate.reached;
+      assert.deepEqual(await validSearchIndexes(), [], 'the import applies without the search indexes');
+    } finally {
+      gate.release();
+      hold = null;
+    }
+    const final = await finalEvent(stack.baseUrl, jobId);
+    assert.equal(final.event, 'completed', JSON.stringify(final.data.error));
+    assert.equal(final.data.result?.inserted, 12_000);
+    assert.deepEqual(await validSearchIndexes(), expected);
+    const { rows } = await stack.deps.db.pool.query(
+      `select count(*)::int as n from products where name like '%m 11999 x'`,
+    );
+    assert.equal(rows[0]?.n, 1);
+    await stack.deps.db.pool.query(`delete from products where sku like 'bulk-%'`);
+  });
+
+  test('are built again when the import fails and is undone', async () => {
+    await emptyCatalog();
+    await finalEvent(stack.baseUrl, await startImport(stack.baseUrl, generatedCsv('bulkfail', 300, 'before')));
+    const snapshot = await catalog();
+    const { held } = await importFailingAfterChunk1(generatedCsv('bulkfail', 12_000, 'x'), validSearchIndexes);
+    assert.deepEqual(held, [], 'the import applied without the search indexes');
+    assert.deepEqual(await validSearchIndexes(), expected);
+    assert.deepEqual(valuesOf(await catalog()), valuesOf(snapshot));
+  });
+});
