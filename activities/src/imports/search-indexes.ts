@@ -25,13 +25,30 @@ export function rebuildsSearchIndexes(importRows: number, catalogRows: number): 
   return importRows >= REBUILD_MIN_ROWS && catalogRows * 2 < importRows;
 }
 
+/** How long the drop may wait for its exclusive lock: while it waits, every later read of products queues behind it. */
+const DROP_LOCK_TIMEOUT = '2s';
+const LOCK_NOT_AVAILABLE = '55P03';
+
 /**
  * Drops the search indexes for a bulk load. Only ever called in the plan step's transaction, so
  * the drop commits with the import's plan; the import's finalize or compensation (or the orphan
- * reaper's undo) puts them back, whichever way the import ends.
+ * reaper's undo) puts them back, whichever way the import ends. When a long transaction on
+ * products (an export, an edit) holds the table past `DROP_LOCK_TIMEOUT`, the indexes are kept and
+ * maintained row by row instead: slower for the import, but no reader waits behind the drop.
  */
-export async function dropSearchIndexes(client: PoolClient): Promise<void> {
-  await client.query(`drop index if exists ${SEARCH_INDEXES.map(({ name }) => name).join(', ')}`);
+export async function dropSearchIndexes(client: PoolClient): Promise<boolean> {
+  await client.query('savepoint drop_search_indexes');
+  try {
+    await client.query(`set local lock_timeout = '${DROP_LOCK_TIMEOUT}'`);
+    await client.query(`drop index if exists ${SEARCH_INDEXES.map(({ name }) => name).join(', ')}`);
+    await client.query('release savepoint drop_search_indexes');
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
+    // Also undoes the SET LOCAL, so the rest of the transaction waits for locks as before.
+    await client.query('rollback to savepoint drop_search_indexes');
+    return false;
+  }
 }
 
 /**
