@@ -1,4 +1,4 @@
-import { appendEvent, type Database, finishJob, jobFilePath } from '@catalog/db';
+import { appendEvent, type Database, finishJob, isJobRunning, jobFilePath } from '@catalog/db';
 import type { ImportProgress, ImportResult, JobError, JobStatus } from '@catalog/domain';
 import type { UploadStore } from '@catalog/uploads';
 import type { PoolClient } from 'pg';
@@ -87,10 +87,13 @@ export async function undoImport(
   await inTransaction(db, async (client) => {
     // Waits for chunk transactions still in flight (see applyImportChunk) and keeps new ones out.
     await client.query(`select pg_advisory_xact_lock(hashtext($1))`, [jobId]);
+    // Only a job that took its turn can have dropped them in plan; a queued one's undo must not
+    // rebuild the indexes that the running import dropped for its load (a long SHARE lock).
+    const tookItsTurn = await isJobRunning(client, jobId);
     const undo = await revertImportChanges(client, jobId);
     await clearUndo(client, jobId);
     // Plan may have dropped them for the load; an import that did not land must not leave them out.
-    await ensureSearchIndexes(client);
+    if (tookItsTurn) await ensureSearchIndexes(client);
     const ended = await finishJob(client, jobId, { status, error, result: undo });
     // There is no import.cancelled event type: a cancelled import is an import that did not land.
     if (ended) await appendEvent(client, 'import.failed', { importId: jobId, status, error });

@@ -53,6 +53,17 @@ test('a cross-origin multipart upload with a valid session cookie is refused, an
   assert.equal(await importJobs(), before);
 });
 
+test('without any credentials, a cross-site upload is refused too; a client that is no browser passes', async () => {
+  const before = await importJobs();
+  await assertRefused(await uploadWith({ origin: EVIL }, 'csrf-anon-evil'), /not from https:\/\/evil\.example/);
+  await assertRefused(await uploadWith({ 'sec-fetch-site': 'cross-site' }, 'csrf-anon-site'), /./);
+  assert.equal(await importJobs(), before);
+  const response = await uploadWith({}, 'csrf-anon-cli');
+  assert.equal(response.status, 202);
+  const { jobId } = importAcceptedSchema.parse(await response.json());
+  assert.equal((await finalEvent(stack.baseUrl, jobId)).event, 'completed');
+});
+
 test('the same upload from the app itself is accepted', async () => {
   const response = await uploadWith({ cookie: editor.cookie, origin: stack.baseUrl }, 'csrf-same');
   assert.equal(response.status, 202);

@@ -8,14 +8,24 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Refuses a state-changing request authenticated by the session cookie unless the browser says it
  * comes from this app. SameSite=Lax alone does not cover a same-site sibling (another app on a
  * subdomain) nor older browsers, and a multipart form post needs no preflight. API keys are not
- * sent by browsers on their own, so Bearer requests are not checked. Runs after `authenticate`.
+ * sent by browsers on their own, so Bearer requests are not checked. A request with no credentials
+ * is refused too when the browser says it comes from another site: routes that do not yet require
+ * a session would otherwise take a cross-site form post (an upload that overwrites the catalog).
+ * Clients that are not browsers send neither header and pass. Runs after `authenticate`.
  */
 export function csrfMiddleware(hosts: AllowedHosts): Middleware {
   return async function csrf(ctx, next) {
-    if (SAFE_METHODS.has(ctx.method) || ctx.state.sessionId === undefined) return next();
-    if (!fromThisApp(ctx, hosts)) throw errors.csrfRefused(ctx.get('Origin') || undefined);
+    if (SAFE_METHODS.has(ctx.method) || ctx.state.actor?.kind === 'key') return next();
+    const refused = ctx.state.sessionId === undefined ? fromAnotherSite(ctx, hosts) : !fromThisApp(ctx, hosts);
+    if (refused) throw errors.csrfRefused(ctx.get('Origin') || undefined);
     await next();
   };
+}
+
+function fromAnotherSite(ctx: Context, hosts: AllowedHosts): boolean {
+  if (ctx.get('Origin')) return !fromThisApp(ctx, hosts);
+  const site = ctx.get('Sec-Fetch-Site');
+  return site === 'cross-site' || site === 'same-site';
 }
 
 function fromThisApp(ctx: Context, hosts: AllowedHosts): boolean {

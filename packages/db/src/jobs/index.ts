@@ -1,7 +1,14 @@
 export { type FoundStatus, JobNotRunningError, JobStateError, JobTransitionError } from './job-errors';
 export { type FinalStatus, unfinishedStatuses } from './job-guard';
 export { activeJobFilePaths, jobFilePath, jobsFinishedBefore, lastJobDurationMs } from './job-housekeeping';
-export { isJobUnfinished, jobsAhead, type QueuedJob, queuedWorkflowIds, unfinishedJobs } from './job-queue';
+export {
+  isJobRunning,
+  isJobUnfinished,
+  jobsAhead,
+  type QueuedJob,
+  queuedWorkflowIds,
+  unfinishedJobs,
+} from './job-queue';
 export { createJob, findJob, type JobRecord, listJobs, type NewJob } from './job-records';
 export { createJobRepository, type JobRepository } from './job-repository';
 export type { JobSql } from './job-sql';

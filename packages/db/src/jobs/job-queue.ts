@@ -48,6 +48,12 @@ export async function isJobUnfinished(sql: JobSql, jobId: string): Promise<boole
   return (rowCount ?? 0) > 0;
 }
 
+/** True once the job took its turn and has not ended: only such a job can have planned (and changed) anything. */
+export async function isJobRunning(sql: JobSql, jobId: string): Promise<boolean> {
+  const { rowCount } = await sql.query(`select 1 from jobs where id = $1 and status = 'running'`, [jobId]);
+  return (rowCount ?? 0) > 0;
+}
+
 /** The workflow ids of the jobs still waiting for their turn, in acceptance order: those to wake when a job ends. */
 export async function queuedWorkflowIds(sql: JobSql): Promise<string[]> {
   const { rows } = await sql.query<{ workflow_id: string }>(

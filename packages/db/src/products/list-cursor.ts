@@ -53,8 +53,24 @@ export function decodeCursor(raw: string, shape: Shape): ListCursor {
       issues: [{ parameter: 'cursor', message: 'was made for other filters, sort or page size' }],
     });
   }
+  // The fingerprint is no signature (anyone can compute it), so the key must be checked before
+  // PostgreSQL casts it: an edited cursor is the client's mistake, a 400, never a 500.
+  if (!keyShapes[shape.sort.field](parsed.k)) {
+    throw errors.validation(`The cursor is not one this server made; ${restart}`, {
+      issues: [{ parameter: 'cursor', message: 'holds a sort key of the wrong form' }],
+    });
+  }
   return { key: parsed.k, id: parsed.i, backward: parsed.b, page: parsed.p };
 }
+
+/** What `sort_key` looks like for each sort (see list-sql.ts): text without NUL, a price, or a timestamp as text. */
+const text = (key: string) => !key.includes('\u0000');
+const keyShapes: Record<ProductSort['field'], (key: string) => boolean> = {
+  sku: text,
+  name: text,
+  price: (key) => /^\d{1,14}(\.\d{1,2})?$/.test(key),
+  updatedAt: (key) => /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)$/.test(key),
+};
 
 function readBody(raw: string): CursorBody | null {
   try {
