@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { assertAccessible } from '../support/axe';
 import { launchBrowser, openPage, waitForExpression } from '../support/browser';
 import { holdProduct, seedProducts } from '../support/delete-all';
+import { pollUntil } from '../support/imports';
 import { productsApi } from '../support/products';
 import { type Stack, startStack } from '../support/stack';
 
@@ -314,9 +315,21 @@ test('delete-all: typed confirmation, progress with Cancel keeps the rest, then 
 
     const progress = page.getByTestId('delete-all-progress');
     await progress.waitFor();
+    await waitForExpression(page, `/ of 60,000 deleted/.test(document.body.textContent ?? '')`);
     // The first batch (ids below the held row) commits, then the delete is stuck behind the held
-    // row: cancel only once some rows are gone, else a cancel before the first commit keeps all.
-    await waitForExpression(page, `/[1-9][\\d,]* of 60,000 deleted/.test(document.body.textContent ?? '')`);
+    // row. Cancel only once that commit is in (the page shows progress per slice, and this slice
+    // is the one stuck), else a cancel before it keeps every product.
+    await pollUntil(
+      'the first batch of the delete-all to commit',
+      async () =>
+        (
+          await stack.deps.db.pool.query<{ deleted: string }>(
+            `select b.deleted from bulk_deletes b join jobs j on j.id = b.job_id where j.status = 'running'`,
+          )
+        ).rows[0]?.deleted ?? '0',
+      (deleted) => Number(deleted) > 0,
+      30_000,
+    );
     await progress.getByTestId('delete-all-cancel').click();
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await held.release();
@@ -331,6 +344,7 @@ test('delete-all: typed confirmation, progress with Cancel keeps the rest, then 
     await page.getByTestId('products-empty').waitFor({ timeout: 30_000 });
     await page.getByTestId('toast').filter({ hasText: 'Deleted' }).first().waitFor();
   } finally {
+    await held.release();
     await close();
   }
 });

@@ -28,9 +28,13 @@ export async function holdProduct(db: Database, nth: number): Promise<{ id: numb
     nth - 1,
   ]);
   await client.query(`select 1 from products where id = $1 for update`, [rows[0]?.id]);
+  let released = false;
   return {
     id: Number(rows[0]?.id),
+    // Idempotent, so a test's finally can always call it: a lock left held would stall the worker's shutdown.
     release: async () => {
+      if (released) return;
+      released = true;
       await client.query('commit');
       client.release();
     },
