@@ -19,12 +19,19 @@ async function injectAxe(page: Page): Promise<void> {
 export async function accessibilityViolations(page: Page): Promise<string[]> {
   await injectAxe(page);
   // A string, so it runs in the page as written: the test's own TypeScript has no DOM types.
+  // Running transitions (a toast fading in) settle first: mid-fade, text has a contrast it never
+  // keeps, and the check would fail by timing alone. Two frames first, so a transition just
+  // triggered (Vue starts one on the next frame) has begun; endless ones (a spinner) are not waited for.
   return page.evaluate<string[]>(`
-    window.axe
+    new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))
+      .then(() => Promise.all(document.getAnimations()
+        .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
+        .map((animation) => animation.finished.catch(() => undefined))))
+      .then(() => window.axe
       .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
       .then((result) => result.violations.map((violation) =>
         violation.id + ' (' + violation.impact + '): ' +
-        violation.nodes.map((node) => node.target.join(' ')).join(', ')))
+        violation.nodes.map((node) => node.target.join(' ')).join(', '))))
   `);
 }
 
