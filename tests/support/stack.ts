@@ -7,8 +7,9 @@ import type { createActivities } from '@catalog/activities';
 import { createWorker } from '@catalog/activities/create-worker';
 import { prebuiltWorkflowBundle } from '@catalog/activities/workflow-bundle';
 import { type AppDeps, createApp, createLogger, openDependencies } from '@catalog/api';
-import type { Config } from '@catalog/domain';
+import type { Config, Role } from '@catalog/domain';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { issueApiKey } from '../../api/src/auth/api-keys';
 import { testConfig } from './config';
 import { isolatedDatabase } from './database';
 
@@ -30,6 +31,8 @@ export type Stack = {
   worker: Worker | null;
   /** Starts (another) in-process worker on the stack's task queue. */
   startWorker: (overrideActivities?: StackOptions['overrideActivities']) => Promise<Worker>;
+  /** An API key with `role` (default admin), made on first use: tests call the API as an integrator would. */
+  keyFor: (role?: Role) => Promise<{ key: string }>;
   stop: () => Promise<void>;
 };
 
@@ -69,6 +72,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     workers.push({ worker, running: worker.run(), connection });
     return worker;
   };
+  const keys = new Map<Role, Promise<{ key: string }>>();
+  const keyFor = (role: Role = 'admin') => {
+    let key = keys.get(role);
+    if (!key) {
+      key = issueApiKey(deps.auth.apiKeys, { name: `test ${role}`, role, createdBy: null }).then(({ key }) => ({
+        key,
+      }));
+      keys.set(role, key);
+    }
+    return key;
+  };
   const first = options.worker === false ? null : await startWorker(options.overrideActivities);
 
   return {
@@ -77,6 +91,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     deps,
     worker: first,
     startWorker,
+    keyFor,
     stop: async () => {
       for (const { worker } of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
       await Promise.allSettled(workers.map((w) => w.running));
