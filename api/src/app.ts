@@ -14,6 +14,7 @@ import { securityHeadersMiddleware } from './middlewares/security-headers';
 import { webAppMiddleware } from './middlewares/web-app';
 import { API_VERSION, createOpenApiDocument } from './openapi/document';
 import { apiKeysRouter } from './routes/api-keys/routes';
+import { oidcRouter } from './routes/auth/oidc-routes';
 import { authRouter } from './routes/auth/routes';
 import { deliveriesRouter } from './routes/deliveries/routes';
 import { docsRouter } from './routes/docs/routes';
@@ -38,6 +39,7 @@ export function createApp(deps: AppDeps): Koa {
     webhooksRouter(deps),
     deliveriesRouter(deps),
     authRouter(deps),
+    oidcRouter(deps),
     usersRouter(deps),
     apiKeysRouter(deps),
     docsRouter(createOpenApiDocument),

@@ -1,4 +1,5 @@
 import { documentApiKeys } from '../routes/api-keys/routes';
+import { documentOidc } from '../routes/auth/oidc-routes';
 import { documentAuth } from '../routes/auth/routes';
 import { documentDeliveries } from '../routes/deliveries/routes';
 import { documentDocs } from '../routes/docs/routes';
@@ -29,6 +30,7 @@ const documenters: ((registry: OpenAPIRegistry) => void)[] = [
   documentDeliveries,
   documentSecuritySchemes,
   documentAuth,
+  documentOidc,
   documentUsers,
   documentApiKeys,
   documentDocs,

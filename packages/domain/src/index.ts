@@ -6,6 +6,7 @@ export * from './imports';
 export * from './jobs';
 export * from './product';
 export * from './products';
+export * from './sso';
 export * from './text';
 export * from './webhooks';
 export * from './workflows';

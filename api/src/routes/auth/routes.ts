@@ -3,8 +3,8 @@ import Router from '@koa/router';
 import { actorOf, sessionIdOf } from '../../auth/actor';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../auth/passwords';
 import { requireSignedInUser } from '../../auth/require-role';
-import { clearSessionCookie, setSessionCookie } from '../../auth/session-cookie';
-import { newSessionToken, sha256Hex } from '../../auth/tokens';
+import { clearSessionCookie } from '../../auth/session-cookie';
+import { startSession } from '../../auth/start-session';
 import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
 import { changePasswordBody, signInBody } from './schema';
@@ -22,13 +22,12 @@ export function authRouter(deps: AppDeps): Router {
   router.post('/sign-in', async (ctx) => {
     const body = parseInput(signInBody, ctx.request.body, 'body');
     const found = await users.findCredentials({ email: body.email });
-    const matches = found
+    // Someone made by a single sign-on has no password: refused like a wrong one, in the same time.
+    const matches = found?.passwordHash
       ? await verifyPassword(body.password, found.passwordHash)
       : await verifyAgainstDummy(body.password);
     if (!found || !matches || found.user.disabledAt) throw errors.unauthenticated(SIGN_IN_REFUSED);
-    const token = newSessionToken();
-    await sessions.create(sha256Hex(token), found.user.id);
-    setSessionCookie(ctx, token);
+    await startSession(ctx, sessions, found.user.id);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { user: { id: found.user.id, email: found.user.email, role: found.user.role } };
   });
@@ -53,7 +52,7 @@ export function authRouter(deps: AppDeps): Router {
     const actor = actorOf(ctx);
     const found = actor ? await users.findCredentials({ id: actor.id }) : null;
     if (!found) throw errors.unauthenticated();
-    if (!(await verifyPassword(body.currentPassword, found.passwordHash))) {
+    if (!found.passwordHash || !(await verifyPassword(body.currentPassword, found.passwordHash))) {
       throw errors.validation('Invalid body parameter "currentPassword": is not your current password', {
         issues: [{ parameter: 'currentPassword', message: 'is not your current password' }],
       });
