@@ -65,6 +65,8 @@ export async function startOidcProvider(): Promise<TestOidcProvider> {
         pkce: { required: () => true },
         jwks: { keys: [{ ...signingKey, use: 'sig', alg: 'RS256' }] },
         cookies: { keys: [randomBytes(32).toString('base64url')] },
+        // Seconds; set so the provider does not print a notice about each default.
+        ttl: { AuthorizationCode: 60, IdToken: 600, AccessToken: 600, Interaction: 600, Session: 3600, Grant: 3600 },
       });
       server.on('request', provider.callback());
     },
@@ -121,12 +123,13 @@ const decodeHtml = (text: string) =>
  * Signs on as a browser would: `GET /api/auth/oidc/start`, following redirects by hand with
  * cookies per host, filling the provider's login form (`login` and any password) and its consent
  * form, until the API redirects to a page of the app. `tamper` may rewrite the provider's redirect
- * back to the API (an attacker's state).
+ * back to the API (an attacker's state); `cancel` gives up at the login form, as a person who
+ * changed their mind.
  */
 export async function signOn(
   baseUrl: string,
   login: string,
-  options: { next?: string; tamper?: (callback: URL) => URL } = {},
+  options: { next?: string; tamper?: (callback: URL) => URL; cancel?: boolean } = {},
 ): Promise<SignOnResult> {
   const jar = new CookieJar();
   const appOrigin = new URL(baseUrl).origin;
@@ -167,6 +170,10 @@ export async function signOn(
       fields.set('password', 'any password: the development login form checks none');
     }
     url = new URL(decodeHtml(action), url);
+    if (options.cancel) {
+      url = new URL(`${url.pathname}/abort`, url);
+      continue;
+    }
     init = { method: 'POST', body: fields, headers: { 'content-type': 'application/x-www-form-urlencoded' } };
   }
   throw new Error('sign-on did not finish in 20 steps');

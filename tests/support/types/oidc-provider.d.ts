@@ -19,6 +19,7 @@ declare module 'oidc-provider' {
     pkce?: { required: () => boolean };
     jwks?: { keys: Record<string, unknown>[] };
     cookies?: { keys: string[] };
+    ttl?: Record<string, number>;
   };
 
   export default class Provider {

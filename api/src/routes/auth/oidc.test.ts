@@ -121,6 +121,14 @@ test('a claim that maps to no role is refused when OIDC_DEFAULT_ROLE=none, and n
   assert.equal(await stack.deps.auth.users.findByOidcIdentity(identity), null);
 });
 
+test('a person who cancels at the provider lands on the sign-in page, told so', async () => {
+  const person = account({ catalog_role: 'catalog-admins' });
+  const result = await signOn(stack.baseUrl, person.login, { cancel: true });
+  assert.equal(result.landing.pathname, '/sign-in');
+  assert.equal(result.landing.searchParams.get('error'), 'sso_denied');
+  assert.equal(result.sessionCookie, undefined);
+});
+
 test('a tampered state is refused', async () => {
   const person = account({ catalog_role: 'catalog-admins' });
   const result = await signOn(stack.baseUrl, person.login, {
