@@ -19,8 +19,11 @@ export const SSO_ERROR_MESSAGES = {
 
 export type SsoErrorCode = keyof typeof SSO_ERROR_MESSAGES;
 
+const isSsoErrorCode = (code: string): code is SsoErrorCode => Object.hasOwn(SSO_ERROR_MESSAGES, code);
+
+/** The message for a code from the sign-in page's query; null for anything else (it is shown, so only ours). */
 export function ssoErrorMessage(code: string): string | null {
-  return Object.hasOwn(SSO_ERROR_MESSAGES, code) ? SSO_ERROR_MESSAGES[code as SsoErrorCode] : null;
+  return isSsoErrorCode(code) ? SSO_ERROR_MESSAGES[code] : null;
 }
 
 /** How people can sign in here; the sign-in page shows a single sign-on button when `oidc` is set. */

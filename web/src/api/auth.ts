@@ -1,4 +1,4 @@
-import type { Role } from '@catalog/domain';
+import type { AuthProviders, Role } from '@catalog/domain';
 import type { ApiClient } from './client';
 
 export interface SignedInUser {
@@ -16,3 +16,7 @@ export const signOut = (api: ApiClient): Promise<void> => api.request('/api/auth
 /** Quiet: a 401 here only means "not signed in". */
 export const fetchMe = (api: ApiClient): Promise<{ user: SignedInUser }> =>
   api.request('/api/auth/me', { quiet: true });
+
+/** Quiet: without it the page still offers password sign-in. */
+export const fetchAuthProviders = (api: ApiClient): Promise<AuthProviders> =>
+  api.request('/api/auth/providers', { quiet: true });
