@@ -79,6 +79,13 @@ test('OIDC_ROLE_MAP is claim=role pairs (the last = splits); OIDC_DEFAULT_ROLE=n
   );
 });
 
+test('OIDC_SCOPES must ask for openid, or no ID token comes back', () => {
+  assert.equal(loadConfig({ ...valid, OIDC_SCOPES: 'openid email groups' }).OIDC_SCOPES, 'openid email groups');
+  assert.deepEqual(problems({ OIDC_SCOPES: 'email profile' }), [
+    'Invalid configuration: OIDC_SCOPES="email profile" must include openid (space-separated scopes)',
+  ]);
+});
+
 test('the client secret is never echoed', () => {
   assert.throws(
     () => loadConfig({ ...valid, ...sso, OIDC_CLIENT_SECRET: 'x'.repeat(5), OIDC_ISSUER_URL: 'nope' }),

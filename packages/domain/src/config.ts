@@ -198,7 +198,11 @@ export const configSchema = z.object({
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   // What the sign-in button says: "Sign in with <name>".
   OIDC_DISPLAY_NAME: z.string().trim().min(1).max(60).default('SSO'),
-  OIDC_SCOPES: z.string().trim().min(1).default('openid email profile'),
+  OIDC_SCOPES: z
+    .string()
+    .trim()
+    .default('openid email profile')
+    .refine((scopes) => scopes.split(/\s+/).includes('openid'), 'must include openid (space-separated scopes)'),
   // The ID token claim that carries the role (a string or a list, e.g. groups); dots reach into
   // objects (`realm_access.roles`). Its values are mapped by OIDC_ROLE_MAP; the highest mapped role wins.
   OIDC_ROLE_CLAIM: z.string().trim().min(1).default('catalog_role'),
