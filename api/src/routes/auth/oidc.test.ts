@@ -98,6 +98,12 @@ test('an admin-claim person signs on: session cookie, role admin, landing on nex
     body: { email: person.email, password: 'any password at all' },
   });
   assert.equal(withPassword.status, 401, 'a user made by single sign-on has no password');
+  const change = await requestAs(stack.baseUrl, { cookie: result.sessionCookie ?? '' }, '/api/auth/password', {
+    method: 'POST',
+    body: { currentPassword: 'any password at all', newPassword: 'a new password of theirs' },
+  });
+  assert.equal(change.status, 400);
+  assert.match(await change.text(), /single sign-on/);
 });
 
 test("the role follows the provider's claim at every sign-on, for the same user", async () => {

@@ -52,7 +52,12 @@ export function authRouter(deps: AppDeps): Router {
     const actor = actorOf(ctx);
     const found = actor ? await users.findCredentials({ id: actor.id }) : null;
     if (!found) throw errors.unauthenticated();
-    if (!found.passwordHash || !(await verifyPassword(body.currentPassword, found.passwordHash))) {
+    if (!found.passwordHash) {
+      throw errors.validation('You sign in with single sign-on and have no password here: change it at your provider', {
+        issues: [{ parameter: 'currentPassword', message: 'you have no password here (single sign-on)' }],
+      });
+    }
+    if (!(await verifyPassword(body.currentPassword, found.passwordHash))) {
       throw errors.validation('Invalid body parameter "currentPassword": is not your current password', {
         issues: [{ parameter: 'currentPassword', message: 'is not your current password' }],
       });
