@@ -14,6 +14,7 @@ import { securityHeadersMiddleware } from './middlewares/security-headers';
 import { webAppMiddleware } from './middlewares/web-app';
 import { API_VERSION, createOpenApiDocument } from './openapi/document';
 import { apiKeysRouter } from './routes/api-keys/routes';
+import { auditRouter } from './routes/audit/routes';
 import { authRouter } from './routes/auth/routes';
 import { deliveriesRouter } from './routes/deliveries/routes';
 import { docsRouter } from './routes/docs/routes';
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps): Koa {
     authRouter(deps),
     usersRouter(deps),
     apiKeysRouter(deps),
+    auditRouter(deps),
     docsRouter(createOpenApiDocument),
   ];
 

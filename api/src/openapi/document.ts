@@ -1,4 +1,5 @@
 import { documentApiKeys } from '../routes/api-keys/routes';
+import { documentAudit } from '../routes/audit/routes';
 import { documentAuth } from '../routes/auth/routes';
 import { documentDeliveries } from '../routes/deliveries/routes';
 import { documentDocs } from '../routes/docs/routes';
@@ -31,6 +32,7 @@ const documenters: ((registry: OpenAPIRegistry) => void)[] = [
   documentAuth,
   documentUsers,
   documentApiKeys,
+  documentAudit,
   documentDocs,
 ];
 
