@@ -3,7 +3,7 @@ import type { Database } from '../orm';
 import { appendAudit } from './append-audit';
 import { decodeAuditCursor, encodeAuditCursor } from './audit-cursor';
 
-/** Read as text: the ORM's pool hands timestamps back as text, and JSON is parsed here, once. */
+/** `at` is read as ISO 8601 text: the ORM's pool hands timestamps back in PostgreSQL's own format. */
 type AuditRow = {
   id: string;
   at: string;
@@ -13,7 +13,7 @@ type AuditRow = {
   action: string;
   target_type: string | null;
   target_id: string | null;
-  details: string;
+  details: Record<string, unknown>;
   request_id: string | null;
   ip: string | null;
 };
@@ -25,7 +25,7 @@ function toEntry(row: AuditRow): AuditEntry {
     actor: { kind: row.actor_kind, id: row.actor_id, label: row.actor_label },
     action: row.action,
     target: row.target_type !== null && row.target_id !== null ? { type: row.target_type, id: row.target_id } : null,
-    details: JSON.parse(row.details) as Record<string, unknown>,
+    details: row.details,
     requestId: row.request_id,
     ip: row.ip,
   };
@@ -60,7 +60,7 @@ export function createAuditRepository(db: Database) {
       params.push(limit + 1);
       const { rows } = await db.pool.query<AuditRow>(
         `select id::text as id, to_json(at) #>> '{}' as at, actor_kind, actor_id, actor_label, action,
-                target_type, target_id, details::text as details, request_id, ip
+                target_type, target_id, details, request_id, ip
          from audit_log ${where.length ? `where ${where.join(' and ')}` : ''}
          order by id desc limit $${params.length}`,
         params,
