@@ -1,9 +1,10 @@
 import type { Context } from 'koa';
+import type { z } from 'zod';
 import { recordAudit } from '../../audit/record-audit';
 import type { AppDeps } from '../../deps';
 import type { updateWebhookBody } from './schema';
 
-type Update = ReturnType<(typeof updateWebhookBody)['parse']>;
+type Update = z.output<typeof updateWebhookBody>;
 
 /**
  * An edit's audit lines: enabling or disabling is a line of its own (what an admin looks for after
