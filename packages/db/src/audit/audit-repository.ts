@@ -58,11 +58,12 @@ export function createAuditRepository(db: Database) {
       if (filter.to) add((p) => `at < ${p}`, filter.to);
       if (cursor !== undefined) add((p) => `id < ${p}::bigint`, decodeAuditCursor(cursor));
       params.push(limit + 1);
+      // Ordered by the table's bigint id: a bare `id` would name the text column selected as `id`.
       const { rows } = await db.pool.query<AuditRow>(
         `select id::text as id, to_json(at) #>> '{}' as at, actor_kind, actor_id, actor_label, action,
                 target_type, target_id, details, request_id, ip
          from audit_log ${where.length ? `where ${where.join(' and ')}` : ''}
-         order by id desc limit $${params.length}`,
+         order by audit_log.id desc limit $${params.length}`,
         params,
       );
       const page = rows.slice(0, limit).map(toEntry);
