@@ -14,6 +14,7 @@ import { securityHeadersMiddleware } from './middlewares/security-headers';
 import { webAppMiddleware } from './middlewares/web-app';
 import { API_VERSION, createOpenApiDocument } from './openapi/document';
 import { apiKeysRouter } from './routes/api-keys/routes';
+import { auditRouter } from './routes/audit/routes';
 import { oidcRouter } from './routes/auth/oidc-routes';
 import { authRouter } from './routes/auth/routes';
 import { deliveriesRouter } from './routes/deliveries/routes';
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps): Koa {
     oidcRouter(deps),
     usersRouter(deps),
     apiKeysRouter(deps),
+    auditRouter(deps),
     docsRouter(createOpenApiDocument),
   ];
 

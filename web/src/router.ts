@@ -19,6 +19,12 @@ export const router = createRouter({
       meta: { title: 'Webhooks' },
     },
     {
+      path: '/audit',
+      name: 'audit',
+      component: () => import('./pages/AuditPage.vue'),
+      meta: { title: 'Audit log' },
+    },
+    {
       path: '/sign-in',
       name: 'sign-in',
       component: () => import('./pages/SignInPage.vue'),

@@ -1,4 +1,4 @@
-import { appendEvent, type Database, finishJob, isJobRunning, jobFilePath } from '@catalog/db';
+import { appendEvent, type Database, finishJob, isJobRunning, jobActor, jobFilePath } from '@catalog/db';
 import type { ImportProgress, ImportResult, JobError, JobStatus } from '@catalog/domain';
 import type { UploadStore } from '@catalog/uploads';
 import type { PoolClient } from 'pg';
@@ -45,7 +45,10 @@ export function createFinalizeImport(deps: JobActivityDeps) {
             result,
             progress: { ...progress, stage: 'done' },
           });
-          if (completed) await appendEvent(client, 'import.completed', { importId: jobId, ...result });
+          if (completed) {
+            const actor = await jobActor(client, jobId);
+            await appendEvent(client, 'import.completed', { importId: jobId, ...result, actor });
+          }
           await clearUndo(client, jobId);
         }),
       );
@@ -96,7 +99,10 @@ export async function undoImport(
     if (tookItsTurn) await ensureSearchIndexes(client);
     const ended = await finishJob(client, jobId, { status, error, result: undo });
     // There is no import.cancelled event type: a cancelled import is an import that did not land.
-    if (ended) await appendEvent(client, 'import.failed', { importId: jobId, status, error });
+    if (ended) {
+      const actor = await jobActor(client, jobId);
+      await appendEvent(client, 'import.failed', { importId: jobId, status, error, actor });
+    }
   });
   await wakeQueuedJobs(deps);
   await dropWorkingData(db, uploads, jobId);

@@ -1,4 +1,5 @@
 import { documentApiKeys } from '../routes/api-keys/routes';
+import { documentAudit } from '../routes/audit/routes';
 import { documentOidc } from '../routes/auth/oidc-routes';
 import { documentAuth } from '../routes/auth/routes';
 import { documentDeliveries } from '../routes/deliveries/routes';
@@ -33,6 +34,7 @@ const documenters: ((registry: OpenAPIRegistry) => void)[] = [
   documentOidc,
   documentUsers,
   documentApiKeys,
+  documentAudit,
   documentDocs,
 ];
 

@@ -1,3 +1,4 @@
+export * from './audit';
 export * from './auth';
 export { type ProductEntity, ProductSchema } from './entities/product.entity';
 export * from './jobs';

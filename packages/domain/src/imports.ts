@@ -70,6 +70,7 @@ export const importSummarySchema = z.object({
   /** Set when a failed or cancelled import was undone. */
   undo: importUndoSchema.nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  by: z.string().nullable().describe('Who started the import (a user email or an API key); null for older imports'),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),

@@ -22,6 +22,7 @@ export const jobSnapshotSchema = z.object({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
+  by: z.string().nullable().describe('Who asked for the job (a user email or an API key); null for older jobs'),
 });
 
 export type JobSnapshot = z.infer<typeof jobSnapshotSchema>;

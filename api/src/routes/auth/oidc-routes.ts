@@ -1,6 +1,7 @@
 import { authProvidersSchema, oidcSettings, type SsoErrorCode, sameSitePath } from '@catalog/domain';
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
+import { recordAudit } from '../../audit/record-audit';
 import { setLoginCookie, takeLoginCookie } from '../../auth/oidc/login-cookie';
 import { createOidcClient, SsoRefusal } from '../../auth/oidc/oidc-client';
 import { userForSignOn } from '../../auth/oidc/oidc-user';
@@ -47,6 +48,12 @@ export function oidcRouter(deps: AppDeps): Router {
     const verified = await oidc.finish(ctx.querystring, login);
     const user = await userForSignOn(deps.auth.users, verified, settings, deps.logger);
     await startSession(ctx, deps.auth.sessions, user.id);
+    await recordAudit(
+      deps.audit,
+      ctx,
+      { action: 'user.signed_in', target: { type: 'user', id: user.id }, details: { method: 'oidc' } },
+      { kind: 'user', id: user.id, label: user.email },
+    );
     deps.logger.info({ userId: user.id, role: user.role, issuer: verified.issuer }, 'signed in with single sign-on');
     noStore(ctx);
     ctx.redirect(login.next);

@@ -27,6 +27,7 @@ export function presentImport(view: JobView, links: ImportLinks): ImportSummary 
         ? parseOrNull<ImportUndo>(importUndoSchema, view.result)
         : null,
     error: view.error,
+    by: view.by,
     createdAt: view.createdAt,
     startedAt: view.startedAt,
     finishedAt: view.finishedAt,

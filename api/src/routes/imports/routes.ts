@@ -3,6 +3,7 @@ import { errors, importAcceptedSchema, importSummarySchema, isFinished, workflow
 import type { ImportCsvInput } from '@catalog/workflows';
 import Router from '@koa/router';
 import { z } from 'zod';
+import { attributionOf } from '../../audit/attribution';
 import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
 import { cancelJob, requireJob, startJobWorkflow, streamJobEvents } from '../../jobs/job-actions';
@@ -34,12 +35,14 @@ export function importsRouter(deps: AppDeps): Router {
     }
 
     const jobId = randomUUID();
+    const by = attributionOf(ctx);
     const job = await deps.jobs.create({
       id: jobId,
       kind: 'import',
       fileName: file.originalname,
       fileSize: file.size,
       filePath: file.path,
+      by,
     });
     const input: ImportCsvInput = {
       jobId,
@@ -58,7 +61,7 @@ export function importsRouter(deps: AppDeps): Router {
           workflowId,
           taskQueue: deps.temporal.taskQueue,
           args: [input],
-          ...importWorkflowMetadata(file.originalname, file.size),
+          ...importWorkflowMetadata(file.originalname, file.size, by.actor),
         }),
       );
     } catch (error) {

@@ -1,3 +1,4 @@
+export { jobActor } from './job-actor';
 export { type FoundStatus, JobNotRunningError, JobStateError, JobTransitionError } from './job-errors';
 export { type FinalStatus, unfinishedStatuses } from './job-guard';
 export { activeJobFilePaths, jobFilePath, jobsFinishedBefore, lastJobDurationMs } from './job-housekeeping';

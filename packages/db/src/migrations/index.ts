@@ -9,6 +9,7 @@ import { Migration20261215000000_job_workflow_id } from './Migration202612150000
 import { Migration20261216000000_price_sort_no_price_last } from './Migration20261216000000_price_sort_no_price_last';
 import { Migration20261217000000_users_sessions_api_keys } from './Migration20261217000000_users_sessions_api_keys';
 import { Migration20261218000000_encrypt_webhook_secrets } from './Migration20261218000000_encrypt_webhook_secrets';
+import { Migration20261219000000_audit_log } from './Migration20261219000000_audit_log';
 import { Migration20261221000000_user_oidc_identity } from './Migration20261221000000_user_oidc_identity';
 
 /** Listed explicitly, in name order, so migrations run the same from source (tsx) and in any bundle. */
@@ -33,5 +34,6 @@ export const migrationsList = [
     name: 'Migration20261218000000_encrypt_webhook_secrets',
     class: Migration20261218000000_encrypt_webhook_secrets,
   },
+  { name: 'Migration20261219000000_audit_log', class: Migration20261219000000_audit_log },
   { name: 'Migration20261221000000_user_oidc_identity', class: Migration20261221000000_user_oidc_identity },
 ];
