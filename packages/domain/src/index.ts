@@ -9,3 +9,4 @@ export * from './products';
 export * from './text';
 export * from './webhooks';
 export * from './workflows';
+export * from './mapping';
