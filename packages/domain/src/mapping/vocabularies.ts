@@ -15,10 +15,10 @@ export const ACTIVE_VOCABULARIES = {
     words: { published: true, publish: true, private: false, draft: false, pending: false },
   },
   visible_hidden: { label: 'visible/hidden', words: { visible: true, hidden: false } },
-  // WooCommerce's exporter writes 1 (published), 0 (private), -1 (draft) and 2 (pending review).
-  woo_published: { label: 'WooCommerce Published 1/0/-1', words: { '1': true, '0': false, '-1': false, '2': false } },
   // Magento's product_online: 1 enabled, 2 disabled.
   magento_online: { label: 'Magento product_online 1/2', words: { '1': true, '2': false } },
+  // WooCommerce's exporter writes 1 (published), 0 (private), -1 (draft) and 2 (pending review).
+  woo_published: { label: 'WooCommerce Published 1/0/-1', words: { '1': true, '0': false, '-1': false, '2': false } },
 } as const satisfies Record<string, { label: string; words: Record<string, boolean> }>;
 
 export type ActiveVocabulary = keyof typeof ACTIVE_VOCABULARIES;
