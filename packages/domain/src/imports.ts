@@ -14,6 +14,8 @@ export const importProgressSchema = z.object({
   rowsParsed: z.number().int(),
   rowsValid: z.number().int(),
   rowsInvalid: z.number().int(),
+  /** Rows a mapped import passed over as not products (image or option rows), with a reason in the report. */
+  rowsSkipped: z.number().int().default(0),
   /** Distinct SKUs to apply (after last-row-wins), and how many of them are done. */
   rowsToApply: z.number().int(),
   rowsApplied: z.number().int(),
@@ -31,6 +33,8 @@ export const importResultSchema = z.object({
   updated: z.number().int(),
   unchanged: z.number().int(),
   invalid: z.number().int(),
+  /** Rows that are not products (image or option rows of a mapped import): neither valid nor invalid. */
+  skipped: z.number().int().default(0),
   durationMs: z.number().int(),
 });
 export type ImportResult = z.infer<typeof importResultSchema>;
