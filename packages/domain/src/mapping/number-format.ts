@@ -21,6 +21,7 @@ export const PLAIN_NUMBERS: NumberFormat = { decimal: '.', thousands: '' };
 
 // Any currency sign (\p{Sc}), or three letters (an ISO 4217 code) at either end, with the spaces around it.
 const CURRENCY = /^(?:\p{Sc}|[A-Za-z]{3}(?![A-Za-z]))\s*|\s*(?:\p{Sc}|(?<![A-Za-z])[A-Za-z]{3})$/u;
+const BARE_NUMBER = /^\d+(?:[.,]\d+)?$/;
 // Spaces a spreadsheet or locale puts in numbers: space, no-break space, narrow no-break space.
 const SPACES = /[\s\u00a0\u202f]/g;
 
@@ -28,6 +29,12 @@ const SPACES = /[\s\u00a0\u202f]/g;
 export function readPrice(raw: string, format: NumberFormat): string | null {
   let text = raw.trim();
   if (text === '') return '';
+  // Most cells are bare numbers: read them without the regular expressions below (staging runs this per row).
+  if (BARE_NUMBER.test(text)) {
+    const separator = text.search(/[.,]/);
+    if (separator < 0) return text;
+    if (text[separator] === format.decimal) return format.decimal === '.' ? text : text.replace(',', '.');
+  }
   // A sign or code may sit on either side, at most once each.
   text = text.replace(CURRENCY, '').replace(CURRENCY, '');
   const spaced = format.thousands === ' ';

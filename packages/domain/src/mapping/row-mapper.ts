@@ -33,10 +33,13 @@ const NO_OPTION = 'default title';
  * lends its name, description and active state to the group's rows that leave them blank.
  */
 export function createRowMapper(plan: MappingPlan): (cells: readonly string[]) => MappedRow {
-  const cell = (cells: readonly string[], source: PlannedSource): string =>
-    source === null ? '' : 'column' in source ? (cells[source.column] ?? '') : source.constant;
-  const ownCell = (cells: readonly string[], source: PlannedSource): string =>
-    source !== null && 'column' in source ? (cells[source.column] ?? '') : '';
+  const nameOf = reader(plan.name);
+  const descriptionOf = reader(plan.description);
+  const priceOf = reader(plan.price);
+  const activeOf = reader(plan.active);
+  const ownName = columnReader(plan.name);
+  const ownDescription = columnReader(plan.description);
+  const ownPrice = columnReader(plan.price);
   const heads = new Map<string, GroupHead>();
   let currentKey: string | null = null;
   let current: GroupHead | null = null;
@@ -67,18 +70,13 @@ export function createRowMapper(plan: MappingPlan): (cells: readonly string[]) =
 
   return function mapRow(cells) {
     const rawSku = unescapeCsvFormula(cells[plan.sku] ?? '');
-    let name = unescapeCsvFormula(cell(cells, plan.name));
-    let description = unescapeCsvFormula(cell(cells, plan.description));
-    const rawPrice = cell(cells, plan.price);
-    let rawActive = cell(cells, plan.active);
+    let name = unescapeCsvFormula(nameOf(cells));
+    let description = unescapeCsvFormula(descriptionOf(cells));
+    const rawPrice = priceOf(cells);
+    let rawActive = activeOf(cells);
     const sku = rawSku.trim();
 
-    if (
-      sku === '' &&
-      isBlank(ownCell(cells, plan.name)) &&
-      isBlank(ownCell(cells, plan.description)) &&
-      isBlank(ownCell(cells, plan.price))
-    ) {
+    if (sku === '' && isBlank(ownName(cells)) && isBlank(ownDescription(cells)) && isBlank(ownPrice(cells))) {
       return { kind: 'skipped', reason: skipReason(plan, cells) };
     }
     const head = headFor(cells, { name, description, active: rawActive }, sku);
@@ -117,6 +115,26 @@ export function createRowMapper(plan: MappingPlan): (cells: readonly string[]) =
 }
 
 const isBlank = (value: string): boolean => value.trim() === '';
+
+type CellReader = (cells: readonly string[]) => string;
+const NOTHING: CellReader = () => '';
+
+/** Decided once per file, not per row: where a target's value comes from. */
+function reader(source: PlannedSource): CellReader {
+  if (source === null) return NOTHING;
+  if ('constant' in source) {
+    const { constant } = source;
+    return () => constant;
+  }
+  return columnReader(source);
+}
+
+/** A target's own cell (blank for a constant): what tells a product row from an image row. */
+function columnReader(source: PlannedSource): CellReader {
+  if (source === null || !('column' in source)) return NOTHING;
+  const { column } = source;
+  return (cells) => cells[column] ?? '';
+}
 
 function withOptionValues(name: string, columns: readonly number[], cells: readonly string[]): string {
   const values: string[] = [];
