@@ -76,27 +76,30 @@ const variants: [string, string, () => LineMaker][] = [
   ['(b) identity mapping', ours, () => mapped(identityPlan)],
   ['(c) Shopify file, suggested mapping', shopify, () => mapped(shopifyPlan)],
 ];
-const times = new Map<string, number[]>(variants.map(([name]) => [name, []]));
+const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0;
 try {
-  for (let run = 0; run < runs + 1; run++) {
-    for (const [name, file, maker] of variants) {
-      const ms = await stage(file, maker());
-      // The first round warms up the JIT and the database's caches.
-      if (run > 0) times.get(name)?.push(ms);
+  // With COPY, as staging runs; then the CPU side alone (reader and COPY lines), steadier on a busy machine.
+  for (const [label, measure] of [
+    ['staging (read, map, COPY)', stage],
+    ['CPU only (read, map, build COPY lines)', cpuOnly],
+  ] as const) {
+    const times = new Map<string, number[]>(variants.map(([name]) => [name, []]));
+    for (let run = 0; run < runs + 1; run++) {
+      for (const [name, file, maker] of variants) {
+        const ms = await measure(file, maker());
+        // The first round warms up the JIT and the database's caches.
+        if (run > 0) times.get(name)?.push(ms);
+      }
     }
-  }
-  const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0;
-  const base = median(times.get('(a) no mapping') ?? []);
-  console.log(`staging ${rows} rows, median of ${runs} runs`);
-  for (const [name] of variants) {
-    const ms = median(times.get(name) ?? []);
-    const ratio = base > 0 ? ((ms / base - 1) * 100).toFixed(1) : '?';
-    console.log(
-      `${name.padEnd(40)} ${ms.toFixed(0).padStart(7)} ms  ${ratio.padStart(6)}% vs (a)  runs: ${times
-        .get(name)
-        ?.map((t) => t.toFixed(0))
-        .join(', ')}`,
-    );
+    const base = median(times.get('(a) no mapping') ?? []);
+    console.log(`${label}, ${rows} rows, median of ${runs} runs`);
+    for (const [name] of variants) {
+      const list = times.get(name) ?? [];
+      const ms = median(list);
+      const ratio = base > 0 ? ((ms / base - 1) * 100).toFixed(1) : '?';
+      const all = list.map((t) => t.toFixed(0)).join(', ');
+      console.log(`  ${name.padEnd(40)} ${ms.toFixed(0).padStart(7)} ms  ${ratio.padStart(6)}% vs (a)  runs: ${all}`);
+    }
   }
 } finally {
   await pool.end();
@@ -142,6 +145,21 @@ async function stage(file: string, toLine: LineMaker): Promise<number> {
     await client.query('drop table if exists bench_staged');
     client.release();
   }
+}
+
+async function cpuOnly(file: string, toLine: LineMaker): Promise<number> {
+  const started = performance.now();
+  let length = 0;
+  const reader = new CsvRecordReader(',', IMPORT_LIMIT_DEFAULTS, {
+    record(rowNo, cells) {
+      if (rowNo > 1) length += toLine(rowNo, cells).length;
+    },
+    unreadable() {},
+  });
+  for await (const chunk of createReadStream(file)) reader.write(chunk as Buffer);
+  reader.end();
+  if (length === 0) throw new Error('no lines were built');
+  return performance.now() - started;
 }
 
 /** A Shopify export of `count` variant rows: products of three variants, each followed by an image row. */

@@ -8,6 +8,9 @@ import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
 import { startImport } from './start-import';
 
+/** Under the upload janitor's day (activities/src/uploads/janitor.ts), so a file it may remove is never imported. */
+const UPLOAD_WAITS_MS = 23 * 3_600_000;
+
 export const mappedImportBody = z
   .object({
     uploadId: z.uuid({ message: 'must be the id answered by POST /api/uploads' }),
@@ -40,6 +43,12 @@ export async function startMappedImport(deps: AppDeps, ctx: Context): Promise<vo
     throw errors.badRequest(`uploadId ${body.uploadId} is not an upload of yours waiting for a mapping.`, {
       uploadId: body.uploadId,
     });
+  }
+  if (Date.now() - upload.createdAt.getTime() > UPLOAD_WAITS_MS) {
+    throw errors.badRequest(
+      `uploadId ${body.uploadId} has expired: an upload waits a day at most for its mapping. Upload the file again.`,
+      { uploadId: body.uploadId },
+    );
   }
   const plan = planMapping(upload.headers, body.mapping, body.options);
   const jobId = await startImport(
