@@ -59,7 +59,7 @@ async function importFile(input: ImportCsvInput, job: Job<ImportProgress>): Prom
     updated: progress.updated,
     unchanged: progress.unchanged,
     invalid: progress.rowsInvalid,
-    skipped: progress.rowsSkipped,
+    ...(input.mapping ? { skipped: progress.rowsSkipped } : {}),
     durationMs: Date.now() - job.startedAt,
   };
 }

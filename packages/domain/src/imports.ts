@@ -33,8 +33,11 @@ export const importResultSchema = z.object({
   updated: z.number().int(),
   unchanged: z.number().int(),
   invalid: z.number().int(),
-  /** Rows that are not products (image or option rows of a mapped import): neither valid nor invalid. */
-  skipped: z.number().int().default(0),
+  /**
+   * Mapped imports only: rows that are not products (image or option rows), neither valid nor
+   * invalid, listed with their reason in the error report.
+   */
+  skipped: z.number().int().optional(),
   durationMs: z.number().int(),
 });
 export type ImportResult = z.infer<typeof importResultSchema>;

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createMappingPresetRepository, createUploadRepository } from '@catalog/db';
-import { columnMappingSchema, errors, mappingOptionsSchema, planMapping, suggestMapping } from '@catalog/domain';
+import {
+  columnMappingSchema,
+  errors,
+  type MappingPlan,
+  mappingOptionsSchema,
+  planMapping,
+  suggestMapping,
+} from '@catalog/domain';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { actorOf } from '../../auth/actor';
@@ -69,5 +76,18 @@ export async function startMappedImport(deps: AppDeps, ctx: Context): Promise<vo
   });
   ctx.status = 202;
   ctx.set('Location', `/api/imports/${jobId}`);
-  ctx.body = { jobId, ignoredColumns: [] };
+  ctx.body = { jobId, ignoredColumns: unusedColumns(plan) };
+}
+
+/** The file's columns the mapping reads nothing from, as the multipart import lists its unknown columns. */
+function unusedColumns(plan: MappingPlan): string[] {
+  const used = new Set<number>([plan.sku, ...plan.optionColumns]);
+  for (const source of [plan.name, plan.description, plan.price, plan.active]) {
+    if (source && 'column' in source) used.add(source.column);
+  }
+  if (plan.group) {
+    used.add(plan.group.column);
+    if (plan.group.idColumn !== null) used.add(plan.group.idColumn);
+  }
+  return plan.headers.filter((_, index) => !used.has(index));
 }
