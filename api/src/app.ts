@@ -22,8 +22,10 @@ import { docsRouter } from './routes/docs/routes';
 import { healthRouter } from './routes/health/routes';
 import { importsRouter } from './routes/imports/routes';
 import { jobsRouter } from './routes/jobs/routes';
+import { mappingPresetsRouter } from './routes/mapping-presets/routes';
 import { metaRouter } from './routes/meta/routes';
 import { productsRouter } from './routes/products/routes';
+import { uploadsRouter } from './routes/uploads/routes';
 import { usersRouter } from './routes/users/routes';
 import { webhooksRouter } from './routes/webhooks/routes';
 
@@ -35,6 +37,8 @@ export function createApp(deps: AppDeps): Koa {
     healthRouter(deps),
     metaRouter(deps, API_VERSION),
     importsRouter(deps),
+    uploadsRouter(deps),
+    mappingPresetsRouter(deps),
     jobsRouter(deps),
     productsRouter(deps),
     webhooksRouter(deps),

@@ -5,6 +5,7 @@ import type {
   ImportResult,
   JobError,
   JobStatus,
+  MappingPlan,
 } from '@catalog/domain';
 import { queryNames, signalNames } from '@catalog/domain/workflows';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
@@ -33,7 +34,6 @@ export type ImportCsvInput = JobInput & {
   filePath: string;
   fileSize: number;
   delimiter: string;
-  columns: ColumnIndexes;
   chunkRows: number;
   parallelism: number;
   /**
@@ -42,7 +42,14 @@ export type ImportCsvInput = JobInput & {
    */
   maxCellBytes?: number;
   maxRecordBytes?: number;
-};
+} & ImportColumns;
+
+/**
+ * How staging finds the catalog fields in a row, one of two: by header name (`columns`, the
+ * multipart upload of a file shaped like ours), or through a mapping chosen for the file
+ * (`mapping`, POST /api/imports with an uploadId). The plan holds column indexes and options, never row data.
+ */
+export type ImportColumns = { columns?: ColumnIndexes; mapping?: MappingPlan };
 
 /** What every job workflow's `progress` query answers: the job's whole live state. */
 export type JobState<P = Record<string, unknown>, R = Record<string, unknown>> = {
@@ -55,7 +62,14 @@ export type JobState<P = Record<string, unknown>, R = Record<string, unknown>> =
 export type ImportSnapshot = JobState<ImportProgress, ImportResult>;
 
 /** Sent by the staging activity while it reads the file, so progress lives in workflow state. */
-export type StagingProgress = { bytesRead: number; rowsParsed: number; rowsValid: number; rowsInvalid: number };
+export type StagingProgress = {
+  bytesRead: number;
+  rowsParsed: number;
+  rowsValid: number;
+  rowsInvalid: number;
+  /** Absent in reports from workers that predate mapped imports. */
+  rowsSkipped?: number;
+};
 
 export const progressQuery = defineQuery<JobState>(queryNames.progress);
 export const stagingProgressSignal = defineSignal<[StagingProgress]>(signalNames.stagingProgress);

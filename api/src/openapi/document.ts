@@ -7,8 +7,10 @@ import { documentDocs } from '../routes/docs/routes';
 import { documentHealth } from '../routes/health/routes';
 import { documentImports } from '../routes/imports/routes';
 import { documentJobs } from '../routes/jobs/routes';
+import { documentMappingPresets } from '../routes/mapping-presets/routes';
 import { documentMeta } from '../routes/meta/routes';
 import { documentProducts } from '../routes/products/routes';
+import { documentUploads } from '../routes/uploads/routes';
 import { documentUsers } from '../routes/users/routes';
 import { documentWebhooks } from '../routes/webhooks/routes';
 import { buildOpenApiDocument, OpenAPIRegistry } from './registry';
@@ -25,6 +27,8 @@ const documenters: ((registry: OpenAPIRegistry) => void)[] = [
   documentHealth,
   documentMeta,
   documentImports,
+  documentUploads,
+  documentMappingPresets,
   documentJobs,
   documentProducts,
   documentWebhooks,

@@ -14,6 +14,8 @@ export const importProgressSchema = z.object({
   rowsParsed: z.number().int(),
   rowsValid: z.number().int(),
   rowsInvalid: z.number().int(),
+  /** Rows a mapped import passed over as not products (image or option rows), with a reason in the report. */
+  rowsSkipped: z.number().int().default(0),
   /** Distinct SKUs to apply (after last-row-wins), and how many of them are done. */
   rowsToApply: z.number().int(),
   rowsApplied: z.number().int(),
@@ -31,6 +33,11 @@ export const importResultSchema = z.object({
   updated: z.number().int(),
   unchanged: z.number().int(),
   invalid: z.number().int(),
+  /**
+   * Mapped imports only: rows that are not products (image or option rows), neither valid nor
+   * invalid, listed with their reason in the error report.
+   */
+  skipped: z.number().int().optional(),
   durationMs: z.number().int(),
 });
 export type ImportResult = z.infer<typeof importResultSchema>;

@@ -5,6 +5,7 @@ export * from './errors';
 export * from './events';
 export * from './imports';
 export * from './jobs';
+export * from './mapping';
 export * from './product';
 export * from './products';
 export * from './sso';

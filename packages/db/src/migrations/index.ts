@@ -11,6 +11,7 @@ import { Migration20261217000000_users_sessions_api_keys } from './Migration2026
 import { Migration20261218000000_encrypt_webhook_secrets } from './Migration20261218000000_encrypt_webhook_secrets';
 import { Migration20261219000000_audit_log } from './Migration20261219000000_audit_log';
 import { Migration20261221000000_user_oidc_identity } from './Migration20261221000000_user_oidc_identity';
+import { Migration20261222000000_uploads_mapping_presets } from './Migration20261222000000_uploads_mapping_presets';
 
 /** Listed explicitly, in name order, so migrations run the same from source (tsx) and in any bundle. */
 export const migrationsList = [
@@ -36,4 +37,8 @@ export const migrationsList = [
   },
   { name: 'Migration20261219000000_audit_log', class: Migration20261219000000_audit_log },
   { name: 'Migration20261221000000_user_oidc_identity', class: Migration20261221000000_user_oidc_identity },
+  {
+    name: 'Migration20261222000000_uploads_mapping_presets',
+    class: Migration20261222000000_uploads_mapping_presets,
+  },
 ];
