@@ -19,6 +19,7 @@ import { deliveriesRouter } from './routes/deliveries/routes';
 import { docsRouter } from './routes/docs/routes';
 import { healthRouter } from './routes/health/routes';
 import { importsRouter } from './routes/imports/routes';
+import { importUndoRouter } from './routes/imports/undo-routes';
 import { jobsRouter } from './routes/jobs/routes';
 import { metaRouter } from './routes/meta/routes';
 import { productsRouter } from './routes/products/routes';
@@ -33,6 +34,7 @@ export function createApp(deps: AppDeps): Koa {
     healthRouter(deps),
     metaRouter(deps, API_VERSION),
     importsRouter(deps),
+    importUndoRouter(deps),
     jobsRouter(deps),
     productsRouter(deps),
     webhooksRouter(deps),

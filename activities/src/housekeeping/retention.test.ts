@@ -133,12 +133,15 @@ test('prunes exactly the expired rows, in batches, and keeps the rest', async ()
     importErrors: { deleted: 3, batches: 2 },
     importUndo: { deleted: 0, batches: 1 },
     importUndoInserts: { deleted: 2, batches: 2 },
+    importUndoLogs: { deleted: 0, batches: 1 },
+    importUndoRuns: { deleted: 0, batches: 1 },
+    importUndoConflicts: { deleted: 0, batches: 1 },
     importChunks: { deleted: 3, batches: 2 },
     bulkDeletes: { deleted: 1, batches: 1 },
     workingTables: { deleted: 1, batches: 1 },
   };
   assert.deepEqual(result, expected);
-  assert.equal(heartbeats, 15, 'one heartbeat per statement');
+  assert.equal(heartbeats, 18, 'one heartbeat per statement');
 
   assert.deepEqual(await ids(`select id::text from outbox_events`), [pendingEvent, recentEvent].sort());
   assert.deepEqual(await ids(`select id::text from webhook_deliveries`), [recentDelivery]);

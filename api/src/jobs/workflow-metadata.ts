@@ -25,3 +25,13 @@ export function deleteAllWorkflowMetadata() {
     staticSummary: 'Delete all products',
   };
 }
+
+export function undoWorkflowMetadata(fileName: string) {
+  return {
+    typedSearchAttributes: [
+      { key: catalogSearchAttributes.jobKind, value: jobKindAttribute.undo },
+      { key: catalogSearchAttributes.fileName, value: fileName.slice(0, MAX_KEYWORD_CHARS) },
+    ],
+    staticSummary: `Undo the import of ${fileName}`,
+  };
+}

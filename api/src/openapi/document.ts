@@ -4,6 +4,7 @@ import { documentDeliveries } from '../routes/deliveries/routes';
 import { documentDocs } from '../routes/docs/routes';
 import { documentHealth } from '../routes/health/routes';
 import { documentImports } from '../routes/imports/routes';
+import { documentImportUndo } from '../routes/imports/undo-routes';
 import { documentJobs } from '../routes/jobs/routes';
 import { documentMeta } from '../routes/meta/routes';
 import { documentProducts } from '../routes/products/routes';
@@ -23,6 +24,7 @@ const documenters: ((registry: OpenAPIRegistry) => void)[] = [
   documentHealth,
   documentMeta,
   documentImports,
+  documentImportUndo,
   documentJobs,
   documentProducts,
   documentWebhooks,

@@ -7,5 +7,6 @@ export * from './jobs';
 export * from './product';
 export * from './products';
 export * from './text';
+export * from './undo';
 export * from './webhooks';
 export * from './workflows';

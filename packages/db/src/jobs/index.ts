@@ -20,3 +20,4 @@ export {
   type StartedJob,
   startJob,
 } from './job-transitions';
+export { createUndoJob, type ImportUndoState, importUndoStates } from './job-undo';

@@ -11,6 +11,8 @@ export type NewJob = {
   fileName?: string;
   fileSize?: number;
   filePath?: string;
+  /** For kind `undo`: the import it takes back. */
+  undoOf?: string;
 };
 
 /**
@@ -28,6 +30,7 @@ export async function createJob(db: Database, job: NewJob): Promise<JobRecord> {
     fileName: job.fileName ?? null,
     fileSize: job.fileSize ?? null,
     filePath: job.filePath ?? null,
+    undoOf: job.undoOf ?? null,
     createdAt: new Date(),
   });
   await em.flush();
