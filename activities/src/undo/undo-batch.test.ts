@@ -28,7 +28,7 @@ async function job(kind: string, status: string): Promise<string> {
   const id = randomUUID();
   await db.pool.query(
     `insert into jobs (id, kind, status, workflow_id, created_at, finished_at)
-     values ($1, $2, $3, $4, now(), case when $3::text = 'completed' then now() end)`,
+     values ($1, $2, $3::text, $4, now(), case when $3::text = 'completed' then now() end)`,
     [id, kind, status, `${kind}-${id}`],
   );
   return id;

@@ -190,7 +190,7 @@ test('undo is refused for imports not completed, past the undo period, or never 
     const id = randomUUID();
     await db.query(
       `insert into jobs (id, kind, status, workflow_id, created_at, finished_at)
-       values ($1, 'import', $2, $3, now(), case when $2::text in ('failed', 'cancelled') then now() end)`,
+       values ($1, 'import', $2::text, $3, now(), case when $2::text in ('failed', 'cancelled') then now() end)`,
       [id, status, jobWorkflowId('import', id)],
     );
     assert.deepEqual(await refusal(id), { status: 409, code: 'import_not_completed' }, status);
