@@ -21,6 +21,7 @@ import { deliveriesRouter } from './routes/deliveries/routes';
 import { docsRouter } from './routes/docs/routes';
 import { healthRouter } from './routes/health/routes';
 import { importsRouter } from './routes/imports/routes';
+import { importUndoRouter } from './routes/imports/undo-routes';
 import { jobsRouter } from './routes/jobs/routes';
 import { mappingPresetsRouter } from './routes/mapping-presets/routes';
 import { metaRouter } from './routes/meta/routes';
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps): Koa {
     importsRouter(deps),
     uploadsRouter(deps),
     mappingPresetsRouter(deps),
+    importUndoRouter(deps),
     jobsRouter(deps),
     productsRouter(deps),
     webhooksRouter(deps),

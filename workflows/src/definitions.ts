@@ -6,6 +6,8 @@ import type {
   JobError,
   JobStatus,
   MappingPlan,
+  UndoProgress,
+  UndoResult,
 } from '@catalog/domain';
 import { queryNames, signalNames } from '@catalog/domain/workflows';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
@@ -85,6 +87,10 @@ export type WebhookDeliveryResult =
 export type BulkDeleteInput = JobInput & { batchRows: number; sliceMs: number };
 export type BulkDeleteSnapshot = JobState<BulkDeleteProgress, BulkDeleteResult>;
 
+/** Undo of a completed import (`POST /api/imports/:id/undo`): a job of kind `undo`. */
+export type UndoImportInput = JobInput & { importId: string; batchRows: number; sliceMs: number };
+export type UndoSnapshot = JobState<UndoProgress, UndoResult>;
+
 /**
  * Housekeeping (`HousekeepingWorkflow`), started only by the worker's Temporal Schedules: one
  * workflow type, one task per schedule, so the Schedules page shows each as its own row.
@@ -92,7 +98,7 @@ export type BulkDeleteSnapshot = JobState<BulkDeleteProgress, BulkDeleteResult>;
 export type HousekeepingInput =
   | { task: 'reap-orphans' }
   /** `retentionDays` travels in the schedule's arguments, so the Temporal UI shows what it prunes. */
-  | { task: 'retention'; retentionDays: number; batchRows: number }
+  | { task: 'retention'; retentionDays: number; batchRows: number; undoRetentionDays?: number }
   | { task: 'sweep-uploads' };
 export type HousekeepingTask = HousekeepingInput['task'];
 /** Rows deleted (or tables dropped) and statements run, per table. */
@@ -103,6 +109,9 @@ export type RetentionResult = {
   importErrors: PruneCounts;
   importUndo: PruneCounts;
   importUndoInserts: PruneCounts;
+  importUndoLogs: PruneCounts;
+  importUndoRuns: PruneCounts;
+  importUndoConflicts: PruneCounts;
   importChunks: PruneCounts;
   bulkDeletes: PruneCounts;
   workingTables: PruneCounts;

@@ -15,9 +15,10 @@ export type FinalizeInput = { jobId: string; result: ImportResult; progress: Imp
 export type CompensateInput = { jobId: string; status: Extract<JobStatus, 'failed' | 'cancelled'>; error: JobError };
 
 /**
- * The import has landed: keep the error report, record the result, and drop what only the running
- * import needed (undo log, chunk ledger, working tables, the uploaded file), then wake the queued
- * jobs. Safe to run twice; a job that ended otherwise meanwhile (settled as an orphan, its changes
+ * The import has landed: keep the error report, record the result, keep the undo log so the import
+ * can be undone later (an undo job, until housekeeping prunes it after UNDO_RETENTION_DAYS), and drop
+ * what only the running import needed (chunk ledger, working tables, the uploaded file), then wake
+ * the queued jobs. Safe to run twice; a job that ended otherwise meanwhile (settled as an orphan, its changes
  * undone) is not marked completed: that fails with `JobNotRunning`.
  */
 export function createFinalizeImport(deps: JobActivityDeps) {
@@ -49,7 +50,7 @@ export function createFinalizeImport(deps: JobActivityDeps) {
             const actor = await jobActor(client, jobId);
             await appendEvent(client, 'import.completed', { importId: jobId, ...result, actor });
           }
-          await clearUndo(client, jobId);
+          await keepUndoLog(client, jobId);
         }),
       );
     } finally {
@@ -108,7 +109,17 @@ export async function undoImport(
   await dropWorkingData(db, uploads, jobId);
 }
 
-/** The undo log and chunk ledger live only as long as the import can still be undone. */
+/**
+ * A landed import keeps its undo log (written by each chunk anyway, so keeping it costs nothing at
+ * import time) and is marked as undoable; only the chunk ledger, which guards a running import's
+ * retries, goes.
+ */
+async function keepUndoLog(client: PoolClient, jobId: string) {
+  await client.query(`insert into import_undo_logs (job_id) values ($1) on conflict do nothing`, [jobId]);
+  await client.query(`delete from import_chunks where job_id = $1`, [jobId]);
+}
+
+/** A failed or cancelled import was undone at once: its undo log and chunk ledger are spent. */
 async function clearUndo(client: PoolClient, jobId: string) {
   await client.query(`delete from import_undo where job_id = $1`, [jobId]);
   await client.query(`delete from import_undo_inserts where job_id = $1`, [jobId]);

@@ -34,3 +34,14 @@ export function deleteAllWorkflowMetadata(actor: ActorRef) {
     staticSummary: 'Delete all products',
   };
 }
+
+export function undoWorkflowMetadata(fileName: string, actor: ActorRef) {
+  return {
+    ...requestedBy(actor),
+    typedSearchAttributes: [
+      { key: catalogSearchAttributes.jobKind, value: jobKindAttribute.undo },
+      { key: catalogSearchAttributes.fileName, value: fileName.slice(0, MAX_KEYWORD_CHARS) },
+    ],
+    staticSummary: `Undo the import of ${fileName}`,
+  };
+}

@@ -6,6 +6,7 @@ import { documentDeliveries } from '../routes/deliveries/routes';
 import { documentDocs } from '../routes/docs/routes';
 import { documentHealth } from '../routes/health/routes';
 import { documentImports } from '../routes/imports/routes';
+import { documentImportUndo } from '../routes/imports/undo-routes';
 import { documentJobs } from '../routes/jobs/routes';
 import { documentMappingPresets } from '../routes/mapping-presets/routes';
 import { documentMeta } from '../routes/meta/routes';
@@ -29,6 +30,7 @@ const documenters: ((registry: OpenAPIRegistry) => void)[] = [
   documentImports,
   documentUploads,
   documentMappingPresets,
+  documentImportUndo,
   documentJobs,
   documentProducts,
   documentWebhooks,

@@ -39,6 +39,7 @@ export const auditActions = [
   'product.deleted',
   'import.started',
   'delete_all.started',
+  'undo.started',
   'webhook.created',
   'webhook.updated',
   'webhook.enabled',
@@ -64,6 +65,7 @@ export type AuditAction = (typeof auditActions)[number];
 export const jobStartedActions: Record<JobKind, AuditAction> = {
   import: 'import.started',
   bulk_delete: 'delete_all.started',
+  undo: 'undo.started',
 };
 
 export const auditTargetTypes = ['product', 'job', 'webhook', 'user', 'api_key'] as const;

@@ -163,6 +163,9 @@ export const configSchema = z.object({
   // than this are pruned by the hourly housekeeping. At least 2 days: a delivery retries for 24 h,
   // reading its event each attempt.
   RETENTION_DAYS: z.coerce.number().int().min(2).max(3650).default(30),
+  // A completed import can be undone for this long; then the hourly housekeeping prunes what it changed
+  // (previous values, inserted ids) and the Undo button goes away.
+  UNDO_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
   // The worker's /health/* and /metrics; 0 picks a free port (tests).
   WORKER_HEALTH_PORT: port.default(3001),
   // Tracing is on only when this is set (the collector's base URL; spans go to <url>/v1/traces).

@@ -74,8 +74,18 @@ export const importSummarySchema = z.object({
   status: z.enum(jobStatuses),
   progress: importProgressSchema.nullable(),
   result: importResultSchema.nullable(),
-  /** Set when a failed or cancelled import was undone. */
+  /**
+   * What undoing the import did: for a failed or cancelled import, its compensation; for a completed
+   * one, its undo job's result once that ended (a cancelled undo shows what it got done).
+   */
   undo: importUndoSchema.nullable(),
+  /** The latest undo job of a completed import, if any (`GET /api/jobs/{id}` has its live progress). */
+  undoJob: z.object({ id: z.string(), status: z.enum(jobStatuses) }).nullable(),
+  /**
+   * Set while `POST /api/imports/{id}/undo` would be accepted: what the undo would do at most (products
+   * changed since are kept) and until when it is offered.
+   */
+  undoable: z.object({ removes: z.number().int(), restores: z.number().int(), until: z.string() }).nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   by: z.string().nullable().describe('Who started the import (a user email or an API key); null for older imports'),
   createdAt: z.string(),

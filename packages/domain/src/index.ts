@@ -10,5 +10,6 @@ export * from './product';
 export * from './products';
 export * from './sso';
 export * from './text';
+export * from './undo';
 export * from './webhooks';
 export * from './workflows';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-export const jobKinds = ['import', 'bulk_delete'] as const;
+/** `undo` takes back a completed import (issue 13); it is itself not undoable. */
+export const jobKinds = ['import', 'bulk_delete', 'undo'] as const;
 export type JobKind = (typeof jobKinds)[number];
 
 export const jobStatuses = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;

@@ -6,7 +6,7 @@ import { requireRole } from '../../auth/require-role';
 import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
 import { cancelJob, requireJob, streamJobEvents } from '../../jobs/job-actions';
-import { jobViewFromRow } from '../../jobs/job-view';
+import { type JobView, jobViewFromRow } from '../../jobs/job-view';
 import { errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
 import { requiresRole } from '../../openapi/security';
 import { jobIdParams } from '../jobs/schema';
@@ -20,8 +20,17 @@ import { uploadMiddleware } from './upload';
 
 export function importsRouter(deps: AppDeps): Router {
   const router = new Router({ prefix: '/api/imports' });
-  const links = { temporalUiUrl: deps.config.TEMPORAL_UI_URL, namespace: deps.temporal.namespace };
-  const present = (view: Parameters<typeof presentImport>[0]) => presentImport(view, links);
+  const links = {
+    temporalUiUrl: deps.config.TEMPORAL_UI_URL,
+    namespace: deps.temporal.namespace,
+    undoRetentionDays: deps.config.UNDO_RETENTION_DAYS,
+  };
+  /** Imports with their undo state (undone? undoable?), read in one query for the lot. */
+  const presentAll = async (views: JobView[]) => {
+    const states = await deps.jobs.undoStates(views.map((view) => view.id));
+    return views.map((view) => presentImport(view, links, states.get(view.id)));
+  };
+  const present = async (view: JobView) => (await presentAll([view]))[0];
   const editor = requireRole('editor');
 
   router.post(
@@ -60,17 +69,19 @@ export function importsRouter(deps: AppDeps): Router {
     const views = await Promise.all(
       items.map((job) => (isFinished(job.status) ? jobViewFromRow(job) : requireJob(deps, job.id))),
     );
-    ctx.body = { items: views.map(present), page, pageSize, total };
+    ctx.body = { items: await presentAll(views), page, pageSize, total };
   });
 
   router.get('/:id', async (ctx) => {
     const { id } = parseInput(jobIdParams, ctx.params, 'params');
-    ctx.body = present(await requireJob(deps, id, 'import'));
+    ctx.body = await present(await requireJob(deps, id, 'import'));
   });
 
   router.get('/:id/events', async (ctx) => {
     const { id } = parseInput(jobIdParams, ctx.params, 'params');
-    await streamJobEvents(ctx, deps, id, 'import', present);
+    // An import's undo state does not change while its events stream (it is not undoable until it ends).
+    const [state] = (await deps.jobs.undoStates([id])).values();
+    await streamJobEvents(ctx, deps, id, 'import', (view) => presentImport(view, links, state));
   });
 
   router.post('/:id/cancel', async (ctx) => {

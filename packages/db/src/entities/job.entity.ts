@@ -1,7 +1,7 @@
 import type { ActorKind, JobKind, JobStatus } from '@catalog/domain';
 import { defineEntity, p } from '@mikro-orm/core';
 
-/** One row per background job (import, bulk delete). `seq` is the order in which jobs were accepted. */
+/** One row per background job (import, bulk delete, undo). `seq` is the order in which jobs were accepted. */
 export const JobSchema = defineEntity({
   name: 'Job',
   tableName: 'jobs',
@@ -19,6 +19,8 @@ export const JobSchema = defineEntity({
     actorKind: p.string().$type<ActorKind>().fieldName('actor_kind').nullable(),
     actorId: p.string().fieldName('actor_id').nullable(),
     actorLabel: p.string().fieldName('actor_label').nullable(),
+    /** For a job of kind `undo`: the import it takes back. */
+    undoOf: p.uuid().fieldName('undo_of').nullable(),
     progress: p.json<Record<string, unknown>>().nullable(),
     result: p.json<Record<string, unknown>>().nullable(),
     error: p.json<{ code: string; message: string }>().nullable(),

@@ -21,3 +21,4 @@ export {
   type StartedJob,
   startJob,
 } from './job-transitions';
+export { createUndoJob, type ImportUndoState, importUndoStates } from './job-undo';

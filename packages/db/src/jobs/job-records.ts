@@ -15,6 +15,8 @@ export type NewJob = {
   filePath?: string;
   /** Who asked for it: stored with the job, and its acceptance is an audit line. */
   by: Attribution;
+  /** For kind `undo`: the import it takes back. */
+  undoOf?: string;
 };
 
 /**
@@ -33,6 +35,7 @@ export async function createJob(db: Database, job: NewJob): Promise<JobRecord> {
       fileName: job.fileName ?? null,
       fileSize: job.fileSize ?? null,
       filePath: job.filePath ?? null,
+      undoOf: job.undoOf ?? null,
       actorKind: job.by.actor.kind,
       actorId: job.by.actor.id,
       actorLabel: job.by.actor.label,

@@ -12,6 +12,7 @@ import { Migration20261218000000_encrypt_webhook_secrets } from './Migration2026
 import { Migration20261219000000_audit_log } from './Migration20261219000000_audit_log';
 import { Migration20261221000000_user_oidc_identity } from './Migration20261221000000_user_oidc_identity';
 import { Migration20261222000000_uploads_mapping_presets } from './Migration20261222000000_uploads_mapping_presets';
+import { Migration20261223000000_import_undo_jobs } from './Migration20261223000000_import_undo_jobs';
 
 /** Listed explicitly, in name order, so migrations run the same from source (tsx) and in any bundle. */
 export const migrationsList = [
@@ -41,4 +42,5 @@ export const migrationsList = [
     name: 'Migration20261222000000_uploads_mapping_presets',
     class: Migration20261222000000_uploads_mapping_presets,
   },
+  { name: 'Migration20261223000000_import_undo_jobs', class: Migration20261223000000_import_undo_jobs },
 ];
