@@ -91,6 +91,8 @@ export type RetentionResult = {
   importUndoInserts: PruneCounts;
   importChunks: PruneCounts;
   bulkDeletes: PruneCounts;
+  /** Sign-in sessions past their end (they are pruned at once, not after the retention period). */
+  expiredSessions: PruneCounts;
   workingTables: PruneCounts;
 };
 export type HousekeepingResult =

@@ -15,9 +15,10 @@ type PrunedTable = Exclude<keyof RetentionResult, 'workingTables'>;
 /**
  * One statement per table, deleting at most $2 rows: of the log tables those older than the cutoff
  * ($1), walked in `seq` order (their unique index) where the old rows come first; of the job tables
- * those of the jobs finished before the cutoff ($1, their ids), by their primary keys.
+ * those of the jobs finished before the cutoff ($1, their ids), by their primary keys; of the
+ * sessions those expired by now ($1), whatever the retention period: nothing can use them again.
  */
-const batchStatements: { table: PrunedTable; by: 'cutoff' | 'finishedJobs'; sql: string }[] = [
+const batchStatements: { table: PrunedTable; by: 'cutoff' | 'finishedJobs' | 'now'; sql: string }[] = [
   {
     table: 'outboxEvents',
     by: 'cutoff',
@@ -55,6 +56,12 @@ const batchStatements: { table: PrunedTable; by: 'cutoff' | 'finishedJobs'; sql:
             select t.job_id, t.chunk_no from ${ofFinishedJobs('import_chunks')} limit $2)`,
   },
   {
+    table: 'expiredSessions',
+    by: 'now',
+    sql: `delete from sessions where id in (
+            select id from sessions where expires_at < $1 order by expires_at limit $2)`,
+  },
+  {
     table: 'bulkDeletes',
     by: 'finishedJobs',
     sql: `delete from bulk_deletes where job_id in (
@@ -82,7 +89,7 @@ export type PruneOptions = {
 /**
  * Deletes what is older than the retention period: dispatched outbox events, delivery attempts, and
  * the error rows and working data (undo log, chunk ledger, delete-all cursor, working tables) of jobs
- * finished before it. Queued and running jobs' data is never touched. Every statement commits on its
+ * finished before it; and expired sign-in sessions. Queued and running jobs' data is never touched. Every statement commits on its
  * own, so a run stopped half-way leaves consistent tables and the next run goes on from there.
  */
 export async function pruneExpired({
@@ -101,12 +108,14 @@ export async function pruneExpired({
     importUndoInserts: none(),
     importChunks: none(),
     bulkDeletes: none(),
+    expiredSessions: none(),
     workingTables: none(),
   };
-  const finishedJobs = await jobsFinishedBefore(db.pool, cutoff);
+  const parameter = { cutoff, finishedJobs: await jobsFinishedBefore(db.pool, cutoff), now: new Date() };
+  const { finishedJobs } = parameter;
   for (const { table, by, sql } of batchStatements) {
     for (let full = true; full; ) {
-      const { rowCount } = await db.pool.query(sql, [by === 'cutoff' ? cutoff : finishedJobs, batchRows]);
+      const { rowCount } = await db.pool.query(sql, [parameter[by], batchRows]);
       const deleted = rowCount ?? 0;
       counts[table].deleted += deleted;
       counts[table].batches++;
