@@ -1,9 +1,10 @@
 export * from './auth';
 export { type ProductEntity, ProductSchema } from './entities/product.entity';
 export * from './jobs';
-export { createOrmConfig, entities } from './mikro-orm.config';
+export { createOrmConfig, entities, type SessionTimeouts } from './mikro-orm.config';
 export { type Database, migrate, openDatabase, pingDatabase } from './orm';
 export { appendEvent, OUTBOX_NOTIFY_CHANNEL, type SqlExecutor } from './outbox';
 export * from './products';
 export * from './secrets';
+export { openStreamingPool, type StreamingPoolOptions } from './streaming-pool';
 export * from './webhooks';
