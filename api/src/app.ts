@@ -4,6 +4,8 @@ import type Router from '@koa/router';
 import Koa from 'koa';
 import { authenticateMiddleware } from './auth/authenticate';
 import type { AppDeps } from './deps';
+import { deadlineMiddleware } from './limits/deadline';
+import { sseLimitMiddleware } from './limits/sse-limit';
 import { allowedHosts } from './middlewares/allowed-hosts';
 import { csrfMiddleware } from './middlewares/csrf';
 import { errorHandlerMiddleware } from './middlewares/error-handler';
@@ -58,6 +60,8 @@ export function createApp(deps: AppDeps): Koa {
   app.use(securityHeadersMiddleware(hosts));
   app.use(hostCheckMiddleware(hosts, deps.logger));
   app.use(webAppMiddleware(deps.config.WEB_DIST_DIR));
+  // Before the body parser, so a body that trickles in is timed too.
+  app.use(deadlineMiddleware(deps.config.REQUEST_TIMEOUT_MS));
   app.use(
     bodyParser({
       enableTypes: ['json'],
@@ -72,6 +76,7 @@ export function createApp(deps: AppDeps): Koa {
   // Sets ctx.state.actor when the request carries a session or an API key; routes decide what they need.
   app.use(authenticateMiddleware(deps.auth));
   app.use(csrfMiddleware(hosts));
+  app.use(sseLimitMiddleware(deps.limits.eventStreams));
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use(async (ctx, next) => {
     await next();

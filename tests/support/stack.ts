@@ -1,12 +1,13 @@
 import { mkdtemp } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { createActivities } from '@catalog/activities';
 import { createWorker } from '@catalog/activities/create-worker';
 import { prebuiltWorkflowBundle } from '@catalog/activities/workflow-bundle';
-import { type AppDeps, createApp, createLogger, openDependencies } from '@catalog/api';
+import { type AppDeps, createApp, createHttpServer, createLogger, openDependencies } from '@catalog/api';
+import { openDatabase } from '@catalog/db';
 import type { Config, Role } from '@catalog/domain';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { issueApiKey } from '../../api/src/auth/api-keys';
@@ -51,7 +52,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const logger = createLogger(config, 'test');
   const deps = await openDependencies(config, logger);
-  const server: Server = createServer(createApp(deps).callback());
+  const server: Server = createHttpServer(createApp(deps), config);
+  // The worker's own connections, as in production: the API's carry its statement timeouts.
+  const workerDb = await openDatabase({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
@@ -61,7 +64,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const worker = await createWorker({
       connection,
       client: deps.temporal.client,
-      db: deps.db,
+      db: workerDb,
       logger,
       uploads: deps.uploads,
       namespace: config.TEMPORAL_NAMESPACE,
@@ -99,6 +102,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await deps.close();
+      await workerDb.close();
       await database?.drop();
     },
   };

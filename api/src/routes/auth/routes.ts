@@ -21,11 +21,13 @@ export function authRouter(deps: AppDeps): Router {
 
   router.post('/sign-in', async (ctx) => {
     const body = parseInput(signInBody, ctx.request.body, 'body');
+    const attempt = await deps.limits.signIn.begin(body.email, ctx.ip);
     const found = await users.findCredentials({ email: body.email });
     const matches = found
       ? await verifyPassword(body.password, found.passwordHash)
       : await verifyAgainstDummy(body.password);
     if (!found || !matches || found.user.disabledAt) throw errors.unauthenticated(SIGN_IN_REFUSED);
+    await attempt.succeeded();
     const token = newSessionToken();
     await sessions.create(sha256Hex(token), found.user.id);
     setSessionCookie(ctx, token);

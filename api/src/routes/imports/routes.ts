@@ -8,6 +8,7 @@ import { parseInput } from '../../http/validate';
 import { cancelJob, requireJob, startJobWorkflow, streamJobEvents } from '../../jobs/job-actions';
 import { jobViewFromRow } from '../../jobs/job-view';
 import { importWorkflowMetadata } from '../../jobs/workflow-metadata';
+import { uploadLimitsMiddleware } from '../../limits/upload-limits';
 import { errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
 import { jobIdParams } from '../jobs/schema';
 import { streamImportErrors } from './errors-report';
@@ -21,7 +22,11 @@ export function importsRouter(deps: AppDeps): Router {
   const links = { temporalUiUrl: deps.config.TEMPORAL_UI_URL, namespace: deps.temporal.namespace };
   const present = (view: Parameters<typeof presentImport>[0]) => presentImport(view, links);
 
-  router.post('/', uploadMiddleware(deps.uploads, deps.config.UPLOAD_MAX_BYTES), async (ctx) => {
+  const upload = [
+    uploadLimitsMiddleware(deps.limits.uploads),
+    uploadMiddleware(deps.uploads, deps.config.UPLOAD_MAX_BYTES),
+  ];
+  router.post('/', ...upload, async (ctx) => {
     const file = ctx.file;
     if (!file) throw errors.badRequest('No file received: send the CSV in the multipart form field "file".');
     // file.path is the upload's key in the store; the job row and the workflow carry it.
@@ -105,7 +110,7 @@ export function importsRouter(deps: AppDeps): Router {
     }
     ctx.type = 'text/csv; charset=utf-8';
     ctx.attachment(`${(view.fileName ?? 'import').replace(/\.csv$/i, '')}-errors.csv`);
-    ctx.body = await streamImportErrors(deps.db, id);
+    ctx.body = await deps.limits.downloads.open(ctx, (pool) => streamImportErrors(pool, id));
   });
 
   return router;
@@ -140,7 +145,7 @@ export function documentImports(registry: OpenAPIRegistry): void {
     },
     responses: {
       202: { description: 'Accepted; follow /api/imports/{jobId}/events', ...jsonContent(importAcceptedSchema) },
-      ...errorResponses(400, 413, 415, 503),
+      ...errorResponses(400, 413, 415, 429, 503),
     },
   });
   registry.registerPath({
@@ -171,7 +176,7 @@ export function documentImports(registry: OpenAPIRegistry): void {
     request: { params },
     responses: {
       200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } },
-      ...errorResponses(400, 404),
+      ...errorResponses(400, 404, 429),
     },
   });
   registry.registerPath({
@@ -201,7 +206,7 @@ export function documentImports(registry: OpenAPIRegistry): void {
     request: { params },
     responses: {
       200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },
-      ...errorResponses(400, 404, 409),
+      ...errorResponses(400, 404, 409, 503),
     },
   });
 }

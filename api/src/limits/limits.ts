@@ -1,0 +1,38 @@
+import { openStreamingPool } from '@catalog/db';
+import type { Config } from '@catalog/domain';
+import type { Logger } from '../logger';
+import { type ConcurrencyGate, createConcurrencyGate } from './concurrency-gate';
+import { createLimiterStore } from './limiter-store';
+import { createSignInLimits, type SignInLimits } from './sign-in-limits';
+import { createStreamingSlots, type StreamingSlots } from './streaming-slots';
+import { createUploadLimits, type UploadLimits } from './upload-limits';
+
+/** What keeps one client from taking the API from the others; created once at start (see deps.ts). */
+export type Limits = {
+  signIn: SignInLimits;
+  uploads: UploadLimits;
+  eventStreams: ConcurrencyGate;
+  downloads: StreamingSlots;
+  /** Where the counters live: `memory` serves one API process only. */
+  store: 'redis' | 'memory';
+};
+
+export function createLimits(config: Config, logger: Logger): Limits & { close: () => Promise<void> } {
+  const store = createLimiterStore(config, logger);
+  const downloadPool = openStreamingPool({
+    databaseUrl: config.DATABASE_URL,
+    size: config.EXPORT_POOL_SIZE,
+    // A download's transaction is idle while its reader is slow: bounded by its own deadline instead.
+    timeouts: { statementMs: config.DATABASE_STATEMENT_TIMEOUT_MS, idleInTransactionMs: config.EXPORT_TIMEOUT_MS },
+  });
+  return {
+    signIn: createSignInLimits(store, config),
+    uploads: createUploadLimits(store, config),
+    eventStreams: createConcurrencyGate(config.SSE_STREAMS_PER_USER),
+    downloads: createStreamingSlots(downloadPool, config),
+    store: store.kind,
+    close: async () => {
+      await Promise.allSettled([store.close(), downloadPool.end()]);
+    },
+  };
+}
