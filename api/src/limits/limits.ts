@@ -7,6 +7,8 @@ import { createSignInLimits, type SignInLimits } from './sign-in-limits';
 import { createStreamingSlots, type StreamingSlots } from './streaming-slots';
 import { createUploadLimits, type UploadLimits } from './upload-limits';
 
+const DOWNLOAD_BACKSTOP_MS = 30_000;
+
 /** What keeps one client from taking the API from the others; created once at start (see deps.ts). */
 export type Limits = {
   signIn: SignInLimits;
@@ -22,8 +24,12 @@ export function createLimits(config: Config, logger: Logger): Limits & { close: 
   const downloadPool = openStreamingPool({
     databaseUrl: config.DATABASE_URL,
     size: config.EXPORT_POOL_SIZE,
-    // A download's transaction is idle while its reader is slow: bounded by its own deadline instead.
-    timeouts: { statementMs: config.DATABASE_STATEMENT_TIMEOUT_MS, idleInTransactionMs: config.EXPORT_TIMEOUT_MS },
+    // A download's transaction is idle while its reader is slow: bounded by the download's deadline,
+    // with PostgreSQL's own limit a little later only as a backstop.
+    timeouts: {
+      statementMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+      idleInTransactionMs: config.EXPORT_TIMEOUT_MS + DOWNLOAD_BACKSTOP_MS,
+    },
   });
   return {
     signIn: createSignInLimits(store, config),

@@ -21,7 +21,10 @@ export function openStreamingPool(options: StreamingPoolOptions): Pool {
     idleTimeoutMillis: 30_000,
     ...sessionTimeoutSettings(options.timeouts),
   });
-  // A connection the server dropped while idle is reported here; the pool has discarded it already.
+  // A connection the server ends (an idle-in-transaction timeout, a restart) emits 'error'; unheard,
+  // that would be an uncaught exception. The query in flight rejects on its own, and the pool
+  // discards the connection, so there is nothing more to do.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   pool.on('error', () => undefined);
   return pool;
 }

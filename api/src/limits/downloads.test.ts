@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { type ClientRequest, type IncomingMessage, request } from 'node:http';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { requestAs } from '../../../tests/support/auth';
+import { type Stack, startStack } from '../../../tests/support/stack';
+
+/**
+ * Slow export readers against the API: they stream on a pool of their own, so the API's pool (two
+ * connections here, fewer than the readers) keeps serving everything else; a download over the
+ * deadline ends and gives its connection back. A database of its own, with a catalog far larger
+ * than the socket buffers, so a reader that stops reading really holds its transaction open.
+ */
+const EXPORT_TIMEOUT_MS = 4000;
+let stack: Stack;
+before(async () => {
+  stack = await startStack({
+    worker: false,
+    isolated: true,
+    env: { DATABASE_POOL_SIZE: '2', EXPORT_POOL_SIZE: '2', EXPORT_TIMEOUT_MS: String(EXPORT_TIMEOUT_MS) },
+  });
+  await stack.deps.db.pool.query(
+    `insert into products (sku, name, description, price)
+     select 'SLOW-' || n, 'Product ' || n, repeat('d', 1000), 1 from generate_series(1, 40000) n`,
+  );
+});
+after(async () => {
+  await stack?.stop();
+});
+
+type Reader = { req: ClientRequest; response: IncomingMessage; ended: Promise<'complete' | 'cut'> };
+
+/** Starts an export and reads its first bytes only, then stops reading. */
+function slowReader(key: string): Promise<Reader> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${stack.baseUrl}/api/products/export.csv`, { headers: { authorization: `Bearer ${key}` } });
+    req.on('error', reject);
+    req.on('response', (response) => {
+      const ended = new Promise<'complete' | 'cut'>((settle) => {
+        response.on('end', () => settle('complete'));
+        response.on('aborted', () => settle('cut'));
+        response.on('error', () => settle('cut'));
+        response.on('close', () => settle(response.complete ? 'complete' : 'cut'));
+      });
+      response.once('data', () => response.pause());
+      resolve({ req, response, ended });
+    });
+    req.end();
+  });
+}
+
+async function exportsHoldingConnections(): Promise<number> {
+  const { rows } = await stack.deps.db.pool.query<{ count: number }>(
+    `select count(*)::int as count from pg_stat_activity
+     where datname = current_database() and state = 'idle in transaction' and query ilike 'fetch%'`,
+  );
+  return rows[0]?.count ?? 0;
+}
+
+test('slow export readers take their own pool, are refused beyond it, never stall the products list, and are cut at the deadline', async () => {
+  const { key } = await stack.keyFor('viewer');
+  const readers = await Promise.all([slowReader(key), slowReader(key), slowReader(key)]);
+  try {
+    const statuses = readers.map((reader) => reader.response.statusCode).sort();
+    assert.deepEqual(statuses, [200, 200, 503], 'two download slots, the third refused rather than queued');
+    const refused = readers.find((reader) => reader.response.statusCode === 503);
+    assert.ok(Number(refused?.response.headers['retry-after']) > 0, 'Retry-After');
+
+    for (let waited = 0; (await exportsHoldingConnections()) < 2; waited += 100) {
+      assert.ok(waited < 5000, 'both slow readers hold an export transaction open');
+      await sleep(100);
+    }
+    for (let i = 0; i < 5; i++) {
+      const started = Date.now();
+      const list = await requestAs(stack.baseUrl, { key }, '/api/products?pageSize=5');
+      assert.equal(list.status, 200);
+      assert.ok(Date.now() - started < 2000, `the list answered in ${Date.now() - started} ms`);
+    }
+
+    const streaming = readers.filter((reader) => reader.response.statusCode === 200);
+    const outcomes = await Promise.all(
+      streaming.map((reader) =>
+        Promise.race([reader.ended, sleep(EXPORT_TIMEOUT_MS + 10_000).then(() => 'still open' as const)]),
+      ),
+    );
+    assert.deepEqual(outcomes, ['cut', 'cut'], 'the deadline ends a download that is still streaming');
+    for (let waited = 0; (await exportsHoldingConnections()) > 0; waited += 100) {
+      assert.ok(waited < 5000, 'the cut downloads gave their connections back');
+      await sleep(100);
+    }
+    const again = await requestAs(stack.baseUrl, { key }, '/api/products/export.csv?sku=SLOW-1');
+    assert.equal(again.status, 200, 'the slots are free again');
+    assert.match(await again.text(), /^sku,name,description,price,active\r\nSLOW-1,/);
+  } finally {
+    for (const reader of readers) reader.req.destroy();
+  }
+});
