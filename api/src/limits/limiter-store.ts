@@ -12,15 +12,14 @@ export type WindowLimit = {
 
 /** Makes fixed-window counters: in Redis when the app has it (shared by every API process), else in memory. */
 export type LimiterStore = {
-  readonly kind: 'redis' | 'memory';
   window: (limit: WindowLimit) => RateLimiterAbstract;
   close: () => Promise<void>;
 };
 
 export function createLimiterStore(config: Pick<Config, 'REDIS_URL'>, logger: Logger): LimiterStore {
   if (!config.REDIS_URL) {
+    logger.info('REDIS_URL is not set: sign-in and upload limits count in this API process only');
     return {
-      kind: 'memory',
       window: ({ name, points, windowSeconds }) =>
         new RateLimiterMemory({ keyPrefix: `limit:${name}`, points, duration: windowSeconds }),
       close: async () => undefined,
@@ -32,7 +31,6 @@ export function createLimiterStore(config: Pick<Config, 'REDIS_URL'>, logger: Lo
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error (limits)'));
   return {
-    kind: 'redis',
     window: ({ name, points, windowSeconds }) =>
       new RateLimiterRedis({
         storeClient: redis,

@@ -15,8 +15,6 @@ export type Limits = {
   uploads: UploadLimits;
   eventStreams: ConcurrencyGate;
   downloads: StreamingSlots;
-  /** Where the counters live: `memory` serves one API process only. */
-  store: 'redis' | 'memory';
 };
 
 export function createLimits(config: Config, logger: Logger): Limits & { close: () => Promise<void> } {
@@ -36,7 +34,6 @@ export function createLimits(config: Config, logger: Logger): Limits & { close: 
     uploads: createUploadLimits(store, config),
     eventStreams: createConcurrencyGate(config.SSE_STREAMS_PER_USER),
     downloads: createStreamingSlots(downloadPool, config),
-    store: store.kind,
     close: async () => {
       await Promise.allSettled([store.close(), downloadPool.end()]);
     },
