@@ -22,8 +22,8 @@ export function sseLimitMiddleware(gate: ConcurrencyGate): Middleware {
     }
     const body: unknown = ctx.body;
     if (body && typeof body === 'object' && 'destroy' in body && typeof body.destroy === 'function') body.destroy();
-    // Dropping the body drops the stream's Content-Type too, so the refusal goes out as JSON.
-    ctx.body = null;
+    // The refusal goes out as JSON (the error handler sets the type), without the stream's headers.
+    ctx.remove('Content-Type');
     ctx.remove('Connection');
     ctx.remove('X-Accel-Buffering');
     throw errors.rateLimited(
