@@ -68,7 +68,9 @@ export const errors = {
   tooManyAttempts: (retryAfterSeconds: number) =>
     new AppError(
       'too_many_attempts',
-      `Too many failed sign-in attempts; try again in ${retryAfterSeconds} seconds`,
+      `Too many failed sign-in attempts; try again in ${
+        retryAfterSeconds < 120 ? `${retryAfterSeconds} seconds` : `${Math.ceil(retryAfterSeconds / 60)} minutes`
+      }`,
       { retryAfterSeconds },
       retryAfterSeconds,
     ),
