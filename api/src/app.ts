@@ -47,7 +47,9 @@ export function createApp(deps: AppDeps): Koa {
 
   const hosts = allowedHosts(deps.config);
   // X-Forwarded-* decide ctx.secure (the cookie's Secure flag), ctx.host and ctx.ip only when a proxy we run sets them.
-  const app = new Koa({ proxy: deps.config.TRUST_PROXY });
+  // Only the last X-Forwarded-For entry is our proxy's; the ones before it are whatever the client
+  // sent, and would let it pick a fresh address per sign-in attempt.
+  const app = new Koa({ proxy: deps.config.TRUST_PROXY, maxIpsCount: 1 });
   // Koa reports errors after the response has started (e.g. a stream the client stopped reading)
   // here; a client going away is normal, anything else is logged once, as JSON.
   app.on('error', (error: NodeJS.ErrnoException) => {
