@@ -77,17 +77,15 @@ test('slow export readers take their own pool, are refused beyond it, never stal
       assert.ok(Date.now() - started < 2000, `the list answered in ${Date.now() - started} ms`);
     }
 
-    const streaming = readers.filter((reader) => reader.response.statusCode === 200);
-    const outcomes = await Promise.all(
-      streaming.map((reader) =>
-        Promise.race([reader.ended, sleep(EXPORT_TIMEOUT_MS + 10_000).then(() => 'still open' as const)]),
-      ),
-    );
-    assert.deepEqual(outcomes, ['cut', 'cut'], 'the deadline ends a download that is still streaming');
+    // The server cuts the downloads at the deadline and gives their connections back; the readers,
+    // which stopped reading, find out when they read on: their CSV ends early, without its last chunk.
     for (let waited = 0; (await exportsHoldingConnections()) > 0; waited += 100) {
-      assert.ok(waited < 5000, 'the cut downloads gave their connections back');
+      assert.ok(waited < EXPORT_TIMEOUT_MS + 10_000, 'the deadline ends the downloads and frees their connections');
       await sleep(100);
     }
+    const streaming = readers.filter((reader) => reader.response.statusCode === 200);
+    for (const reader of streaming) reader.response.resume();
+    assert.deepEqual(await Promise.all(streaming.map((reader) => reader.ended)), ['cut', 'cut']);
     const again = await requestAs(stack.baseUrl, { key }, '/api/products/export.csv?sku=SLOW-1');
     assert.equal(again.status, 200, 'the slots are free again');
     assert.match(await again.text(), /^sku,name,description,price,active\r\nSLOW-1,/);

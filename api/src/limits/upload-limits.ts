@@ -69,10 +69,10 @@ export function uploadLimitsMiddleware(limits: UploadLimits): Middleware {
       throw error;
     }
     extendDeadline(ctx, limits.timeoutMs);
-    // Socket bytes, not the parsed file: the same count for any upload route and any parser. Bytes
-    // that arrived with the headers are already read, so an upload may be undercounted by that much.
+    // Socket bytes, not the parsed file: the same count for any upload route and any parser. The body
+    // that arrived with the headers is read from the socket already and waits in the request's buffer.
     const socket = ctx.req.socket;
-    const before = socket.bytesRead;
+    const before = socket.bytesRead - ctx.req.readableLength;
     try {
       await next();
     } finally {
