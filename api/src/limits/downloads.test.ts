@@ -70,11 +70,13 @@ test('slow export readers take their own pool, are refused beyond it, never stal
       assert.ok(waited < 5000, 'both slow readers hold an export transaction open');
       await sleep(100);
     }
+    // Were the readers on the API's pool, the list would wait for a connection until its own deadline
+    // (504 after REQUEST_TIMEOUT_MS); the bound is loose only for a busy test machine.
     for (let i = 0; i < 5; i++) {
       const started = Date.now();
       const list = await requestAs(stack.baseUrl, { key }, '/api/products?pageSize=5');
       assert.equal(list.status, 200);
-      assert.ok(Date.now() - started < 2000, `the list answered in ${Date.now() - started} ms`);
+      assert.ok(Date.now() - started < 10_000, `the list answered in ${Date.now() - started} ms`);
     }
 
     // The server cuts the downloads at the deadline and gives their connections back; the readers,
