@@ -4,6 +4,8 @@ import type Router from '@koa/router';
 import Koa from 'koa';
 import { authenticateMiddleware } from './auth/authenticate';
 import type { AppDeps } from './deps';
+import { deadlineMiddleware } from './limits/deadline';
+import { sseLimitMiddleware } from './limits/sse-limit';
 import { allowedHosts } from './middlewares/allowed-hosts';
 import { csrfMiddleware } from './middlewares/csrf';
 import { errorHandlerMiddleware } from './middlewares/error-handler';
@@ -55,7 +57,9 @@ export function createApp(deps: AppDeps): Koa {
 
   const hosts = allowedHosts(deps.config);
   // X-Forwarded-* decide ctx.secure (the cookie's Secure flag), ctx.host and ctx.ip only when a proxy we run sets them.
-  const app = new Koa({ proxy: deps.config.TRUST_PROXY });
+  // Only the last X-Forwarded-For entry is our proxy's; the ones before it are whatever the client
+  // sent, and would let it pick a fresh address per sign-in attempt.
+  const app = new Koa({ proxy: deps.config.TRUST_PROXY, maxIpsCount: 1 });
   // Koa reports errors after the response has started (e.g. a stream the client stopped reading)
   // here; a client going away is normal, anything else is logged once, as JSON.
   app.on('error', (error: NodeJS.ErrnoException) => {
@@ -68,6 +72,8 @@ export function createApp(deps: AppDeps): Koa {
   app.use(securityHeadersMiddleware(hosts));
   app.use(hostCheckMiddleware(hosts, deps.logger));
   app.use(webAppMiddleware(deps.config.WEB_DIST_DIR));
+  // Before the body parser, so a body that trickles in is timed too.
+  app.use(deadlineMiddleware(deps.config.REQUEST_TIMEOUT_MS));
   app.use(
     bodyParser({
       enableTypes: ['json'],
@@ -82,6 +88,7 @@ export function createApp(deps: AppDeps): Koa {
   // Sets ctx.state.actor when the request carries a session or an API key; routes decide what they need.
   app.use(authenticateMiddleware(deps.auth));
   app.use(csrfMiddleware(hosts));
+  app.use(sseLimitMiddleware(deps.limits.eventStreams));
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use(async (ctx, next) => {
     await next();

@@ -16,6 +16,7 @@ import type { EventBus } from './bus/event-bus';
 import { createJobFeed, type JobFeed } from './jobs/job-feed';
 import { createLiveJobReader, type LiveJobReader } from './jobs/live-job';
 import { createLifecycle, type Lifecycle } from './lifecycle';
+import { createLimits, type Limits } from './limits/limits';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { createTemporal, type Temporal } from './temporal';
@@ -38,6 +39,8 @@ export type AppDeps = {
   secrets: SecretBox;
   /** Who did what: changes that are not one of our transactions write their line here. */
   audit: AuditRepository;
+  /** Sign-in attempts, uploads, event streams and downloads per user, account or address. */
+  limits: Limits;
 };
 
 export async function openDependencies(
@@ -45,13 +48,22 @@ export async function openDependencies(
   logger: Logger,
 ): Promise<AppDeps & { close: () => Promise<void> }> {
   const secrets = secretBoxFromConfig(config);
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
+  const db = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
+    // Every statement of the API answers a request: none may outlive it, nor hold locks in an idle transaction.
+    timeouts: {
+      statementMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+      idleInTransactionMs: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
+  });
   const temporal = createTemporal(config);
   const bus = createBus(config, logger);
   const jobs = createJobRepository(db);
   const readLiveJob = createLiveJobReader(jobs, temporal);
   const feed = createJobFeed({ readLiveJob, bus, logger, pollMs: config.SSE_POLL_MS });
   const uploads = createUploadStore(config);
+  const limits = createLimits(config, logger);
   return {
     config,
     logger,
@@ -67,9 +79,10 @@ export async function openDependencies(
     auth: createAuthStore(db, config),
     secrets,
     audit: createAuditRepository(db),
+    limits,
     close: async () => {
       await feed.close();
-      await Promise.allSettled([bus.close(), temporal.close(), db.close()]);
+      await Promise.allSettled([bus.close(), temporal.close(), db.close(), limits.close()]);
       uploads.close();
     },
   };

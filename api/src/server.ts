@@ -1,7 +1,7 @@
-import { createServer } from 'node:http';
 import { ConfigError, loadServerConfig } from '@catalog/domain';
 import { startTracing } from '@catalog/telemetry';
 import { ensureAdminAtStart } from './auth/first-admin';
+import { createHttpServer } from './http-server';
 import { createLogger } from './logger';
 import { shutDownGracefully } from './shutdown';
 
@@ -29,9 +29,7 @@ await ensureAdminAtStart(deps.auth.users, config, logger);
 // Secrets stored before encryption existed are sealed before anything can read them.
 const sealedAtStart = await reencryptWebhookSecrets(deps.db.pool, deps.secrets, 'plaintext');
 if (sealedAtStart > 0) logger.info({ endpoints: sealedAtStart }, 'encrypted the webhook secrets stored in plaintext');
-const server = createServer(createApp(deps).callback());
-// Long SSE streams and large uploads must not be cut by Node's default request timeout.
-server.requestTimeout = 0;
+const server = createHttpServer(createApp(deps), config);
 server.listen(config.PORT, config.HOST, () => {
   logger.info({ port: config.PORT, host: config.HOST }, 'api listening');
 });

@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { createActivities } from '@catalog/activities';
 import { createWorker } from '@catalog/activities/create-worker';
 import { prebuiltWorkflowBundle } from '@catalog/activities/workflow-bundle';
-import { type AppDeps, createApp, createLogger, openDependencies } from '@catalog/api';
+import { type AppDeps, applyServerLimits, createApp, createLogger, openDependencies } from '@catalog/api';
+import { openDatabase } from '@catalog/db';
 import type { Config, Role } from '@catalog/domain';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { issueApiKey } from '../../api/src/auth/api-keys';
@@ -68,7 +69,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     throw error;
   });
   const { config, logger, deps } = opened;
+  applyServerLimits(server, config);
   server.on('request', createApp(deps).callback());
+  // The worker's own connections, as in production: the API's carry its statement timeouts.
+  const workerDb = await openDatabase({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
 
   const workers: { worker: Worker; running: Promise<void>; connection: NativeConnection }[] = [];
   const startWorker = async (overrideActivities?: StackOptions['overrideActivities']) => {
@@ -76,7 +80,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const worker = await createWorker({
       connection,
       client: deps.temporal.client,
-      db: deps.db,
+      db: workerDb,
       logger,
       uploads: deps.uploads,
       namespace: config.TEMPORAL_NAMESPACE,
@@ -114,6 +118,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await deps.close();
+      await workerDb.close();
       await database?.drop();
     },
   };

@@ -114,6 +114,8 @@ export type RetentionResult = {
   importUndoConflicts: PruneCounts;
   importChunks: PruneCounts;
   bulkDeletes: PruneCounts;
+  /** Sign-in sessions past their end (they are pruned at once, not after the retention period). */
+  expiredSessions: PruneCounts;
   workingTables: PruneCounts;
 };
 export type HousekeepingResult =

@@ -116,6 +116,20 @@ test('prunes exactly the expired rows, in batches, and keeps the rest', async ()
     await db.pool.query(`create unlogged table ${importTables(jobId).staged} (row_no bigint)`);
   }
 
+  // Sessions: the three that ended go, however recently; the one still valid stays.
+  const user = randomUUID();
+  await db.pool.query(`insert into users (id, email, password_hash, role) values ($1, $2, 'unused', 'viewer')`, [
+    user,
+    `${user}@example.test`,
+  ]);
+  const session = (expiresAt: string) =>
+    db.pool.query(`insert into sessions (id, user_id, expires_at) values ($1, $2, ${expiresAt}) returning id`, [
+      randomUUID(),
+      user,
+    ]);
+  for (const expiresAt of [OLD, RECENT, `now() - interval '1 second'`]) await session(expiresAt);
+  const liveSession = (await session(`now() + interval '1 hour'`)).rows[0]?.id;
+
   let heartbeats = 0;
   const result = await pruneExpired({
     db,
@@ -138,10 +152,12 @@ test('prunes exactly the expired rows, in batches, and keeps the rest', async ()
     importUndoConflicts: { deleted: 0, batches: 1 },
     importChunks: { deleted: 3, batches: 2 },
     bulkDeletes: { deleted: 1, batches: 1 },
+    expiredSessions: { deleted: 3, batches: 2 },
     workingTables: { deleted: 1, batches: 1 },
   };
   assert.deepEqual(result, expected);
-  assert.equal(heartbeats, 18, 'one heartbeat per statement');
+  assert.equal(heartbeats, 19, 'one heartbeat per statement');
+  assert.deepEqual(await ids(`select id from sessions`), [liveSession]);
 
   assert.deepEqual(await ids(`select id::text from outbox_events`), [pendingEvent, recentEvent].sort());
   assert.deepEqual(await ids(`select id::text from webhook_deliveries`), [recentDelivery]);

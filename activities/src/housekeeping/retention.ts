@@ -16,9 +16,14 @@ type PrunedTable = Exclude<keyof RetentionResult, 'workingTables'>;
  * One statement per table, deleting at most $2 rows: of the log tables those older than the cutoff
  * ($1), walked in `seq` order (their unique index) where the old rows come first; of the job tables
  * those of the jobs finished before the cutoff ($1, their ids), by their primary keys; of an import's
- * undo data those of the imports finished before the undo cutoff (UNDO_RETENTION_DAYS).
+ * undo data those of the imports finished before the undo cutoff (UNDO_RETENTION_DAYS); of the
+ * sessions those expired by now ($1), whatever the retention period: nothing can use them again.
  */
-const batchStatements: { table: PrunedTable; by: 'cutoff' | 'finishedJobs' | 'undoExpiredJobs'; sql: string }[] = [
+const batchStatements: {
+  table: PrunedTable;
+  by: 'cutoff' | 'finishedJobs' | 'undoExpiredJobs' | 'now';
+  sql: string;
+}[] = [
   {
     table: 'outboxEvents',
     by: 'cutoff',
@@ -75,6 +80,12 @@ const batchStatements: { table: PrunedTable; by: 'cutoff' | 'finishedJobs' | 'un
             select t.job_id, t.sku from ${ofFinishedJobs('import_undo_conflicts')} limit $2)`,
   },
   {
+    table: 'expiredSessions',
+    by: 'now',
+    sql: `delete from sessions where id in (
+            select id from sessions where expires_at < $1 order by expires_at limit $2)`,
+  },
+  {
     table: 'bulkDeletes',
     by: 'finishedJobs',
     sql: `delete from bulk_deletes where job_id in (
@@ -104,7 +115,7 @@ export type PruneOptions = {
 /**
  * Deletes what is older than the retention period: dispatched outbox events, delivery attempts, and
  * the error rows and working data (undo log, chunk ledger, delete-all cursor, working tables) of jobs
- * finished before it. Queued and running jobs' data is never touched. Every statement commits on its
+ * finished before it; and expired sign-in sessions. Queued and running jobs' data is never touched. Every statement commits on its
  * own, so a run stopped half-way leaves consistent tables and the next run goes on from there.
  */
 export async function pruneExpired({
@@ -127,11 +138,12 @@ export async function pruneExpired({
     importUndoConflicts: none(),
     importChunks: none(),
     bulkDeletes: none(),
+    expiredSessions: none(),
     workingTables: none(),
   };
   const finishedJobs = await jobsFinishedBefore(db.pool, cutoff);
   const undoExpiredJobs = await jobsFinishedBefore(db.pool, new Date(Date.now() - undoRetentionDays * DAY_MS));
-  const firstParam = { cutoff, finishedJobs, undoExpiredJobs };
+  const firstParam = { cutoff, finishedJobs, undoExpiredJobs, now: new Date() };
   for (const { table, by, sql } of batchStatements) {
     for (let full = true; full; ) {
       const { rowCount } = await db.pool.query(sql, [firstParam[by], batchRows]);

@@ -17,6 +17,7 @@ export function errorHandlerMiddleware(logger: Logger): Middleware {
       const requestId: string | undefined = ctx.state.requestId;
       if (isAppError(error)) {
         ctx.status = error.status;
+        if (error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.retryAfterSeconds));
         ctx.body = { error: { code: error.code, message: error.message, details: error.details } };
         if (error.status >= 500) logger.error({ err: error, requestId }, error.message);
         return;

@@ -22,7 +22,8 @@ const ERROR_DESCRIPTIONS = {
   409: 'The request conflicts with the current state of the resource',
   413: 'The body is larger than the limit; `details.limitBytes` says how large it may be',
   415: 'The body is not of a media type or encoding this operation accepts',
-  503: 'A service the API depends on (PostgreSQL or Temporal) is unavailable; try again shortly',
+  429: 'Too many requests of this kind from this user, account or address; wait the `Retry-After` seconds',
+  503: 'A service the API depends on (PostgreSQL or Temporal) is unavailable or busy; try again shortly (`Retry-After`, when sent)',
 } as const;
 
 const errorContent = { 'application/json': { schema: errorBodySchema } };

@@ -215,6 +215,47 @@ export const configSchema = z.object({
     .enum([...ROLES, 'none'], { message: 'must be viewer, editor, admin or none' })
     .default('viewer')
     .transform((value): Role | null => (value === 'none' ? null : value)),
+  // Sign-in failures counted in a fixed window per account (the email, lower-cased) and per client
+  // address; beyond either, sign-in answers 429 with Retry-After, even with the right password.
+  SIGN_IN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
+  SIGN_IN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(20),
+  SIGN_IN_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
+  // Per user (or API key): uploads being received at once by one API process, and bytes uploaded per hour.
+  UPLOADS_IN_FLIGHT_PER_USER: z.coerce.number().int().min(1).max(100).default(2),
+  UPLOAD_BYTES_PER_HOUR_PER_USER: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2 * 1024 ** 3),
+  // Server-Sent Events streams one user (or API key) may hold open on one API process.
+  SSE_STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(10),
+  // How long a request may take to be answered (504 deadline_exceeded after), and to send its headers.
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  // Uploads get this long to arrive and be stored instead; it is also Node's whole-request limit.
+  UPLOAD_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(10_000)
+    .max(24 * 3_600_000)
+    .default(3_600_000),
+  // The API's own connections only (the worker's long statements are bounded by Temporal's timeouts); 0 turns one off.
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(20_000),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  // CSV exports and import error reports stream on a pool of their own, so slow readers cannot take
+  // the connections every other request needs; when it is full they are refused (503), never queued.
+  EXPORT_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(4),
+  // A download still streaming after this long ends with an error and gives its connection back.
+  EXPORT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(24 * 3_600_000)
+    .default(600_000),
 });
 
 /** Rules across variables; they run once every variable parsed on its own. */

@@ -20,7 +20,10 @@ export type ErrorCode =
   | 'undo_expired'
   | 'already_undone'
   | 'undo_in_progress'
-  | 'undo_not_undoable';
+  | 'undo_not_undoable'
+  | 'too_many_attempts'
+  | 'rate_limited'
+  | 'deadline_exceeded';
 
 const statusByCode: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -40,19 +43,25 @@ const statusByCode: Record<ErrorCode, number> = {
   already_undone: 409,
   undo_in_progress: 409,
   undo_not_undoable: 409,
+  too_many_attempts: 429,
+  rate_limited: 429,
+  deadline_exceeded: 504,
 };
 
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly details: unknown;
+  /** Sent as `Retry-After` (429, 503): when trying again can succeed. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, details?: unknown) {
+  constructor(code: ErrorCode, message: string, details?: unknown, retryAfterSeconds?: number) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.status = statusByCode[code];
     this.details = details;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -64,7 +73,24 @@ export const errors = {
   payloadTooLarge: (limitBytes: number) =>
     new AppError('payload_too_large', `The file is larger than the limit of ${limitBytes} bytes`, { limitBytes }),
   unsupportedMediaType: (message: string) => new AppError('unsupported_media_type', message),
-  unavailable: (message: string, details?: unknown) => new AppError('service_unavailable', message, details),
+  unavailable: (message: string, details?: unknown, retryAfterSeconds?: number) =>
+    new AppError('service_unavailable', message, details, retryAfterSeconds),
+  // The same answer whether or not the account exists.
+  tooManyAttempts: (retryAfterSeconds: number) =>
+    new AppError(
+      'too_many_attempts',
+      `Too many failed sign-in attempts; try again in ${
+        retryAfterSeconds < 120 ? `${retryAfterSeconds} seconds` : `${Math.ceil(retryAfterSeconds / 60)} minutes`
+      }`,
+      { retryAfterSeconds },
+      retryAfterSeconds,
+    ),
+  rateLimited: (message: string, retryAfterSeconds: number, details?: Record<string, unknown>) =>
+    new AppError('rate_limited', message, { ...details, retryAfterSeconds }, retryAfterSeconds),
+  deadlineExceeded: (timeoutMs: number) =>
+    new AppError('deadline_exceeded', `The request was not answered within ${timeoutMs / 1000} seconds`, {
+      timeoutMs,
+    }),
   unauthenticated: (message = 'Sign in, or send an API key as `Authorization: Bearer <key>`') =>
     new AppError('unauthenticated', message),
   forbidden: (neededRole: string) => new AppError('forbidden', `This needs the ${neededRole} role`, { neededRole }),

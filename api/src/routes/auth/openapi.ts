@@ -16,7 +16,9 @@ export function documentAuth(registry: OpenAPIRegistry): void {
     summary: 'Sign in with email and password; sets the `catalog_session` cookie',
     description:
       'A wrong email, a wrong password and a disabled account get the same 401, in the same time. ' +
-      'The session ends after SESSION_IDLE_HOURS without a request, and SESSION_MAX_DAYS after sign-in.',
+      'The session ends after SESSION_IDLE_HOURS without a request, and SESSION_MAX_DAYS after sign-in. ' +
+      'Too many failures for the email or from the address answer 429 `too_many_attempts` with Retry-After, ' +
+      'even with the right password, until the window (SIGN_IN_WINDOW_MINUTES) ends.',
     request: json(signInBody),
     responses: {
       200: {
@@ -28,7 +30,7 @@ export function documentAuth(registry: OpenAPIRegistry): void {
           },
         },
       },
-      ...errorResponses(400, 401),
+      ...errorResponses(400, 401, 429),
     },
   });
   registry.registerPath({

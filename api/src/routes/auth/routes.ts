@@ -22,6 +22,7 @@ export function authRouter(deps: AppDeps): Router {
 
   router.post('/sign-in', async (ctx) => {
     const body = parseInput(signInBody, ctx.request.body, 'body');
+    const attempt = await deps.limits.signIn.begin(body.email, ctx.ip);
     const found = await users.findCredentials({ email: body.email });
     // Someone made by a single sign-on has no password: refused like a wrong one, in the same time.
     const matches = found?.passwordHash
@@ -37,6 +38,7 @@ export function authRouter(deps: AppDeps): Router {
       });
       throw errors.unauthenticated(SIGN_IN_REFUSED);
     }
+    await attempt.succeeded();
     await startSession(ctx, sessions, found.user.id);
     await recordAudit(
       deps.audit,

@@ -1,7 +1,7 @@
 import { pipeline, type Readable, Transform } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import type { Database } from '@catalog/db';
 import { csvTextCell } from '@catalog/domain';
+import type { Pool } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 
 const HEADER = 'row,column,reason,sku,name,description,price,active,raw\n';
@@ -14,8 +14,8 @@ const COPY_ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r
  * product export writes cells (`csvTextCell`): a cell starting like a formula cannot run in the
  * spreadsheet of whoever opens the report. `jobId` is a UUID checked at the edge, so inlining it is safe.
  */
-export async function streamImportErrors(db: Database, jobId: string): Promise<Readable> {
-  const client = await db.pool.connect();
+export async function streamImportErrors(pool: Pool, jobId: string): Promise<Readable> {
+  const client = await pool.connect();
   const stream = client.query(
     copyTo(`copy (
       select row_no, column_name, reason, sku, name, description, price, active, raw

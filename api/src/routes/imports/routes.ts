@@ -7,6 +7,7 @@ import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
 import { cancelJob, requireJob, streamJobEvents } from '../../jobs/job-actions';
 import { type JobView, jobViewFromRow } from '../../jobs/job-view';
+import { uploadLimitsMiddleware } from '../../limits/upload-limits';
 import { errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
 import { requiresRole } from '../../openapi/security';
 import { jobIdParams } from '../jobs/schema';
@@ -40,6 +41,7 @@ export function importsRouter(deps: AppDeps): Router {
       // The multipart path gets its guard with the rest of the import routes (issue 9).
       await editor(ctx, () => startMappedImport(deps, ctx));
     },
+    uploadLimitsMiddleware(deps.limits.uploads),
     uploadMiddleware(deps.uploads, deps.config.UPLOAD_MAX_BYTES),
     async (ctx) => {
       const file = ctx.file;
@@ -99,7 +101,7 @@ export function importsRouter(deps: AppDeps): Router {
     }
     ctx.type = 'text/csv; charset=utf-8';
     ctx.attachment(`${(view.fileName ?? 'import').replace(/\.csv$/i, '')}-errors.csv`);
-    ctx.body = await streamImportErrors(deps.db, id);
+    ctx.body = await deps.limits.downloads.open(ctx, (pool) => streamImportErrors(pool, id));
   });
 
   return router;
@@ -140,7 +142,7 @@ export function documentImports(registry: OpenAPIRegistry): void {
     },
     responses: {
       202: { description: 'Accepted; follow /api/imports/{jobId}/events', ...jsonContent(importAcceptedSchema) },
-      ...errorResponses(400, 401, 403, 413, 415, 503),
+      ...errorResponses(400, 401, 403, 413, 415, 429, 503),
     },
   });
   registry.registerPath({
@@ -171,7 +173,7 @@ export function documentImports(registry: OpenAPIRegistry): void {
     request: { params },
     responses: {
       200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } },
-      ...errorResponses(400, 404),
+      ...errorResponses(400, 404, 429),
     },
   });
   registry.registerPath({
@@ -201,7 +203,7 @@ export function documentImports(registry: OpenAPIRegistry): void {
     request: { params },
     responses: {
       200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },
-      ...errorResponses(400, 404, 409),
+      ...errorResponses(400, 404, 409, 503),
     },
   });
 }

@@ -51,7 +51,7 @@ export function documentJobs(registry: OpenAPIRegistry): void {
         description: 'text/event-stream; each data line is a job snapshot',
         content: { 'text/event-stream': { schema: z.string() } },
       },
-      ...errorResponses(400, 404),
+      ...errorResponses(400, 404, 429),
     },
   });
   registry.registerPath({

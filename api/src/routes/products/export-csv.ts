@@ -19,7 +19,7 @@ function line(row: ExportRow): string {
  * The matching products as CSV in the exact format the importer reads: re-importing the file
  * leaves every product unchanged. Streamed batch by batch with backpressure (constant memory).
  */
-export function productsCsvStream(db: Database, filter: ProductFilter): Readable {
+export function productsCsvStream(db: Pick<Database, 'pool'>, filter: ProductFilter): Readable {
   async function* lines(): AsyncGenerator<string> {
     yield HEADER;
     for await (const rows of exportProductRows(db, filter)) yield `${rows.map(line).join('\r\n')}\r\n`;

@@ -48,7 +48,10 @@ export function documentProducts(registry: OpenAPIRegistry): void {
     summary: 'The products matching the filters as CSV, in the format the importer reads',
     description: 'Cells starting with = + - @ are prefixed with an apostrophe, which the importer removes again.',
     request: { query: exportProductsQuery },
-    responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses(400) },
+    responses: {
+      200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },
+      ...errorResponses(400, 503),
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -58,6 +61,7 @@ export function documentProducts(registry: OpenAPIRegistry): void {
     summary: 'Server-Sent Events: `catalog-changed` whenever an import or a delete-all has changed the catalog',
     responses: {
       200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } },
+      ...errorResponses(429),
       ...clientErrorRange,
     },
   });

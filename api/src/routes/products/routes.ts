@@ -64,7 +64,7 @@ export function productsRouter(deps: AppDeps): Router {
     const filter = parseInput(exportProductsQuery, ctx.query, 'query');
     ctx.type = 'text/csv; charset=utf-8';
     ctx.attachment('products.csv');
-    ctx.body = productsCsvStream(deps.db, filter);
+    ctx.body = await deps.limits.downloads.open(ctx, (pool) => productsCsvStream({ pool }, filter));
   });
 
   router.get('/events', async (ctx) => {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { actorOf } from '../../auth/actor';
 import { requireRole } from '../../auth/require-role';
 import type { AppDeps } from '../../deps';
+import { uploadLimitsMiddleware } from '../../limits/upload-limits';
 import { errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
 import { requiresRole } from '../../openapi/security';
 import { readSample, SAMPLE_BYTES, sniffHeaderLine } from '../imports/sniff-header';
@@ -24,45 +25,52 @@ export function uploadsRouter(deps: AppDeps): Router {
   const uploads = createUploadRepository(deps.db);
   const presets = createMappingPresetRepository(deps.db);
 
-  router.post('/', requireRole('editor'), uploadMiddleware(deps.uploads, deps.config.UPLOAD_MAX_BYTES), async (ctx) => {
-    const file = ctx.file;
-    if (!file) throw errors.badRequest('No file received: send the CSV in the multipart form field "file".');
-    const actor = actorOf(ctx);
-    if (!actor) throw errors.unauthenticated();
-    try {
-      const line = sniffHeaderLine(await readSample(deps.uploads, file.path, file.size));
-      if (line.names.every((name) => name.trim() === '')) throw errors.badRequest('The header line names no columns.');
-      const { shown, sniffed } = sampleColumns(line, file.size <= SAMPLE_BYTES);
-      const signature = headerSignature(line.names);
-      const preset = await presets.findBySignature(signature);
-      const upload = await uploads.create(actor, {
-        id: randomUUID(),
-        fileKey: file.path,
-        fileName: file.originalname,
-        bytes: file.size,
-        delimiter: line.delimiter,
-        headers: line.names,
-        signature,
-      });
-      const suggestion = suggestionFor(sniffed, preset);
-      ctx.status = 201;
-      ctx.body = {
-        id: upload.id,
-        fileName: upload.fileName,
-        bytes: upload.bytes,
-        delimiter: upload.delimiter,
-        columns: shown,
-        platform: suggestion.platform,
-        suggestedMapping: suggestion.suggestedMapping,
-        suggestedOptions: suggestion.suggestedOptions,
-        reasons: suggestion.reasons,
-        preset: preset && presentPreset(preset),
-      };
-    } catch (error) {
-      await deps.uploads.remove(file.path);
-      throw error;
-    }
-  });
+  router.post(
+    '/',
+    requireRole('editor'),
+    uploadLimitsMiddleware(deps.limits.uploads),
+    uploadMiddleware(deps.uploads, deps.config.UPLOAD_MAX_BYTES),
+    async (ctx) => {
+      const file = ctx.file;
+      if (!file) throw errors.badRequest('No file received: send the CSV in the multipart form field "file".');
+      const actor = actorOf(ctx);
+      if (!actor) throw errors.unauthenticated();
+      try {
+        const line = sniffHeaderLine(await readSample(deps.uploads, file.path, file.size));
+        if (line.names.every((name) => name.trim() === ''))
+          throw errors.badRequest('The header line names no columns.');
+        const { shown, sniffed } = sampleColumns(line, file.size <= SAMPLE_BYTES);
+        const signature = headerSignature(line.names);
+        const preset = await presets.findBySignature(signature);
+        const upload = await uploads.create(actor, {
+          id: randomUUID(),
+          fileKey: file.path,
+          fileName: file.originalname,
+          bytes: file.size,
+          delimiter: line.delimiter,
+          headers: line.names,
+          signature,
+        });
+        const suggestion = suggestionFor(sniffed, preset);
+        ctx.status = 201;
+        ctx.body = {
+          id: upload.id,
+          fileName: upload.fileName,
+          bytes: upload.bytes,
+          delimiter: upload.delimiter,
+          columns: shown,
+          platform: suggestion.platform,
+          suggestedMapping: suggestion.suggestedMapping,
+          suggestedOptions: suggestion.suggestedOptions,
+          reasons: suggestion.reasons,
+          preset: preset && presentPreset(preset),
+        };
+      } catch (error) {
+        await deps.uploads.remove(file.path);
+        throw error;
+      }
+    },
+  );
 
   return router;
 }
@@ -92,7 +100,7 @@ export function documentUploads(registry: OpenAPIRegistry): void {
     },
     responses: {
       201: { description: 'Stored and sampled', ...jsonContent(uploadSchema) },
-      ...errorResponses(400, 401, 403, 413, 415),
+      ...errorResponses(400, 401, 403, 413, 415, 429),
     },
   });
 }

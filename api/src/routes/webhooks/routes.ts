@@ -6,12 +6,16 @@ import Router from '@koa/router';
 import { recordAudit } from '../../audit/record-audit';
 import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
+import { extendDeadline } from '../../limits/deadline';
 import { auditEndpointChanges } from './audit';
 import { checkDestination } from './destination';
 import { presentDelivery, presentEndpoint, presentSecrets, storedEventTypes } from './presenter';
 import { createWebhookBody, listDeliveriesQuery, updateWebhookBody, webhookIdParams } from './schema';
 
 export { documentWebhooks } from './openapi';
+
+/** Time beyond the endpoint's own timeout to look it up, sign, and record the delivery. */
+const TEST_SEND_MARGIN_MS = 5_000;
 
 /** Webhook endpoints: CRUD, their signing secret, the Test button and the delivery log. */
 export function webhooksRouter(deps: AppDeps): Router {
@@ -99,6 +103,8 @@ export function webhooksRouter(deps: AppDeps): Router {
   });
 
   router.post('/:id/test', async (ctx) => {
+    // The answer waits for the endpoint's, which may take WEBHOOK_TIMEOUT_MS: longer than the usual deadline.
+    extendDeadline(ctx, deps.config.WEBHOOK_TIMEOUT_MS + TEST_SEND_MARGIN_MS);
     const { id } = parseInput(webhookIdParams, ctx.params, 'params');
     const endpoint = await requireEndpoint(id);
     const secrets = await endpoints.readSecrets(id);

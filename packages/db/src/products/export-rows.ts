@@ -12,7 +12,10 @@ const BATCH_ROWS = 2_000;
  * while imports write. Stopping early (the client went away) closes the cursor and frees the
  * connection.
  */
-export async function* exportProductRows(db: Database, filter: ProductFilter): AsyncGenerator<ExportRow[]> {
+export async function* exportProductRows(
+  db: Pick<Database, 'pool'>,
+  filter: ProductFilter,
+): AsyncGenerator<ExportRow[]> {
   const client = await db.pool.connect();
   let open = false;
   let failure: Error | undefined;
