@@ -156,7 +156,7 @@ test('prunes exactly the expired rows, in batches, and keeps the rest', async ()
     workingTables: { deleted: 1, batches: 1 },
   };
   assert.deepEqual(result, expected);
-  assert.equal(heartbeats, 19, 'one heartbeat per statement');
+  assert.equal(heartbeats, 20, 'one heartbeat per statement');
   assert.deepEqual(await ids(`select id from sessions`), [liveSession]);
 
   assert.deepEqual(await ids(`select id::text from outbox_events`), [pendingEvent, recentEvent].sort());

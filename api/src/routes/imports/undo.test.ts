@@ -156,7 +156,12 @@ test('undo removes what the import inserted and restores what it updated, keepin
     [jobId],
   );
   assert.equal(outbox.rows.length, 1, 'one event for the whole undo');
-  assert.deepEqual(outbox.rows[0]?.data, {
+  const { actor, ...event } = z
+    .looseObject({ actor: z.looseObject({ kind: z.string(), label: z.string() }) })
+    .parse(outbox.rows[0]?.data);
+  assert.equal(actor.kind, 'key', 'the undo event names who asked for it');
+  assert.match(actor.label, /test editor/);
+  assert.deepEqual(event, {
     jobId,
     importId,
     status: 'completed',
