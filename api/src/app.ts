@@ -3,6 +3,7 @@ import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import Koa from 'koa';
 import { authenticateMiddleware } from './auth/authenticate';
+import { requireCredentialsMiddleware } from './auth/require-credentials';
 import type { AppDeps } from './deps';
 import { allowedHosts } from './middlewares/allowed-hosts';
 import { csrfMiddleware } from './middlewares/csrf';
@@ -58,6 +59,12 @@ export function createApp(deps: AppDeps): Koa {
   app.use(securityHeadersMiddleware(hosts));
   app.use(hostCheckMiddleware(hosts, deps.logger));
   app.use(webAppMiddleware(deps.config.WEB_DIST_DIR));
+  // Sets ctx.state.actor when the request carries a session or an API key; then anything under
+  // /api (but sign-in and the docs) and /metrics needs one. Each route checks the role it needs.
+  app.use(authenticateMiddleware(deps.auth));
+  app.use(requireCredentialsMiddleware());
+  app.use(csrfMiddleware(hosts));
+  // After the credentials checks: a refused request's body is never read.
   app.use(
     bodyParser({
       enableTypes: ['json'],
@@ -69,9 +76,6 @@ export function createApp(deps: AppDeps): Koa {
       },
     }),
   );
-  // Sets ctx.state.actor when the request carries a session or an API key; routes decide what they need.
-  app.use(authenticateMiddleware(deps.auth));
-  app.use(csrfMiddleware(hosts));
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use(async (ctx, next) => {
     await next();

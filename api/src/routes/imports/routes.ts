@@ -3,12 +3,14 @@ import { errors, importAcceptedSchema, importSummarySchema, isFinished, workflow
 import type { ImportCsvInput } from '@catalog/workflows';
 import Router from '@koa/router';
 import { z } from 'zod';
+import { requireRole } from '../../auth/require-role';
 import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
 import { cancelJob, requireJob, startJobWorkflow, streamJobEvents } from '../../jobs/job-actions';
 import { jobViewFromRow } from '../../jobs/job-view';
 import { importWorkflowMetadata } from '../../jobs/workflow-metadata';
 import { errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
+import { requiresRole } from '../../openapi/security';
 import { jobIdParams } from '../jobs/schema';
 import { streamImportErrors } from './errors-report';
 import { presentImport } from './presenter';
@@ -20,8 +22,11 @@ export function importsRouter(deps: AppDeps): Router {
   const router = new Router({ prefix: '/api/imports' });
   const links = { temporalUiUrl: deps.config.TEMPORAL_UI_URL, namespace: deps.temporal.namespace };
   const present = (view: Parameters<typeof presentImport>[0]) => presentImport(view, links);
+  const viewer = requireRole('viewer');
+  const editor = requireRole('editor');
 
-  router.post('/', uploadMiddleware(deps.uploads, deps.config.UPLOAD_MAX_BYTES), async (ctx) => {
+  // The role is checked before the upload is read: nobody else's bytes are stored.
+  router.post('/', editor, uploadMiddleware(deps.uploads, deps.config.UPLOAD_MAX_BYTES), async (ctx) => {
     const file = ctx.file;
     if (!file) throw errors.badRequest('No file received: send the CSV in the multipart form field "file".');
     // file.path is the upload's key in the store; the job row and the workflow carry it.
@@ -71,7 +76,7 @@ export function importsRouter(deps: AppDeps): Router {
     ctx.body = { jobId, ignoredColumns: header.ignoredColumns };
   });
 
-  router.get('/', async (ctx) => {
+  router.get('/', viewer, async (ctx) => {
     const { page, pageSize } = parseInput(listImportsQuery, ctx.query, 'query');
     const { items, total } = await deps.jobs.list('import', page, pageSize);
     const views = await Promise.all(
@@ -80,24 +85,24 @@ export function importsRouter(deps: AppDeps): Router {
     ctx.body = { items: views.map(present), page, pageSize, total };
   });
 
-  router.get('/:id', async (ctx) => {
+  router.get('/:id', viewer, async (ctx) => {
     const { id } = parseInput(jobIdParams, ctx.params, 'params');
     ctx.body = present(await requireJob(deps, id, 'import'));
   });
 
-  router.get('/:id/events', async (ctx) => {
+  router.get('/:id/events', viewer, async (ctx) => {
     const { id } = parseInput(jobIdParams, ctx.params, 'params');
     await streamJobEvents(ctx, deps, id, 'import', present);
   });
 
-  router.post('/:id/cancel', async (ctx) => {
+  router.post('/:id/cancel', editor, async (ctx) => {
     const { id } = parseInput(jobIdParams, ctx.params, 'params');
     await cancelJob(deps, id, 'import');
     ctx.status = 202;
     ctx.body = { jobId: id, status: 'cancelling' };
   });
 
-  router.get('/:id/errors.csv', async (ctx) => {
+  router.get('/:id/errors.csv', viewer, async (ctx) => {
     const { id } = parseInput(jobIdParams, ctx.params, 'params');
     const view = await requireJob(deps, id, 'import');
     if (view.status !== 'completed') {
@@ -125,9 +130,11 @@ export function documentImports(registry: OpenAPIRegistry): void {
     operationId: 'createImport',
     tags: ['Imports'],
     summary: 'Upload a CSV (sku, name, description, price, active) and start importing it',
-    description:
+    ...requiresRole(
+      'editor',
       'multipart/form-data with the file in the field `file`. Header names are matched ignoring case and spaces; ' +
-      'comma, semicolon and tab delimiters are detected. Unknown columns are ignored and listed in the answer.',
+        'comma, semicolon and tab delimiters are detected. Unknown columns are ignored and listed in the answer.',
+    ),
     request: {
       body: {
         content: {
@@ -140,7 +147,7 @@ export function documentImports(registry: OpenAPIRegistry): void {
     },
     responses: {
       202: { description: 'Accepted; follow /api/imports/{jobId}/events', ...jsonContent(importAcceptedSchema) },
-      ...errorResponses(400, 413, 415, 503),
+      ...errorResponses(400, 401, 403, 413, 415, 503),
     },
   });
   registry.registerPath({
@@ -149,8 +156,12 @@ export function documentImports(registry: OpenAPIRegistry): void {
     operationId: 'listImports',
     tags: ['Imports'],
     summary: 'Import history, newest first',
+    ...requiresRole('viewer'),
     request: { query: listImportsQuery },
-    responses: { 200: { description: 'A page of imports', ...jsonContent(summaryList) }, ...errorResponses(400) },
+    responses: {
+      200: { description: 'A page of imports', ...jsonContent(summaryList) },
+      ...errorResponses(400, 401, 403),
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -158,8 +169,12 @@ export function documentImports(registry: OpenAPIRegistry): void {
     operationId: 'getImport',
     tags: ['Imports'],
     summary: 'One import, with live progress while it runs',
+    ...requiresRole('viewer'),
     request: { params },
-    responses: { 200: { description: 'The import', ...jsonContent(importSummarySchema) }, ...errorResponses(400, 404) },
+    responses: {
+      200: { description: 'The import', ...jsonContent(importSummarySchema) },
+      ...errorResponses(400, 401, 403, 404),
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -167,11 +182,15 @@ export function documentImports(registry: OpenAPIRegistry): void {
     operationId: 'streamImportEvents',
     tags: ['Imports'],
     summary: 'Server-Sent Events: `progress` at least once a second, then one of `completed`, `failed`, `cancelled`',
-    description: 'Each event carries the import summary as JSON. Reconnecting with Last-Event-ID resumes.',
+    ...requiresRole(
+      'viewer',
+      'Each event carries the import summary as JSON. Reconnecting with Last-Event-ID resumes. ' +
+        "A browser's EventSource sends the session cookie.",
+    ),
     request: { params },
     responses: {
       200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } },
-      ...errorResponses(400, 404),
+      ...errorResponses(400, 401, 403, 404),
     },
   });
   registry.registerPath({
@@ -180,13 +199,14 @@ export function documentImports(registry: OpenAPIRegistry): void {
     operationId: 'cancelImport',
     tags: ['Imports'],
     summary: 'Cancel an import; the catalog is left exactly as it was before it started',
+    ...requiresRole('editor'),
     request: { params },
     responses: {
       202: {
         description: 'Cancellation requested',
         ...jsonContent(z.object({ jobId: z.string(), status: z.literal('cancelling') })),
       },
-      ...errorResponses(400, 404, 409, 503),
+      ...errorResponses(400, 401, 403, 404, 409, 503),
     },
   });
   registry.registerPath({
@@ -198,10 +218,11 @@ export function documentImports(registry: OpenAPIRegistry): void {
       'Every invalid row of a completed import: row number (the header is row 1), column, reason, original values ' +
       '(a line that could not be read as cells has the column `row` and its raw text instead); cells that would ' +
       'start a spreadsheet formula are prefixed with an apostrophe, as in the product export',
+    ...requiresRole('viewer'),
     request: { params },
     responses: {
       200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },
-      ...errorResponses(400, 404, 409),
+      ...errorResponses(400, 401, 403, 404, 409),
     },
   });
 }

@@ -3,6 +3,7 @@ import { createWebhookRepository } from '@catalog/db';
 import { errors, SECRET_OVERLAP_MS, webhookSettings } from '@catalog/domain';
 import { generateSecret, sendTestEvent } from '@catalog/webhooks';
 import Router from '@koa/router';
+import { requireRole } from '../../auth/require-role';
 import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
 import { checkDestination } from './destination';
@@ -16,6 +17,9 @@ export function webhooksRouter(deps: AppDeps): Router {
   const router = new Router({ prefix: '/api/webhooks' });
   const endpoints = createWebhookRepository(deps.db, deps.secrets);
   const settings = webhookSettings(deps.config);
+  // Viewers see endpoints and their delivery log; everything that sends, signs or changes is the admins'.
+  const viewer = requireRole('viewer');
+  const admin = requireRole('admin');
 
   const requireEndpoint = async (id: string) => {
     const endpoint = await endpoints.find(id);
@@ -23,11 +27,11 @@ export function webhooksRouter(deps: AppDeps): Router {
     return endpoint;
   };
 
-  router.get('/', async (ctx) => {
+  router.get('/', viewer, async (ctx) => {
     ctx.body = { items: (await endpoints.list()).map(presentEndpoint) };
   });
 
-  router.post('/', async (ctx) => {
+  router.post('/', admin, async (ctx) => {
     const body = parseInput(createWebhookBody, ctx.request.body, 'body');
     await checkDestination(body.url, settings.allowPrivateNetworks);
     const endpoint = await endpoints.create({
@@ -43,12 +47,12 @@ export function webhooksRouter(deps: AppDeps): Router {
     ctx.body = presentEndpoint(endpoint);
   });
 
-  router.get('/:id', async (ctx) => {
+  router.get('/:id', viewer, async (ctx) => {
     const { id } = parseInput(webhookIdParams, ctx.params, 'params');
     ctx.body = presentEndpoint(await requireEndpoint(id));
   });
 
-  router.patch('/:id', async (ctx) => {
+  router.patch('/:id', admin, async (ctx) => {
     const { id } = parseInput(webhookIdParams, ctx.params, 'params');
     const body = parseInput(updateWebhookBody, ctx.request.body, 'body');
     if (body.url !== undefined) await checkDestination(body.url, settings.allowPrivateNetworks);
@@ -62,15 +66,14 @@ export function webhooksRouter(deps: AppDeps): Router {
     ctx.body = presentEndpoint(endpoint);
   });
 
-  router.delete('/:id', async (ctx) => {
+  router.delete('/:id', admin, async (ctx) => {
     const { id } = parseInput(webhookIdParams, ctx.params, 'params');
     if (!(await endpoints.remove(id))) throw errors.notFound('Webhook', id);
     ctx.status = 204;
   });
 
-  // The one route that shows a stored secret in the clear (decrypted by the repository). Issue 9's
-  // next wave puts requireRole('admin') in front of it and records the reveal in the audit log here.
-  router.get('/:id/secret', async (ctx) => {
+  // The one route that shows a stored secret in the clear (decrypted by the repository).
+  router.get('/:id/secret', admin, async (ctx) => {
     const { id } = parseInput(webhookIdParams, ctx.params, 'params');
     const secrets = await endpoints.readSecrets(id);
     if (!secrets) throw errors.notFound('Webhook', id);
@@ -78,7 +81,7 @@ export function webhooksRouter(deps: AppDeps): Router {
     ctx.body = presentSecrets(secrets);
   });
 
-  router.post('/:id/secret/rotate', async (ctx) => {
+  router.post('/:id/secret/rotate', admin, async (ctx) => {
     const { id } = parseInput(webhookIdParams, ctx.params, 'params');
     const secrets = await endpoints.rotateSecret(id, generateSecret(), SECRET_OVERLAP_MS);
     if (!secrets) throw errors.notFound('Webhook', id);
@@ -86,7 +89,7 @@ export function webhooksRouter(deps: AppDeps): Router {
     ctx.body = presentSecrets(secrets);
   });
 
-  router.post('/:id/test', async (ctx) => {
+  router.post('/:id/test', admin, async (ctx) => {
     const { id } = parseInput(webhookIdParams, ctx.params, 'params');
     const endpoint = await requireEndpoint(id);
     const secrets = await endpoints.readSecrets(id);
@@ -95,7 +98,7 @@ export function webhooksRouter(deps: AppDeps): Router {
     ctx.body = await sendTestEvent(deps.db, { endpointId: id, url: endpoint.url, secrets: signing }, settings);
   });
 
-  router.get('/:id/deliveries', async (ctx) => {
+  router.get('/:id/deliveries', viewer, async (ctx) => {
     const { id } = parseInput(webhookIdParams, ctx.params, 'params');
     const { page, pageSize } = parseInput(listDeliveriesQuery, ctx.query, 'query');
     await requireEndpoint(id);
