@@ -35,7 +35,7 @@ const csvPath = path.join(work, `catalog-${rows}.csv`);
 const generated = await writeCatalogCsv(csvPath, rows);
 const appDb = await isolatedDatabase();
 const recipeDbs = [await isolatedDatabase(), await isolatedDatabase()] as const;
-const { baseUrl, api, worker, stop } = await startApp(appDb.url, work);
+const { admin, api, worker, stop } = await startApp(appDb.url, work);
 
 try {
   const warmup = path.join(work, 'warmup.csv');
@@ -97,12 +97,12 @@ async function importFile(file: string) {
   const started = performance.now();
   const form = new FormData();
   form.append('file', await openAsBlob(file), path.basename(file));
-  const response = await fetch(`${baseUrl}/api/imports`, { method: 'POST', body: form });
+  const response = await admin.fetch('/api/imports', { method: 'POST', body: form });
   if (response.status !== 202) throw new Error(`upload answered ${response.status}: ${await response.text()}`);
   const { jobId } = importAcceptedSchema.parse(await response.json());
   const uploaded = performance.now();
 
-  const events = await fetch(`${baseUrl}/api/imports/${jobId}/events`);
+  const events = await admin.fetch(`/api/imports/${jobId}/events`);
   if (!events.body) throw new Error('no event stream');
   const decoder = new TextDecoder();
   let pending = '';
