@@ -12,7 +12,9 @@ export const PUBLIC_ROUTES: readonly string[] = [
   'POST /api/auth/sign-in',
   // Ending a session that has already ended still clears its cookie.
   'POST /api/auth/sign-out',
-  // Single sign-on: the browser arrives at the start and callback before it has a session.
+  // Single sign-on: the sign-in page lists the providers, and the browser arrives at the start and
+  // the callback before it has a session.
+  'GET /api/auth/providers',
   'ANY /api/auth/oidc/*',
   'GET /api/openapi.json',
   'GET /api/docs',

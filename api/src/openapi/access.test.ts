@@ -23,6 +23,10 @@ const PUBLIC_OPERATIONS = new Set([
   'GET /health/ready',
   'POST /api/auth/sign-in',
   'POST /api/auth/sign-out',
+  // Single sign-on (api/src/routes/auth/oidc-routes.ts), before there is a session.
+  'GET /api/auth/providers',
+  'GET /api/auth/oidc/start',
+  'GET /api/auth/oidc/callback',
   'GET /api/openapi.json',
   'GET /api/docs',
 ]);
