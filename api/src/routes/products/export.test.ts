@@ -11,7 +11,7 @@ let api: ReturnType<typeof productsApi>;
 
 before(async () => {
   stack = await startStack({ isolated: true });
-  api = productsApi(await stack.as('viewer'));
+  api = productsApi(await stack.as('editor'));
 });
 after(async () => {
   await stack?.stop();
