@@ -27,24 +27,22 @@ const GUARDED = /^\/(api|metrics)(\/|$)/i;
 
 type PublicRoute = { method: string; path: string; prefix: boolean };
 
-function parseRoute(route: string): PublicRoute {
+const PUBLIC: readonly PublicRoute[] = PUBLIC_ROUTES.map((route) => {
   const [method = '', path = ''] = route.split(' ');
   const prefix = path.endsWith('*');
   return { method, path: prefix ? path.slice(0, -1) : path, prefix };
-}
+});
 
 /** Routes match paths whatever their case (the router's default), so the checks here do too. */
-export function isPublicRoute(method: string, path: string, routes: readonly string[] = PUBLIC_ROUTES): boolean {
+export function isPublicRoute(method: string, path: string): boolean {
   // Koa's router answers HEAD with the GET route.
   const asked = method === 'HEAD' ? 'GET' : method;
   const lower = path.toLowerCase();
-  return routes
-    .map(parseRoute)
-    .some(
-      (route) =>
-        (route.method === 'ANY' || route.method === asked) &&
-        (route.prefix ? lower.startsWith(route.path) : lower === route.path),
-    );
+  return PUBLIC.some(
+    (route) =>
+      (route.method === 'ANY' || route.method === asked) &&
+      (route.prefix ? lower.startsWith(route.path) : lower === route.path),
+  );
 }
 
 /**
