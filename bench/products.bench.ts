@@ -241,7 +241,9 @@ function credential(api: Api, kind: 'key' | 'cookie'): string {
   throw new Error(`the bench has no ${kind}`);
 }
 
-const pair = (latency: Latency) => `${fmt(latency.p50)} / ${fmt(latency.p95)}`;
+function pair(latency: Latency): string {
+  return `${fmt(latency.p50)} / ${fmt(latency.p95)}`;
+}
 
 function percentiles(samples: number[]): Latency {
   samples.sort((x, y) => x - y);
