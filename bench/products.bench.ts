@@ -40,6 +40,8 @@ const { values } = parseArgs({
 const rows = Number(values.rows);
 const seconds = Number(values.seconds);
 const SAMPLES = 80;
+// The auth comparison differs by about a millisecond: more samples, so a p95 is not one noisy request.
+const AUTH_SAMPLES = 400;
 const accepted = z.object({ jobId: z.string() });
 const CLIENTS = 32;
 
@@ -178,9 +180,10 @@ type Latency = { p50: number; p95: number };
 
 async function interleavedLatencies<const Runs extends readonly (() => Promise<unknown>)[]>(
   runs: Runs,
+  count = SAMPLES,
 ): Promise<{ [K in keyof Runs]: Latency }> {
   const samples = runs.map((): number[] => []);
-  for (let i = -10; i < SAMPLES; i++) {
+  for (let i = -10; i < count; i++) {
     for (const [n, run] of runs.entries()) {
       const started = performance.now();
       await run();
@@ -202,11 +205,10 @@ async function interleavedLatencies<const Runs extends readonly (() => Promise<u
  */
 async function authOverhead(listRoute: string): Promise<void> {
   const anonymous = apiAs(baseUrl, null);
-  const [bare, byKey, bySession] = await interleavedLatencies([
-    () => get(anonymous, '/health/live'),
-    () => get(admin, '/health/live'),
-    () => get(adminSession, '/health/live'),
-  ]);
+  const [bare, byKey, bySession] = await interleavedLatencies(
+    [() => get(anonymous, '/health/live'), () => get(admin, '/health/live'), () => get(adminSession, '/health/live')],
+    AUTH_SAMPLES,
+  );
   const [listByKey, listBySession] = await interleavedLatencies([
     () => get(admin, listRoute),
     () => get(adminSession, listRoute),
@@ -218,16 +220,17 @@ async function authOverhead(listRoute: string): Promise<void> {
     const sessions = createSessionRepository(database, { idleMs: 3_600_000, maxMs: 86_400_000 });
     const keyHash = sha256Hex(credential(admin, 'key'));
     const sessionHash = sha256Hex(credential(adminSession, 'cookie').replace(/^catalog_session=/, ''));
-    const [keyLookup, sessionLookup] = await interleavedLatencies([
-      () => keys.use(keyHash),
-      () => sessions.use(sessionHash),
-    ]);
+    const [keyLookup, sessionLookup] = await interleavedLatencies(
+      [() => keys.use(keyHash), () => sessions.use(sessionHash)],
+      AUTH_SAMPLES,
+    );
     const worst = Math.max(byKey.p95, bySession.p95) - bare.p95;
+    const typical = Math.max(byKey.p50, bySession.p50) - bare.p50;
     console.log(
       `auth overhead, p50 / p95 ms: GET /health/live anonymous ${pair(bare)}, API key ${pair(byKey)}, ` +
         `session ${pair(bySession)}; products list (${listRoute}) API key ${pair(listByKey)}, session ${pair(listBySession)}; ` +
         `lookups in PostgreSQL: key ${pair(keyLookup)}, session ${pair(sessionLookup)}; ` +
-        `p95 added ${fmt(worst)} ms (bar ≤ 1 ms: ${worst <= 1 ? 'ok' : 'MISSED'})`,
+        `added p50 ${fmt(typical)} ms, p95 ${fmt(worst)} ms (bar ≤ 1 ms at p95: ${worst <= 1 ? 'ok' : 'MISSED'})`,
     );
   } finally {
     await database.close();
@@ -247,7 +250,10 @@ function pair(latency: Latency): string {
 
 function percentiles(samples: number[]): Latency {
   samples.sort((x, y) => x - y);
-  return { p50: samples[Math.floor(SAMPLES * 0.5)] ?? 0, p95: samples[Math.floor(SAMPLES * 0.95)] ?? 0 };
+  return {
+    p50: samples[Math.floor(samples.length * 0.5)] ?? 0,
+    p95: samples[Math.floor(samples.length * 0.95)] ?? 0,
+  };
 }
 
 async function httpThroughput(route: string): Promise<number> {
