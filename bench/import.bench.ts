@@ -6,8 +6,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { importAcceptedSchema, importSummarySchema, jobSnapshotSchema, undoResultSchema } from '@catalog/domain';
 import { z } from 'zod';
+import { type Api, apiAs } from '../tests/support/api';
+import { apiKeyInDatabase } from '../tests/support/api-keys';
 import { isolatedDatabase } from '../tests/support/database';
-import { benchApiKey } from './lib/bench-key';
 import { writeCatalogCsv } from './lib/catalog-csv';
 import { peakRssMb, repoRoot, startApp } from './lib/processes';
 
@@ -38,7 +39,7 @@ const csvPath = path.join(work, `catalog-${rows}.csv`);
 const generated = await writeCatalogCsv(csvPath, rows);
 const appDb = await isolatedDatabase();
 const recipeDbs = [await isolatedDatabase(), await isolatedDatabase()] as const;
-const { baseUrl, api, worker, stop } = await startApp(appDb.url, work);
+const { admin, api, worker, stop } = await startApp(appDb.url, work);
 
 try {
   const warmup = path.join(work, 'warmup.csv');
@@ -51,7 +52,7 @@ try {
   const first = await importFile(csvPath);
   const again = await importFile(csvPath);
   const recipeAfter = runRecipe(recipeDbs[1].url, csvPath);
-  const undone = await undoImport(first.jobId, await benchApiKey(appDb.url, 'editor'));
+  const undone = await undoImport(first.jobId, apiAs(admin.baseUrl, await apiKeyInDatabase(appDb.url, 'editor')));
   const recipe = recipeBefore.totalMs <= recipeAfter.totalMs ? recipeBefore : recipeAfter;
   const baseline = recipe.totalMs;
   const apiRss = peakRssMb(api.pid);
@@ -105,12 +106,12 @@ async function importFile(file: string) {
   const started = performance.now();
   const form = new FormData();
   form.append('file', await openAsBlob(file), path.basename(file));
-  const response = await fetch(`${baseUrl}/api/imports`, { method: 'POST', body: form });
+  const response = await admin.fetch('/api/imports', { method: 'POST', body: form });
   if (response.status !== 202) throw new Error(`upload answered ${response.status}: ${await response.text()}`);
   const { jobId } = importAcceptedSchema.parse(await response.json());
   const uploaded = performance.now();
 
-  const events = await fetch(`${baseUrl}/api/imports/${jobId}/events`);
+  const events = await admin.fetch(`/api/imports/${jobId}/events`);
   if (!events.body) throw new Error('no event stream');
   const decoder = new TextDecoder();
   let pending = '';
@@ -165,13 +166,12 @@ async function importFile(file: string) {
 }
 
 /** Undoes an import as a person would, and waits for the undo job's final event. */
-async function undoImport(importId: string, key: string) {
+async function undoImport(importId: string, editor: Api) {
   const started = performance.now();
-  const headers = { authorization: `Bearer ${key}` };
-  const response = await fetch(`${baseUrl}/api/imports/${importId}/undo`, { method: 'POST', headers });
+  const response = await editor.fetch(`/api/imports/${importId}/undo`, { method: 'POST' });
   if (response.status !== 202) throw new Error(`undo answered ${response.status}: ${await response.text()}`);
   const { jobId } = z.object({ jobId: z.string() }).parse(await response.json());
-  const events = await (await fetch(`${baseUrl}/api/jobs/${jobId}/events`, { headers })).text();
+  const events = await (await editor.fetch(`/api/jobs/${jobId}/events`)).text();
   const final = events
     .split('\n\n')
     .map((block) => ({ event: /^event: (.*)$/m.exec(block)?.[1], data: /^data: (.*)$/m.exec(block)?.[1] }))

@@ -4,11 +4,20 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type ListRequest, lastJobDurationMs, listProducts } from '@catalog/db';
+import {
+  createApiKeyRepository,
+  createSessionRepository,
+  type ListRequest,
+  lastJobDurationMs,
+  listProducts,
+  openDatabase,
+} from '@catalog/db';
 import { DELETE_ALL_CONFIRMATION, productListSchema } from '@catalog/domain';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { z } from 'zod';
+import { sha256Hex } from '../api/src/auth/tokens';
+import { type Api, apiAs } from '../tests/support/api';
 import { isolatedDatabase } from '../tests/support/database';
 import { writeCatalogCsv } from './lib/catalog-csv';
 import { listKinds, pickTerms } from './lib/list-kinds';
@@ -21,7 +30,9 @@ import { startApp } from './lib/processes';
  * measuring the loaded table), each sort with and without a filter, first, next (cursor) and deep
  * pages (lib/list-kinds.ts). For each, the API's latency at 1 client (p50/p95) and throughput at
  * 32 clients (autocannon), beside the very statements the API runs (listProducts) run directly
- * with `pg`. Then delete-all through the API against one `DELETE FROM products` (psql, rolled back).
+ * with `pg`. Then what authentication adds to a request (see authOverhead), and delete-all through
+ * the API against one `DELETE FROM products` (psql, rolled back). The API is called with an admin
+ * API key throughout, as an integrator would.
  */
 const { values } = parseArgs({
   options: { rows: { type: 'string', default: '500000' }, seconds: { type: 'string', default: '3' } },
@@ -29,6 +40,8 @@ const { values } = parseArgs({
 const rows = Number(values.rows);
 const seconds = Number(values.seconds);
 const SAMPLES = 80;
+// The auth comparison differs by about a millisecond: more samples, so a p95 is not one noisy request.
+const AUTH_SAMPLES = 400;
 const accepted = z.object({ jobId: z.string() });
 const CLIENTS = 32;
 
@@ -36,7 +49,7 @@ const work = await mkdtemp(path.join(tmpdir(), 'catalog-products-bench-'));
 const csvPath = path.join(work, 'catalog.csv');
 await writeCatalogCsv(csvPath, rows);
 const db = await isolatedDatabase();
-const { baseUrl, stop } = await startApp(db.url, work, { SSE_POLL_MS: '200' });
+const { baseUrl, admin, adminSession, stop } = await startApp(db.url, work, { SSE_POLL_MS: '200' });
 const pool = new pg.Pool({ connectionString: db.url, max: CLIENTS });
 
 type Kind = { name: string; selectivity: string; query: string; request: ListRequest };
@@ -56,17 +69,10 @@ try {
   // Every kind once over, so no kind pays for a cold cache the others do not.
   for (const kind of kinds) for (let i = 0; i < 5; i++) await runSql(kind);
   for (const kind of kinds) {
-    const url = `${baseUrl}/api/products?${kind.query}`;
-    const relation = productListSchema.parse(await (await fetch(url)).json()).totalRelation;
-    const [apiLatency, sqlLatency] = await pairedLatencies(
-      async () => {
-        const response = await fetch(url);
-        if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
-        await response.arrayBuffer();
-      },
-      () => runSql(kind),
-    );
-    const apiThroughput = await httpThroughput(url);
+    const route = `/api/products?${kind.query}`;
+    const relation = productListSchema.parse(await (await admin.fetch(route)).json()).totalRelation;
+    const [apiLatency, sqlLatency] = await interleavedLatencies([() => get(admin, route), () => runSql(kind)]);
+    const apiThroughput = await httpThroughput(route);
     const sqlThroughput = await sqlRate(kind);
     const cells = [
       kind.name.padEnd(38),
@@ -82,6 +88,9 @@ try {
     ];
     console.log(cells.join(' | '));
   }
+
+  const firstKind = kinds[0];
+  if (firstKind) await authOverhead(`/api/products?${firstKind.query}`);
 
   const baseline = timeDeleteInPsql(db.url);
   await pool.query('vacuum analyze products');
@@ -104,7 +113,7 @@ async function importCatalog(): Promise<number> {
   const started = performance.now();
   const form = new FormData();
   form.append('file', await openAsBlob(csvPath), 'catalog.csv');
-  const response = await fetch(`${baseUrl}/api/imports`, { method: 'POST', body: form });
+  const response = await admin.fetch('/api/imports', { method: 'POST', body: form });
   if (response.status !== 202) throw new Error(`upload answered ${response.status}: ${await response.text()}`);
   const { jobId } = accepted.parse(await response.json());
   const final = await finalJobEvent(jobId);
@@ -114,7 +123,7 @@ async function importCatalog(): Promise<number> {
 
 /** Follows /api/jobs/:id/events to the end; returns the final event and the progress rhythm. */
 async function finalJobEvent(jobId: string) {
-  const events = await fetch(`${baseUrl}/api/jobs/${jobId}/events`);
+  const events = await admin.fetch(`/api/jobs/${jobId}/events`);
   if (!events.body) throw new Error('no event stream');
   const decoder = new TextDecoder();
   let pending = '';
@@ -159,35 +168,103 @@ async function withCursors(kinds: (Kind & { next?: boolean })[]): Promise<Kind[]
   return resolved;
 }
 
-/** p50/p95 of two ways to do the same thing, sampled alternately so both meet the same caches and noise. */
+/** A GET that must answer 200, its body read to the end. */
+async function get(api: Api, route: string): Promise<void> {
+  const response = await api.fetch(route);
+  if (response.status !== 200) throw new Error(`${route} answered ${response.status}`);
+  await response.arrayBuffer();
+}
+
+/** p50/p95 of ways to do the same thing, sampled in turn so all meet the same caches and noise. */
 type Latency = { p50: number; p95: number };
 
-async function pairedLatencies(first: () => Promise<void>, second: () => Promise<void>): Promise<[Latency, Latency]> {
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let i = -10; i < SAMPLES; i++) {
-    const t0 = performance.now();
-    await first();
-    const t1 = performance.now();
-    await second();
-    const t2 = performance.now();
-    if (i >= 0) {
-      a.push(t1 - t0);
-      b.push(t2 - t1);
+async function interleavedLatencies<const Runs extends readonly (() => Promise<unknown>)[]>(
+  runs: Runs,
+  count = SAMPLES,
+): Promise<{ [K in keyof Runs]: Latency }> {
+  const samples = runs.map((): number[] => []);
+  for (let i = -10; i < count; i++) {
+    for (const [n, run] of runs.entries()) {
+      const started = performance.now();
+      await run();
+      if (i >= 0) samples[n]?.push(performance.now() - started);
     }
   }
-  return [percentiles(a), percentiles(b)];
+  // One Latency per run, in their order: the tuple the caller destructures.
+  return samples.map(percentiles) as { [K in keyof Runs]: Latency };
+}
+
+/**
+ * What authentication adds to a request. Every route now needs credentials, so "the list without
+ * them" no longer exists to compare with; what can be compared is one route that reads nothing
+ * (/health/live, which `authenticate` still runs for) called anonymously, with the API key and
+ * with the session cookie, sampled in turn in the same process: the differences are `authenticate`
+ * itself (a SHA-256 and one indexed lookup, the session's also sliding its end at most once a
+ * minute). The products list shows the same credentials on a real request, and the two lookups are
+ * timed straight against the database, as `authenticate` makes them. Bar: ≤ 1 ms at p95.
+ */
+async function authOverhead(listRoute: string): Promise<void> {
+  const anonymous = apiAs(baseUrl, null);
+  const [bare, byKey, bySession] = await interleavedLatencies(
+    [() => get(anonymous, '/health/live'), () => get(admin, '/health/live'), () => get(adminSession, '/health/live')],
+    AUTH_SAMPLES,
+  );
+  const [listByKey, listBySession] = await interleavedLatencies([
+    () => get(admin, listRoute),
+    () => get(adminSession, listRoute),
+  ]);
+  const database = await openDatabase({ databaseUrl: db.url, poolSize: 1 });
+  try {
+    const keys = createApiKeyRepository(database);
+    // Lifetimes long enough that the bench never ends the session it reads.
+    const sessions = createSessionRepository(database, { idleMs: 3_600_000, maxMs: 86_400_000 });
+    const keyHash = sha256Hex(credential(admin, 'key'));
+    const sessionHash = sha256Hex(credential(adminSession, 'cookie').replace(/^catalog_session=/, ''));
+    const [keyLookup, sessionLookup] = await interleavedLatencies(
+      [() => keys.use(keyHash), () => sessions.use(sessionHash)],
+      AUTH_SAMPLES,
+    );
+    const worst = Math.max(byKey.p95, bySession.p95) - bare.p95;
+    const typical = Math.max(byKey.p50, bySession.p50) - bare.p50;
+    console.log(
+      `auth overhead, p50 / p95 ms: GET /health/live anonymous ${pair(bare)}, API key ${pair(byKey)}, ` +
+        `session ${pair(bySession)}; products list (${listRoute}) API key ${pair(listByKey)}, session ${pair(listBySession)}; ` +
+        `lookups in PostgreSQL: key ${pair(keyLookup)}, session ${pair(sessionLookup)}; ` +
+        `added p50 ${fmt(typical)} ms, p95 ${fmt(worst)} ms (bar ≤ 1 ms at p95: ${worst <= 1 ? 'ok' : 'MISSED'})`,
+    );
+  } finally {
+    await database.close();
+  }
+}
+
+function credential(api: Api, kind: 'key' | 'cookie'): string {
+  const { credentials } = api;
+  if (kind === 'key' && credentials && 'key' in credentials) return credentials.key;
+  if (kind === 'cookie' && credentials && 'cookie' in credentials) return credentials.cookie;
+  throw new Error(`the bench has no ${kind}`);
+}
+
+function pair(latency: Latency): string {
+  return `${fmt(latency.p50)} / ${fmt(latency.p95)}`;
 }
 
 function percentiles(samples: number[]): Latency {
   samples.sort((x, y) => x - y);
-  return { p50: samples[Math.floor(SAMPLES * 0.5)] ?? 0, p95: samples[Math.floor(SAMPLES * 0.95)] ?? 0 };
+  return {
+    p50: samples[Math.floor(samples.length * 0.5)] ?? 0,
+    p95: samples[Math.floor(samples.length * 0.95)] ?? 0,
+  };
 }
 
-async function httpThroughput(url: string): Promise<number> {
-  const result = await autocannon({ url, connections: CLIENTS, duration: seconds });
+async function httpThroughput(route: string): Promise<number> {
+  const result = await autocannon({
+    url: `${baseUrl}${route}`,
+    headers: admin.headers,
+    connections: CLIENTS,
+    duration: seconds,
+  });
   if (result.non2xx > 0 || result.errors > 0)
-    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+    throw new Error(`${route}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return result.requests.average;
 }
 
@@ -221,7 +298,7 @@ function timeDeleteInPsql(url: string): number {
 
 async function timeDeleteAll(): Promise<{ ms: number; progressEvents: number; maxGapMs: number }> {
   const started = performance.now();
-  const response = await fetch(`${baseUrl}/api/products`, {
+  const response = await admin.fetch('/api/products', {
     method: 'DELETE',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ confirm: DELETE_ALL_CONFIRMATION }),

@@ -11,6 +11,8 @@ import { productSchema, webhookEndpointSchema, webhookSecretSchema } from '@cata
 import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
+import { type Api, apiAs } from '../tests/support/api';
+import { apiKeyInDatabase } from '../tests/support/api-keys';
 import { isolatedDatabase } from '../tests/support/database';
 import { startProcess, waitForHttp } from './lib/processes';
 
@@ -59,9 +61,12 @@ const env = {
 const api = startProcess('api', env);
 const worker = startProcess('worker', env);
 const receiver = await startBenchReceiver();
+let admin: Api;
 
 try {
   await waitForHttp(`${baseUrl}/health/live`);
+  // Webhooks and their secrets are the admins': an admin key, as `npm run apikey` makes one.
+  admin = apiAs(baseUrl, await apiKeyInDatabase(database.url, 'admin'));
   const secrets: string[] = [];
   for (let i = 0; i < endpointCount; i++) {
     const endpoint = webhookEndpointSchema.parse(
@@ -164,7 +169,7 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 async function call(method: string, route: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${baseUrl}${route}`, {
+  const response = await admin.fetch(route, {
     method,
     ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
   });

@@ -11,6 +11,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { compiledCommand } from '../scripts/lib/server-build.mjs';
+import { type Api, apiAs } from './support/api';
+import { signIn } from './support/auth';
 import { isolatedDatabase } from './support/database';
 import { finalEvent, generatedCsv, getImport, pollUntil, startImport } from './support/imports';
 
@@ -85,6 +87,14 @@ async function catalogOf(databaseUrl: string, prefix: string) {
   }
 }
 
+// The first admin the API creates at its first start (the database has no user yet), as an operator sets it.
+const ADMIN = { email: 'owner@example.test', password: `pw-${process.pid}-production-test` };
+
+/** Signs in as the first admin, as a person at the browser would: the API has no key yet. */
+async function signedInAdmin(baseUrl: string): Promise<Api> {
+  return apiAs(baseUrl, { cookie: await signIn(baseUrl, ADMIN.email, ADMIN.password) });
+}
+
 /** The environment of one app instance: a database of its own, the test run's Temporal and Redis. */
 async function appEnv(databaseUrl: string, uploadDir: string) {
   const port = await freePort();
@@ -100,6 +110,8 @@ async function appEnv(databaseUrl: string, uploadDir: string) {
     IMPORT_CHUNK_ROWS: '1000',
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
   };
   return { env, baseUrl: `http://127.0.0.1:${port}` };
 }
@@ -122,6 +134,7 @@ describe('the compiled build', () => {
   const procs: Processes = { children: [], output: [] };
   let baseUrl: string;
   let api: ChildProcess;
+  let admin: Api;
 
   before(async () => {
     const app = await appEnv(database.url, uploadDir);
@@ -131,27 +144,35 @@ describe('the compiled build', () => {
     // Long enough to see readiness turn 503 before the listener closes.
     api = startProcess(procs, compiledCommand('api'), { ...app.env, SHUTDOWN_DELAY_MS: '1000' });
     await waitForReady(baseUrl, api, procs);
+    admin = await signedInAdmin(baseUrl);
   });
   after(() => stopAll(procs));
 
+  it('is closed until signed in: the first admin from ADMIN_EMAIL / ADMIN_PASSWORD signs in', async () => {
+    for (const path of ['/api/products', '/api/imports', '/metrics']) {
+      assert.equal((await fetch(`${baseUrl}${path}`)).status, 401, path);
+    }
+    assert.equal((await admin.fetch('/api/auth/me')).status, 200);
+  });
+
   it('runs on the pinned Node 24 and imports a file', async () => {
-    const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+    const metrics = await (await admin.fetch('/metrics')).text();
     assert.match(metrics, /nodejs_version_info\{version="v24\./);
-    const jobId = await startImport(baseUrl, generatedCsv('compiled', 500, 'new'));
-    const final = await finalEvent(baseUrl, jobId);
+    const jobId = await startImport(admin, generatedCsv('compiled', 500, 'new'));
+    const final = await finalEvent(admin, jobId);
     assert.equal(final.event, 'completed', JSON.stringify(final.data.error));
     assert.deepEqual(await catalogOf(database.url, 'compiled'), { total: 500, stale: 0 });
   });
 
   it('on SIGTERM turns unready, ends SSE streams with a final event, finishes an in-flight upload, exits 0', async () => {
-    const stream = await fetch(`${baseUrl}/api/products/events`);
+    const stream = await admin.fetch('/api/products/events');
     assert.equal(stream.status, 200);
     const streamText = stream.text();
 
     const boundary = 'catalogboundary';
     const upload = request(`${baseUrl}/api/imports`, {
       method: 'POST',
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      headers: { ...admin.headers, 'content-type': `multipart/form-data; boundary=${boundary}` },
     });
     const answered = once(upload, 'response');
     upload.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="late.csv"\r\n`);
@@ -195,11 +216,12 @@ describe('npm start', () => {
     const app = await appEnv(database.url, uploadDir);
     const launcher = startProcess(procs, ['scripts/start.mjs'], app.env);
     await waitForReady(app.baseUrl, launcher, procs);
+    const admin = await signedInAdmin(app.baseUrl);
     const rows = 40_000;
-    const jobId = await startImport(app.baseUrl, generatedCsv('restarted', rows, 'new'));
+    const jobId = await startImport(admin, generatedCsv('restarted', rows, 'new'));
     const midway = await pollUntil(
       'the import to start applying',
-      () => getImport(app.baseUrl, jobId),
+      () => getImport(admin, jobId),
       (summary) =>
         (summary.progress?.rowsApplied ?? 0) > 0 || (summary.status !== 'running' && summary.status !== 'queued'),
       120_000,
@@ -214,7 +236,7 @@ describe('npm start', () => {
     assert.ok(workerPid, `no worker process under the launcher:\n${procs.output.join('')}`);
     process.kill(Number(workerPid), 'SIGKILL');
 
-    const final = await finalEvent(app.baseUrl, jobId);
+    const final = await finalEvent(admin, jobId);
     assert.equal(final.event, 'completed', JSON.stringify(final.data.error));
     assert.deepEqual(await catalogOf(database.url, 'restarted'), { total: rows, stale: 0 });
     assert.match(procs.output.join(''), /worker was killed by SIGKILL; restarting it in/);

@@ -3,6 +3,7 @@ import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import Koa from 'koa';
 import { authenticateMiddleware } from './auth/authenticate';
+import { requireCredentialsMiddleware } from './auth/require-credentials';
 import type { AppDeps } from './deps';
 import { deadlineMiddleware } from './limits/deadline';
 import { sseLimitMiddleware } from './limits/sse-limit';
@@ -74,6 +75,13 @@ export function createApp(deps: AppDeps): Koa {
   app.use(webAppMiddleware(deps.config.WEB_DIST_DIR));
   // Before the body parser, so a body that trickles in is timed too.
   app.use(deadlineMiddleware(deps.config.REQUEST_TIMEOUT_MS));
+  // Sets ctx.state.actor when the request carries a session or an API key; then anything under
+  // /api (but sign-in and the docs) and /metrics needs one. Each route checks the role it needs.
+  app.use(authenticateMiddleware(deps.auth));
+  app.use(requireCredentialsMiddleware());
+  app.use(csrfMiddleware(hosts));
+  app.use(sseLimitMiddleware(deps.limits.eventStreams));
+  // After the credentials checks: a refused request's body is never read.
   app.use(
     bodyParser({
       enableTypes: ['json'],
@@ -85,10 +93,6 @@ export function createApp(deps: AppDeps): Koa {
       },
     }),
   );
-  // Sets ctx.state.actor when the request carries a session or an API key; routes decide what they need.
-  app.use(authenticateMiddleware(deps.auth));
-  app.use(csrfMiddleware(hosts));
-  app.use(sseLimitMiddleware(deps.limits.eventStreams));
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use(async (ctx, next) => {
     await next();

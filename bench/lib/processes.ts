@@ -4,6 +4,9 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { compiledCommand } from '../../scripts/lib/server-build.mjs';
+import { type Api, apiAs } from '../../tests/support/api';
+import { apiKeyInDatabase } from '../../tests/support/api-keys';
+import { signIn } from '../../tests/support/auth';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -43,12 +46,24 @@ export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
-export type AppProcesses = { baseUrl: string; api: ChildProcess; worker: ChildProcess; stop: () => void };
+export type AppProcesses = {
+  baseUrl: string;
+  /** The API called with an admin API key, as an integrator would (made as `npm run apikey` does). */
+  admin: Api;
+  /** The API called with the first admin's session cookie, as the web app would. */
+  adminSession: Api;
+  api: ChildProcess;
+  worker: ChildProcess;
+  stop: () => void;
+};
+
+// The first admin the API creates on its first start, from ADMIN_EMAIL / ADMIN_PASSWORD.
+const FIRST_ADMIN = { email: 'bench-admin@example.test', password: `bench-${randomUUID()}` };
 
 /**
  * The real API and worker as their own processes (as `npm start` runs them), on a free port, a
- * task queue of their own and `databaseUrl`, with uploads under `workDir`. Resolves once the API
- * answers.
+ * task queue of their own and `databaseUrl` (which has no user yet), with uploads under `workDir`.
+ * Resolves once the API answers, with an admin key and an admin session to call it with.
  */
 export async function startApp(
   databaseUrl: string,
@@ -67,6 +82,8 @@ export async function startApp(
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     WORKER_HEALTH_PORT: '0',
+    ADMIN_EMAIL: FIRST_ADMIN.email,
+    ADMIN_PASSWORD: FIRST_ADMIN.password,
     ...env,
   };
   const api = startProcess('api', processEnv);
@@ -78,11 +95,13 @@ export async function startApp(
   };
   try {
     await waitForHttp(`${baseUrl}/health/live`);
+    const admin = apiAs(baseUrl, await apiKeyInDatabase(databaseUrl, 'admin'));
+    const adminSession = apiAs(baseUrl, { cookie: await signIn(baseUrl, FIRST_ADMIN.email, FIRST_ADMIN.password) });
+    return { baseUrl, admin, adminSession, api, worker, stop };
   } catch (error) {
     stop();
     throw error;
   }
-  return { baseUrl, api, worker, stop };
 }
 
 function freePort(): Promise<number> {

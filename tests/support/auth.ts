@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '@catalog/domain';
 import { hashPassword } from '../../api/src/auth/passwords';
+import { type Credentials, credentialHeaders } from './api';
 import type { Stack } from './stack';
+
+export type { Credentials };
 
 export type TestUser = { id: string; email: string; password: string; role: Role };
 
@@ -37,11 +40,10 @@ export async function signedInUser(stack: Stack, role: Role): Promise<TestUser &
   return { ...user, cookie: await signIn(stack.baseUrl, user.email, user.password) };
 }
 
-export type Credentials = { cookie: string } | { key: string } | null;
-
 /**
  * fetch with a session cookie, an API key, or nothing; a `body` is sent as JSON. With a cookie it
- * sends `Origin: <baseUrl>` as the app's own page in a browser would (`init.headers` may override it).
+ * sends `Origin: <baseUrl>` as the app's own page in a browser would (`init.headers` may override it,
+ * but never the API key).
  */
 export function requestAs(
   baseUrl: string,
@@ -49,13 +51,9 @@ export function requestAs(
   path: string,
   init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<Response> {
-  const headers: Record<string, string> = {};
-  if (credentials && 'cookie' in credentials) {
-    headers.cookie = credentials.cookie;
-    headers.origin = new URL(baseUrl).origin;
-  }
-  Object.assign(headers, init.headers);
-  if (credentials && 'key' in credentials) headers.authorization = `Bearer ${credentials.key}`;
+  const { authorization, ...sent } = credentialHeaders(baseUrl, credentials);
+  const headers: Record<string, string> = { ...sent, ...init.headers };
+  if (authorization) headers.authorization = authorization;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   return fetch(`${baseUrl}${path}`, {
     method: init.method ?? 'GET',

@@ -1,6 +1,7 @@
 import type { Database } from '@catalog/db';
 import { DELETE_ALL_CONFIRMATION, jobSnapshotSchema } from '@catalog/domain';
 import { z } from 'zod';
+import type { Api } from './api';
 
 /** Products `${prefix}-1 … ${prefix}-n`, written in one statement. */
 export async function seedProducts(db: Database, prefix: string, rows: number): Promise<void> {
@@ -48,8 +49,8 @@ export async function deletedSoFar(db: Database, jobId: string): Promise<number>
   return Number(rows[0]?.deleted ?? 0);
 }
 
-export async function startDeleteAll(baseUrl: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/products`, {
+export async function startDeleteAll(api: Api): Promise<string> {
+  const response = await api.fetch('/api/products', {
     method: 'DELETE',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ confirm: DELETE_ALL_CONFIRMATION }),
@@ -62,8 +63,8 @@ export async function startDeleteAll(baseUrl: string): Promise<string> {
 export type JobEvent = { event: string; data: z.infer<typeof jobSnapshotSchema> };
 
 /** Reads /api/jobs/:id/events to its end (the server closes it after the final event). */
-export async function jobEvents(baseUrl: string, jobId: string): Promise<JobEvent[]> {
-  const response = await fetch(`${baseUrl}/api/jobs/${jobId}/events`);
+export async function jobEvents(api: Api, jobId: string): Promise<JobEvent[]> {
+  const response = await api.fetch(`/api/jobs/${jobId}/events`);
   const events: JobEvent[] = [];
   for (const block of (await response.text()).split('\n\n')) {
     const lines = block.split('\n');

@@ -9,19 +9,20 @@ import {
 } from '@catalog/domain';
 import { z } from 'zod';
 import { compiledCommand } from '../../scripts/lib/server-build.mjs';
+import type { Api } from './api';
 import { uploadStoreEnv } from './uploads';
 
 export type ServerEvent = { id: string | null; event: string; data: ImportSummary };
 
 /** Uploads `csv` as the multipart field `file`, as a browser would. */
-export async function upload(baseUrl: string, csv: string | Uint8Array, fileName = 'catalog.csv'): Promise<Response> {
+export async function upload(api: Api, csv: string | Uint8Array, fileName = 'catalog.csv'): Promise<Response> {
   const form = new FormData();
   form.append('file', new Blob([csv]), fileName);
-  return fetch(`${baseUrl}/api/imports`, { method: 'POST', body: form });
+  return api.fetch('/api/imports', { method: 'POST', body: form });
 }
 
-export async function startImport(baseUrl: string, csv: string | Uint8Array): Promise<string> {
-  const response = await upload(baseUrl, csv);
+export async function startImport(api: Api, csv: string | Uint8Array): Promise<string> {
+  const response = await upload(api, csv);
   const body: unknown = await response.json();
   if (response.status !== 202) throw new Error(`upload answered ${response.status}: ${JSON.stringify(body)}`);
   return importAcceptedSchema.parse(body).jobId;
@@ -31,27 +32,27 @@ export const accepted = async (response: Response) => importAcceptedSchema.parse
 export const errorBody = async (response: Response) =>
   z.object({ error: z.object({ code: z.string(), message: z.string() }) }).parse(await response.json());
 
-export async function getImport(baseUrl: string, jobId: string): Promise<ImportSummary> {
-  return importSummarySchema.parse(await (await fetch(`${baseUrl}/api/imports/${jobId}`)).json());
+export async function getImport(api: Api, jobId: string): Promise<ImportSummary> {
+  return importSummarySchema.parse(await (await api.fetch(`/api/imports/${jobId}`)).json());
 }
 
-export async function listImports(baseUrl: string, query = '') {
+export async function listImports(api: Api, query = '') {
   const page = z.object({
     items: z.array(importSummarySchema),
     page: z.number(),
     pageSize: z.number(),
     total: z.number(),
   });
-  return page.parse(await (await fetch(`${baseUrl}/api/imports${query}`)).json());
+  return page.parse(await (await api.fetch(`/api/imports${query}`)).json());
 }
 
-export async function getJob(baseUrl: string, jobId: string) {
-  return jobSnapshotSchema.parse(await (await fetch(`${baseUrl}/api/jobs/${jobId}`)).json());
+export async function getJob(api: Api, jobId: string) {
+  return jobSnapshotSchema.parse(await (await api.fetch(`/api/jobs/${jobId}`)).json());
 }
 
-/** Reads an SSE stream to its end (the server closes it after the final event) and parses it. */
-export async function readEvents(url: string, headers: Record<string, string> = {}): Promise<ServerEvent[]> {
-  const response = await fetch(url, { headers });
+/** Reads an SSE stream (`path`, under the API) to its end (the server closes it after the final event) and parses it. */
+export async function readEvents(api: Api, path: string, headers: Record<string, string> = {}): Promise<ServerEvent[]> {
+  const response = await api.fetch(path, { headers });
   if (response.status !== 200) throw new Error(`events answered ${response.status}`);
   return parseEvents(await response.text());
 }
@@ -69,8 +70,8 @@ export function parseEvents(text: string): ServerEvent[] {
 }
 
 /** Waits for the import to end and returns its final event. */
-export async function finalEvent(baseUrl: string, jobId: string): Promise<ServerEvent> {
-  const events = await readEvents(`${baseUrl}/api/imports/${jobId}/events`);
+export async function finalEvent(api: Api, jobId: string): Promise<ServerEvent> {
+  const events = await readEvents(api, `/api/imports/${jobId}/events`);
   const last = events.at(-1);
   if (!last || last.event === 'progress')
     throw new Error(`stream ended without a final event: ${JSON.stringify(events)}`);

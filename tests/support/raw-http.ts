@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import type { Api } from './api';
 
 export type RawResponse = { status: number; headers: Record<string, string | string[] | undefined>; body: string };
 
@@ -6,10 +7,11 @@ export type RawResponse = { status: number; headers: Record<string, string | str
  * A GET with a Host header of the caller's choosing (fetch always sends the URL's own host), as
  * a DNS-rebinding page or a proxy would.
  */
-export function getWithHost(baseUrl: string, path: string, host: string): Promise<RawResponse> {
-  const url = new URL(path, baseUrl);
+export function getWithHost(api: Api, path: string, host: string): Promise<RawResponse> {
+  const url = new URL(path, api.baseUrl);
+  const headers = { ...api.headers, host, accept: 'application/json' };
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', headers: { host, accept: 'application/json' } }, (response) => {
+    const req = request(url, { method: 'GET', headers }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {

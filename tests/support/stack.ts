@@ -11,6 +11,7 @@ import { openDatabase } from '@catalog/db';
 import type { Config, Role } from '@catalog/domain';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { issueApiKey } from '../../api/src/auth/api-keys';
+import { type Api, apiAs } from './api';
 import { testConfig } from './config';
 import { isolatedDatabase } from './database';
 
@@ -39,6 +40,8 @@ export type Stack = {
   startWorker: (overrideActivities?: StackOptions['overrideActivities']) => Promise<Worker>;
   /** An API key with `role` (default admin), made on first use: tests call the API as an integrator would. */
   keyFor: (role?: Role) => Promise<{ key: string }>;
+  /** The API as called with `keyFor(role)` (default admin): what the helpers in tests/support take. */
+  as: (role?: Role) => Promise<Api>;
   stop: () => Promise<void>;
 };
 
@@ -111,6 +114,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     worker: first,
     startWorker,
     keyFor,
+    as: async (role?: Role) => apiAs(baseUrl, await keyFor(role)),
     stop: async () => {
       for (const { worker } of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
       await Promise.allSettled(workers.map((w) => w.running));

@@ -17,6 +17,7 @@ import { Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
+import type { Api } from './api';
 import type { Stack } from './stack';
 
 export type ReceivedRequest = { headers: Record<string, string>; body: string; at: number };
@@ -155,10 +156,10 @@ export async function startWebhookRuntime(
 }
 
 export async function createWebhook(
-  baseUrl: string,
+  api: Api,
   body: { url: string; name?: string; events?: WebhookEndpoint['events']; enabled?: boolean },
 ): Promise<WebhookEndpoint> {
-  const response = await fetch(`${baseUrl}/api/webhooks`, {
+  const response = await api.fetch('/api/webhooks', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'test receiver', ...body }),
@@ -168,8 +169,8 @@ export async function createWebhook(
   return webhookEndpointSchema.parse(await response.json());
 }
 
-export async function readSecret(baseUrl: string, endpointId: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/webhooks/${endpointId}/secret`);
+export async function readSecret(api: Api, endpointId: string): Promise<string> {
+  const response = await api.fetch(`/api/webhooks/${endpointId}/secret`);
   return webhookSecretSchema.parse(await response.json()).secret;
 }
 
@@ -209,7 +210,7 @@ export async function commitProductUpdate(
 }
 
 /** The endpoint's delivery log through the API, newest first. */
-export async function deliveryLog(baseUrl: string, endpointId: string): Promise<WebhookDelivery[]> {
-  const response = await fetch(`${baseUrl}/api/webhooks/${endpointId}/deliveries?pageSize=100`);
+export async function deliveryLog(api: Api, endpointId: string): Promise<WebhookDelivery[]> {
+  const response = await api.fetch(`/api/webhooks/${endpointId}/deliveries?pageSize=100`);
   return z.object({ items: z.array(webhookDeliverySchema) }).parse(await response.json()).items;
 }

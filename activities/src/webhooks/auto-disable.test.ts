@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { deliveryWorkflowId, type WebhookEndpoint, webhookEndpointSchema } from '@catalog/domain';
+import type { Api } from '../../../tests/support/api';
 import { pollUntil } from '../../../tests/support/imports';
 import { type Stack, startStack } from '../../../tests/support/stack';
 import {
@@ -15,6 +16,7 @@ import {
 
 /** WEBHOOK_DISABLE_AFTER_HOURS of 0.001 (3.6 s) lets a failure streak outlast it within a few retries. */
 let stack: Stack;
+let api: Api;
 let runtime: WebhookRuntime;
 let receiver: Receiver;
 
@@ -24,6 +26,8 @@ before(async () => {
     worker: false,
     env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_DISABLE_AFTER_HOURS: '0.001' },
   });
+  // Webhooks are the admins'.
+  api = await stack.as('admin');
   runtime = await startWebhookRuntime(stack);
   receiver = await startReceiver();
 });
@@ -34,11 +38,11 @@ after(async () => {
 });
 
 const readEndpoint = async (id: string): Promise<WebhookEndpoint> =>
-  webhookEndpointSchema.parse(await (await fetch(`${stack.baseUrl}/api/webhooks/${id}`)).json());
+  webhookEndpointSchema.parse(await (await api.fetch(`/api/webhooks/${id}`)).json());
 
 test('an endpoint that keeps failing past the configured time is disabled with the reason, and stops receiving', async () => {
   receiver.respond(() => ({ status: 500, body: 'still broken' }));
-  const endpoint = await createWebhook(stack.baseUrl, { url: receiver.url });
+  const endpoint = await createWebhook(api, { url: receiver.url });
   const eventId = await commitProductUpdate(stack.deps.db);
 
   const disabled = await pollUntil(
@@ -57,7 +61,7 @@ test('an endpoint that keeps failing past the configured time is disabled with t
     outcome: 'failed',
     reason: 'The endpoint failed for too long and was disabled',
   });
-  const attempts = (await deliveryLog(stack.baseUrl, endpoint.id)).length;
+  const attempts = (await deliveryLog(api, endpoint.id)).length;
   assert.ok(attempts >= 2, `${attempts} attempts`);
 
   // Later events skip it.
@@ -74,7 +78,7 @@ test('an endpoint that keeps failing past the configured time is disabled with t
   );
 
   // Enabling it again by hand clears the reason and the streak.
-  const response = await fetch(`${stack.baseUrl}/api/webhooks/${endpoint.id}`, {
+  const response = await api.fetch(`/api/webhooks/${endpoint.id}`, {
     method: 'PATCH',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ enabled: true }),
@@ -87,11 +91,11 @@ test('a success ends the failure streak, so a flaky endpoint is not disabled', a
   const flaky = await startReceiver();
   try {
     flaky.respond((_, index) => (index < 2 ? { status: 502 } : { status: 200 }));
-    const endpoint = await createWebhook(stack.baseUrl, { url: flaky.url });
+    const endpoint = await createWebhook(api, { url: flaky.url });
     const eventId = await commitProductUpdate(stack.deps.db);
     await pollUntil(
       'the delivery',
-      () => deliveryLog(stack.baseUrl, endpoint.id),
+      () => deliveryLog(api, endpoint.id),
       (rows) => rows.some((r) => r.ok),
     );
     const handle = stack.deps.temporal.client.workflow.getHandle(deliveryWorkflowId(eventId, endpoint.id));

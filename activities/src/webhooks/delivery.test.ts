@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { deliveryWorkflowId } from '@catalog/domain';
 import type { WebhookDeliveryResult } from '@catalog/workflows';
 import { z } from 'zod';
+import type { Api } from '../../../tests/support/api';
 import { pollUntil } from '../../../tests/support/imports';
 import { type Stack, startStack } from '../../../tests/support/stack';
 import {
@@ -23,11 +24,14 @@ import {
  * transaction).
  */
 let stack: Stack;
+let api: Api;
 let runtime: WebhookRuntime;
 const receivers: Receiver[] = [];
 
 before(async () => {
   stack = await startStack({ isolated: true, worker: false, env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' } });
+  // Webhooks are the admins'.
+  api = await stack.as('admin');
   runtime = await startWebhookRuntime(stack);
 });
 after(async () => {
@@ -65,18 +69,18 @@ const messageSchema = z.object({
 
 test('a committed product change is delivered once, signed, with {type, timestamp, data}', async () => {
   const hook = await receiver();
-  const endpoint = await createWebhook(stack.baseUrl, { url: hook.url, events: ['product.updated'] });
+  const endpoint = await createWebhook(api, { url: hook.url, events: ['product.updated'] });
   const eventId = await commitProductUpdate(stack.deps.db, 'Blue Mug');
 
   const [request] = await hook.waitFor(1);
   assert.ok(request);
   assert.equal(request.headers['webhook-id'], eventId);
-  const message = messageSchema.parse(verifyWith(await readSecret(stack.baseUrl, endpoint.id), request));
+  const message = messageSchema.parse(verifyWith(await readSecret(api, endpoint.id), request));
   assert.equal(message.data.name, 'Blue Mug');
   assert.ok(Math.abs(Date.parse(message.timestamp) - Date.now()) < 60_000);
 
   assert.deepEqual(await deliveryResult(eventId, endpoint.id), { outcome: 'delivered', attempt: 1, statusCode: 200 });
-  const log = await deliveryLog(stack.baseUrl, endpoint.id);
+  const log = await deliveryLog(api, endpoint.id);
   assert.deepEqual(
     log.map((row) => [row.eventId, row.eventType, row.attempt, row.ok, row.statusCode, row.responseSnippet]),
     [[eventId, 'product.updated', 1, true, 200, 'ok']],
@@ -85,20 +89,20 @@ test('a committed product change is delivered once, signed, with {type, timestam
   assert.ok(rows[0]?.dispatched_at, 'the outbox row is marked dispatched');
   const current = z
     .object({ lastDelivery: z.object({ ok: z.boolean(), statusCode: z.number().nullable() }) })
-    .parse(await (await fetch(`${stack.baseUrl}/api/webhooks/${endpoint.id}`)).json());
+    .parse(await (await api.fetch(`/api/webhooks/${endpoint.id}`)).json());
   assert.deepEqual(current.lastDelivery, { ...current.lastDelivery, ok: true, statusCode: 200 });
 });
 
 test('a receiver that fails twice with 500 gets the event on the third attempt; three log rows', async () => {
   const hook = await receiver();
   hook.respond((_, index) => (index < 2 ? { status: 500, body: 'boom' } : { status: 200, body: 'finally' }));
-  const endpoint = await createWebhook(stack.baseUrl, { url: hook.url });
+  const endpoint = await createWebhook(api, { url: hook.url });
   const eventId = await commitProductUpdate(stack.deps.db);
 
   assert.deepEqual(await deliveryResult(eventId, endpoint.id), { outcome: 'delivered', attempt: 3, statusCode: 200 });
   assert.equal(hook.received.length, 3);
   assert.deepEqual(new Set(hook.received.map((r) => r.headers['webhook-id'])), new Set([eventId]));
-  const log = await deliveryLog(stack.baseUrl, endpoint.id);
+  const log = await deliveryLog(api, endpoint.id);
   assert.deepEqual(
     log.map((row) => [row.attempt, row.ok, row.statusCode, row.error]),
     [
@@ -113,13 +117,13 @@ for (const status of [410, 400]) {
   test(`a ${status} answer is final: not retried`, async () => {
     const hook = await receiver();
     hook.respond(() => ({ status, body: 'no such hook' }));
-    const endpoint = await createWebhook(stack.baseUrl, { url: hook.url });
+    const endpoint = await createWebhook(api, { url: hook.url });
     const eventId = await commitProductUpdate(stack.deps.db);
 
     const result = await deliveryResult(eventId, endpoint.id);
     assert.equal(result.outcome, 'failed');
     assert.equal(hook.received.length, 1);
-    const log = await deliveryLog(stack.baseUrl, endpoint.id);
+    const log = await deliveryLog(api, endpoint.id);
     assert.deepEqual(
       log.map((row) => [row.attempt, row.ok, row.statusCode]),
       [[1, false, status]],
@@ -130,7 +134,7 @@ for (const status of [410, 400]) {
 test('429 with Retry-After: the next attempt waits as long as the receiver asked', async () => {
   const hook = await receiver();
   hook.respond((_, index) => (index === 0 ? { status: 429, headers: { 'retry-after': '3' } } : { status: 200 }));
-  const endpoint = await createWebhook(stack.baseUrl, { url: hook.url });
+  const endpoint = await createWebhook(api, { url: hook.url });
   const eventId = await commitProductUpdate(stack.deps.db);
 
   assert.deepEqual(await deliveryResult(eventId, endpoint.id), { outcome: 'delivered', attempt: 2, statusCode: 200 });
@@ -144,12 +148,12 @@ test('a receiver that is down for a while gets the event once it is back', async
   const probe = await startReceiver();
   const url = probe.url;
   await probe.close();
-  const endpoint = await createWebhook(stack.baseUrl, { url });
+  const endpoint = await createWebhook(api, { url });
   const eventId = await commitProductUpdate(stack.deps.db);
 
   const failures = await pollUntil(
     'two failed attempts',
-    () => deliveryLog(stack.baseUrl, endpoint.id),
+    () => deliveryLog(api, endpoint.id),
     (log) => log.length >= 2,
   );
   assert.ok(failures.every((row) => !row.ok && row.statusCode === null && /ECONNREFUSED/.test(row.error ?? '')));
@@ -163,9 +167,9 @@ test('a receiver that is down for a while gets the event once it is back', async
 
 test('only enabled endpoints subscribed to the event type get a delivery', async () => {
   const hook = await receiver();
-  const all = await createWebhook(stack.baseUrl, { url: hook.url, events: 'all' });
-  const imports = await createWebhook(stack.baseUrl, { url: hook.url, events: ['import.completed'] });
-  const disabled = await createWebhook(stack.baseUrl, { url: hook.url, enabled: false });
+  const all = await createWebhook(api, { url: hook.url, events: 'all' });
+  const imports = await createWebhook(api, { url: hook.url, events: ['import.completed'] });
+  const disabled = await createWebhook(api, { url: hook.url, enabled: false });
   const eventId = await commitProductUpdate(stack.deps.db);
 
   assert.equal((await deliveryResult(eventId, all.id)).outcome, 'delivered');
@@ -186,19 +190,19 @@ test('only enabled endpoints subscribed to the event type get a delivery', async
 
 test('Redeliver sends the same event again under the same webhook-id, logged as a redelivery', async () => {
   const hook = await receiver();
-  const endpoint = await createWebhook(stack.baseUrl, { url: hook.url });
+  const endpoint = await createWebhook(api, { url: hook.url });
   const eventId = await commitProductUpdate(stack.deps.db);
   await deliveryResult(eventId, endpoint.id);
-  const [delivered] = await deliveryLog(stack.baseUrl, endpoint.id);
+  const [delivered] = await deliveryLog(api, endpoint.id);
 
-  const response = await fetch(`${stack.baseUrl}/api/deliveries/${delivered?.id}/redeliver`, { method: 'POST' });
+  const response = await api.fetch(`/api/deliveries/${delivered?.id}/redeliver`, { method: 'POST' });
   assert.equal(response.status, 202);
   const [first, again] = await hook.waitFor(2);
   assert.equal(again?.headers['webhook-id'], eventId);
   assert.equal(again?.body, first?.body, 'the same message');
   const log = await pollUntil(
     'the redelivery in the log',
-    () => deliveryLog(stack.baseUrl, endpoint.id),
+    () => deliveryLog(api, endpoint.id),
     (rows) => rows.length === 2,
   );
   assert.deepEqual(
@@ -212,10 +216,10 @@ test('Redeliver sends the same event again under the same webhook-id, logged as 
 
 test('during a secret rotation deliveries verify with the old and the new secret', async () => {
   const hook = await receiver();
-  const endpoint = await createWebhook(stack.baseUrl, { url: hook.url });
-  const old = await readSecret(stack.baseUrl, endpoint.id);
-  await fetch(`${stack.baseUrl}/api/webhooks/${endpoint.id}/secret/rotate`, { method: 'POST' });
-  const fresh = await readSecret(stack.baseUrl, endpoint.id);
+  const endpoint = await createWebhook(api, { url: hook.url });
+  const old = await readSecret(api, endpoint.id);
+  await api.fetch(`/api/webhooks/${endpoint.id}/secret/rotate`, { method: 'POST' });
+  const fresh = await readSecret(api, endpoint.id);
   await commitProductUpdate(stack.deps.db);
 
   const [request] = await hook.waitFor(1);

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { deliveryWorkflowId } from '@catalog/domain';
+import type { Api } from '../../../tests/support/api';
 import { pollUntil } from '../../../tests/support/imports';
 import { type Stack, startStack } from '../../../tests/support/stack';
 import {
@@ -17,11 +18,14 @@ import {
 
 /** Crashes around a delivery: nothing committed may be lost. */
 let stack: Stack;
+let api: Api;
 const receivers: Receiver[] = [];
 const children: ChildProcess[] = [];
 
 before(async () => {
   stack = await startStack({ isolated: true, worker: false, env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' } });
+  // Webhooks are the admins'.
+  api = await stack.as('admin');
 });
 after(async () => {
   for (const child of children) child.kill('SIGKILL');
@@ -56,7 +60,7 @@ function startWorkerProcess(): ChildProcess {
 
 test('a change committed just before the API died, with no dispatcher running, is delivered once one starts', async () => {
   const hook = await receiver();
-  const endpoint = await createWebhook(stack.baseUrl, { url: hook.url });
+  const endpoint = await createWebhook(api, { url: hook.url });
   // Committed on a connection that is closed right after, while nothing listens for the notification.
   const eventId = await commitProductUpdate(stack.deps.db);
 
@@ -80,7 +84,7 @@ test('a worker killed while a receiver holds the request delivers the event once
     if (index === 0) await workerGone;
     return { status: 200, body: `answered request ${index}` };
   });
-  const endpoint = await createWebhook(stack.baseUrl, { url: hook.url });
+  const endpoint = await createWebhook(api, { url: hook.url });
 
   const first = startWorkerProcess();
   const eventId = await commitProductUpdate(stack.deps.db);
@@ -101,7 +105,7 @@ test('a worker killed while a receiver holds the request delivers the event once
   );
   const log = await pollUntil(
     'the delivery in the log',
-    () => deliveryLog(stack.baseUrl, endpoint.id),
+    () => deliveryLog(api, endpoint.id),
     (rows) => rows.length > 0,
   );
   assert.deepEqual(

@@ -1,13 +1,18 @@
 import { errors, type Role, roleAtLeast } from '@catalog/domain';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { actorOf } from './actor';
 
-/** 401 without an actor, 403 naming the role when the actor's is lower (roles: packages/domain/src/auth.ts). */
+/** Throws 401 without an actor, 403 naming the role when the actor's is lower (roles: packages/domain/src/auth.ts). */
+export function assertRole(ctx: Context, needed: Role): void {
+  const actor = actorOf(ctx);
+  if (!actor) throw errors.unauthenticated();
+  if (!roleAtLeast(actor.role, needed)) throw errors.forbidden(needed);
+}
+
+/** The route's role, checked before its handler runs; declare the same in its OpenAPI (`requiresRole`). */
 export function requireRole(needed: Role): Middleware {
   return async function requireRoleCheck(ctx, next) {
-    const actor = actorOf(ctx);
-    if (!actor) throw errors.unauthenticated();
-    if (!roleAtLeast(actor.role, needed)) throw errors.forbidden(needed);
+    assertRole(ctx, needed);
     await next();
   };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { jobWorkflowId, systemAttribution } from '@catalog/domain';
 import { jobKindAttribute } from '@catalog/workflows';
+import type { Api } from '../../../tests/support/api';
 import { startDeleteAll } from '../../../tests/support/delete-all';
 import { finalEvent, pollUntil } from '../../../tests/support/imports';
 import { type Stack, startStack } from '../../../tests/support/stack';
@@ -12,9 +13,12 @@ import { importWorkflowMetadata } from './workflow-metadata';
  * server registers from temporal.yaml) and read what a workflow is from its summary.
  */
 let stack: Stack;
+let api: Api;
 
 before(async () => {
   stack = await startStack({ isolated: true });
+  // An import and a delete-all: the admin role covers both.
+  api = await stack.as('admin');
 });
 after(async () => {
   await stack?.stop();
@@ -24,10 +28,10 @@ test('an import is listed by CatalogJobKind and CatalogFileName and carries a su
   const fileName = `operators-${Date.now()}.csv`;
   const form = new FormData();
   form.append('file', new Blob(['sku,name\nop-1,Operator item\n']), fileName);
-  const response = await fetch(`${stack.baseUrl}/api/imports`, { method: 'POST', body: form });
+  const response = await api.fetch(`/api/imports`, { method: 'POST', body: form });
   assert.equal(response.status, 202);
   const { jobId } = (await response.json()) as { jobId: string };
-  assert.equal((await finalEvent(stack.baseUrl, jobId)).event, 'completed');
+  assert.equal((await finalEvent(api, jobId)).event, 'completed');
 
   const query = `CatalogJobKind='${jobKindAttribute.import}' AND CatalogFileName='${fileName}'`;
   const listed = await pollUntil(
@@ -45,7 +49,7 @@ test('an import is listed by CatalogJobKind and CatalogFileName and carries a su
 });
 
 test('a delete-all is listed by its kind, and a long file name is cut to what a keyword holds', async () => {
-  const jobId = await startDeleteAll(stack.baseUrl);
+  const jobId = await startDeleteAll(api);
   const query = `CatalogJobKind='${jobKindAttribute.bulkDelete}'`;
   await pollUntil(
     'the delete-all to be listed',

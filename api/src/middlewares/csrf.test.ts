@@ -53,15 +53,25 @@ test('a cross-origin multipart upload with a valid session cookie is refused, an
   assert.equal(await importJobs(), before);
 });
 
-test('without any credentials, a cross-site upload is refused too; a client that is no browser passes', async () => {
+test('without any credentials, an upload is refused wherever it comes from, and starts nothing', async () => {
   const before = await importJobs();
-  await assertRefused(await uploadWith({ origin: EVIL }, 'csrf-anon-evil'), /not from https:\/\/evil\.example/);
-  await assertRefused(await uploadWith({ 'sec-fetch-site': 'cross-site' }, 'csrf-anon-site'), /./);
+  for (const headers of [{ origin: EVIL }, { 'sec-fetch-site': 'cross-site' }, {}] as Record<string, string>[]) {
+    const response = await uploadWith(headers, 'csrf-anon');
+    assert.equal(response.status, 401, JSON.stringify(headers));
+    assert.equal(errorBody.parse(await response.json()).error.code, 'unauthenticated');
+  }
   assert.equal(await importJobs(), before);
-  const response = await uploadWith({}, 'csrf-anon-cli');
-  assert.equal(response.status, 202);
-  const { jobId } = importAcceptedSchema.parse(await response.json());
-  assert.equal((await finalEvent(stack.baseUrl, jobId)).event, 'completed');
+});
+
+test('a cross-site sign-in is refused: a page cannot sign its visitor into an account of its choosing', async () => {
+  const signInFrom = (origin: string) =>
+    fetch(`${stack.baseUrl}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: editor.email, password: editor.password }),
+    });
+  await assertRefused(await signInFrom(EVIL), /not from https:\/\/evil\.example/);
+  assert.equal((await signInFrom(new URL(stack.baseUrl).origin)).status, 200);
 });
 
 test('the same upload from the app itself is accepted', async () => {
@@ -69,7 +79,7 @@ test('the same upload from the app itself is accepted', async () => {
   assert.equal(response.status, 202);
   const { jobId } = importAcceptedSchema.parse(await response.json());
   // Waited for: an unfinished import would hold the next one in the queue.
-  assert.equal((await finalEvent(stack.baseUrl, jobId)).event, 'completed');
+  assert.equal((await finalEvent(await stack.as('viewer'), jobId)).event, 'completed');
 });
 
 test('without Origin, Sec-Fetch-Site decides; with neither, a cookie request is refused', async () => {
@@ -127,5 +137,5 @@ test('a request with an API key and no Origin is not refused: browsers never sen
   const response = await uploadWith({ authorization: `Bearer ${key}` }, 'csrf-key');
   assert.equal(response.status, 202);
   const { jobId } = importAcceptedSchema.parse(await response.json());
-  assert.equal((await finalEvent(stack.baseUrl, jobId)).event, 'completed');
+  assert.equal((await finalEvent(await stack.as('viewer'), jobId)).event, 'completed');
 });

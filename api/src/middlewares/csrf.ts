@@ -9,8 +9,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * comes from this app. SameSite=Lax alone does not cover a same-site sibling (another app on a
  * subdomain) nor older browsers, and a multipart form post needs no preflight. API keys are not
  * sent by browsers on their own, so Bearer requests are not checked. A request with no credentials
- * is refused too when the browser says it comes from another site: routes that do not yet require
- * a session would otherwise take a cross-site form post (an upload that overwrites the catalog).
+ * (only the public routes take one: sign-in, sign-out) is refused too when the browser says it
+ * comes from another site, so a page cannot sign its visitor into an account of its choosing.
  * Clients that are not browsers send neither header and pass. Runs after `authenticate`.
  */
 export function csrfMiddleware(hosts: AllowedHosts): Middleware {

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import { z } from 'zod';
+import { type Api, apiAs } from '../../../tests/support/api';
 import { getWithHost } from '../../../tests/support/raw-http';
 import { type Stack, startStack } from '../../../tests/support/stack';
 import { allowedHosts } from './allowed-hosts';
@@ -14,12 +15,15 @@ const errorBody = z.object({ error: z.object({ code: z.string(), message: z.stri
 describe('a running API with PUBLIC_URL and ALLOWED_HOSTS', () => {
   let stack: Stack;
   let port: string;
+  let viewer: Api;
   before(async () => {
     stack = await startStack({
       worker: false,
       env: { PUBLIC_URL: 'https://catalog.example.com', ALLOWED_HOSTS: 'catalog.internal' },
     });
     port = new URL(stack.baseUrl).port;
+    // The host is checked before the credentials: a wrong one is a 421 whoever asks.
+    viewer = await stack.as('viewer');
   });
   after(async () => {
     await stack?.stop();
@@ -27,7 +31,7 @@ describe('a running API with PUBLIC_URL and ALLOWED_HOSTS', () => {
 
   test('a request naming another host gets 421 misdirected_request, on the API and the web app', async () => {
     for (const path of ['/api/products', '/', '/api/docs']) {
-      const response = await getWithHost(stack.baseUrl, path, `evil.example:${port}`);
+      const response = await getWithHost(viewer, path, `evil.example:${port}`);
       assert.equal(response.status, 421, path);
       const { error } = errorBody.parse(JSON.parse(response.body));
       assert.equal(error.code, 'misdirected_request');
@@ -46,19 +50,24 @@ describe('a running API with PUBLIC_URL and ALLOWED_HOSTS', () => {
       'catalog.internal:8443',
     ];
     for (const host of hosts) {
-      assert.equal((await getWithHost(stack.baseUrl, '/api/meta', host)).status, 200, host);
+      assert.equal((await getWithHost(viewer, '/api/meta', host)).status, 200, host);
     }
   });
 
   test('a look-alike of an allowed host is refused', async () => {
     for (const host of ['catalog.example.com.evil.example', 'localhost.evil.example', 'evil-catalog.internal']) {
-      assert.equal((await getWithHost(stack.baseUrl, '/api/meta', host)).status, 421, host);
+      assert.equal((await getWithHost(viewer, '/api/meta', host)).status, 421, host);
     }
   });
 
   test('/health/* and /metrics answer any host: probes and scrapers call the pod by IP', async () => {
-    assert.equal((await getWithHost(stack.baseUrl, '/health/live', '10.1.2.3:3000')).status, 200);
-    assert.equal((await getWithHost(stack.baseUrl, '/metrics', '10.1.2.3:3000')).status, 200);
+    assert.equal((await getWithHost(viewer, '/health/live', '10.1.2.3:3000')).status, 200);
+    assert.equal((await getWithHost(viewer, '/metrics', '10.1.2.3:3000')).status, 200);
+    assert.equal(
+      (await getWithHost(apiAs(stack.baseUrl, null), '/metrics', '10.1.2.3:3000')).status,
+      401,
+      '/metrics needs a key',
+    );
   });
 });
 

@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import pino from 'pino';
 import { z } from 'zod';
+import { type Api, apiAs } from '../../../tests/support/api';
 import { type Stack, startStack } from '../../../tests/support/stack';
 import { createApp } from '../app';
 import { createMetrics, type Metrics } from '../metrics';
@@ -59,7 +60,8 @@ function captureRequestLines() {
 
 let stack: Stack;
 let server: Server;
-let baseUrl: string;
+/** The test's own server as called by an admin key, a viewer key, and no one. */
+let callers: Record<'admin' | 'viewer' | 'anonymous', Api>;
 let metrics: Metrics;
 const lines = captureRequestLines();
 let blockedReached: () => void;
@@ -92,7 +94,12 @@ before(async () => {
   });
   server = createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  callers = {
+    admin: apiAs(baseUrl, await stack.keyFor('admin')),
+    viewer: apiAs(baseUrl, await stack.keyFor('viewer')),
+    anonymous: apiAs(baseUrl, null),
+  };
 });
 after(async () => {
   releaseBlocked();
@@ -110,12 +117,15 @@ const json = (method: string, body: string) => ({ method, body, headers: { 'cont
 const sku = `status-${randomUUID()}`;
 
 /**
- * One row per way a status comes about; `route` is the histogram's route label. 401 joins the
- * table once access control exists (its own issue): a row with a route that refuses anonymous calls.
+ * One row per way a status comes about; `route` is the histogram's route label. Requests are an
+ * admin's unless `as` says otherwise.
  */
 type Init = { method: string; body: string | FormData; headers?: Record<string, string> };
-const cases: { status: number; why: string; path: string; init?: Init; route: string }[] = [
+const cases: { status: number; why: string; path: string; init?: Init; route: string; as?: keyof typeof callers }[] = [
   { status: 200, why: 'a route answers', path: '/health/live', route: '/health/live' },
+  // Refused before any router runs: no route had matched yet.
+  { status: 401, why: 'no credentials', path: '/api/products', route: 'unmatched', as: 'anonymous' },
+  { status: 403, why: 'a role too low', path: '/api/users', route: '/api/users', as: 'viewer' },
   {
     status: 201,
     why: 'a route creates',
@@ -167,7 +177,7 @@ const cases: { status: number; why: string; path: string; init?: Init; route: st
 
 /** `http_request_duration_seconds_count` by "method route status", as /metrics exposes it. */
 async function countedRequests(): Promise<Map<string, number>> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const text = await (await callers.admin.fetch('/metrics')).text();
   const counts = new Map<string, number>();
   for (const match of text.matchAll(
     /^http_request_duration_seconds_count\{method="(\w+)",route="([^"]*)",status="(\d+)"\} (\d+)$/gm,
@@ -190,11 +200,11 @@ async function countedDuring(send: () => Promise<void>): Promise<string[]> {
 }
 
 test('every response is logged and counted with the status the client received', async (t) => {
-  for (const { status, why, path, init, route } of cases) {
+  for (const { status, why, path, init, route, as: who = 'admin' } of cases) {
     await t.test(`${status}: ${why}`, async () => {
       const requestId = randomUUID();
       const counted = await countedDuring(async () => {
-        const response = await fetch(`${baseUrl}${path}`, {
+        const response = await callers[who].fetch(path, {
           ...init,
           headers: { ...init?.headers, 'x-request-id': requestId },
         });
@@ -213,7 +223,7 @@ test('a stream the client stops reading is logged with its status, as the client
   const requestId = randomUUID();
   const abort = new AbortController();
   const counted = await countedDuring(async () => {
-    const response = await fetch(`${baseUrl}/api/products/events`, {
+    const response = await callers.admin.fetch('/api/products/events', {
       headers: { 'x-request-id': requestId },
       signal: abort.signal,
     });
@@ -243,7 +253,7 @@ test('a client that leaves before any response is logged as 499, with no status 
   const requestId = randomUUID();
   const abort = new AbortController();
   const counted = await countedDuring(async () => {
-    const request = fetch(`${baseUrl}/api/jobs/${BLOCKED_JOB}`, {
+    const request = callers.admin.fetch(`/api/jobs/${BLOCKED_JOB}`, {
       headers: { 'x-request-id': requestId },
       signal: abort.signal,
     });

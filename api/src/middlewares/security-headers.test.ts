@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { apiAs } from '../../../tests/support/api';
 import { getWithHost } from '../../../tests/support/raw-http';
 import { type Stack, startStack } from '../../../tests/support/stack';
 
@@ -37,6 +38,7 @@ describe('over plain http (no PUBLIC_URL)', () => {
     await stack?.stop();
   });
 
+  // Anonymous: /api/products is a 401, an error that carries them like any other answer.
   test('the web app, the API, its errors and the docs assets carry them, without HSTS', async () => {
     const paths = ['/', '/products', '/api/products', '/api/no-such-route', '/api/openapi.json', '/api/docs/init.js'];
     for (const path of paths) {
@@ -58,7 +60,7 @@ describe('over plain http (no PUBLIC_URL)', () => {
   });
 
   test('a refused host still gets them', async () => {
-    const response = await getWithHost(stack.baseUrl, '/api/products', 'evil.example');
+    const response = await getWithHost(apiAs(stack.baseUrl, null), '/api/products', 'evil.example');
     assert.equal(response.status, 421);
     assert.equal(response.headers['x-content-type-options'], 'nosniff');
     assert.match(String(response.headers['content-security-policy']), /frame-ancestors 'none'/);

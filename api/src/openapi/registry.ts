@@ -36,9 +36,8 @@ export function errorResponses(...statuses: (keyof typeof ERROR_DESCRIPTIONS)[])
 }
 
 /**
- * For operations that read no input and so answer no client error today. Declared anyway, as a
- * range, so generated clients get one error type for every operation, ready for access control
- * (issue 12 leaves it to its own issue) without a breaking change.
+ * For public operations that read no input and so answer no client error today. Declared anyway,
+ * as a range, so generated clients get one error type for every operation.
  */
 export const clientErrorRange = {
   '4XX': {

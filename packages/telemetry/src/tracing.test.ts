@@ -8,6 +8,9 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import root from '@opentelemetry/otlp-transformer/build/src/generated/root.js';
 import { z } from 'zod';
+import { type Api, apiAs } from '../../../tests/support/api';
+import { apiKeyInDatabase } from '../../../tests/support/api-keys';
+import { testConfig } from '../../../tests/support/config';
 import { getImport, pollUntil, startImport } from '../../../tests/support/imports';
 import { type AppProcess, freePort, spawnEntry } from '../../../tests/support/processes';
 
@@ -49,7 +52,7 @@ const spans: Span[] = [];
 let receiver: Server;
 let api: AppProcess;
 let worker: AppProcess;
-let baseUrl: string;
+let editor: Api;
 
 before(async () => {
   receiver = createServer((request, response) => {
@@ -70,7 +73,6 @@ before(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
   const env = {
     ...process.env,
     HOST: '127.0.0.1',
@@ -89,6 +91,8 @@ before(async () => {
     api.waitForLine((line) => line.includes('"api listening"')),
     worker.waitForLine((line) => line.includes('"worker started"')),
   ]);
+  // The spawned API reads the database npm test prepared, as the test's own config does.
+  editor = apiAs(`http://127.0.0.1:${port}`, await apiKeyInDatabase(testConfig().DATABASE_URL, 'editor'));
 });
 after(async () => {
   for (const app of [api, worker]) if (app?.child.exitCode === null) app.child.kill('SIGKILL');
@@ -107,10 +111,10 @@ function ancestors(span: Span): Span[] {
 }
 
 test("one import's spans form one trace: HTTP request → StartWorkflow → workflow → activity → SQL", async () => {
-  const jobId = await startImport(baseUrl, `sku,name,price\ntrace-${randomUUID()},Traced,1.50\n`);
+  const jobId = await startImport(editor, `sku,name,price\ntrace-${randomUUID()},Traced,1.50\n`);
   const finished = await pollUntil(
     'the import to finish',
-    () => getImport(baseUrl, jobId),
+    () => getImport(editor, jobId),
     (job) => job.status !== 'queued' && job.status !== 'running',
   );
   assert.equal(finished.status, 'completed', JSON.stringify(finished.error));

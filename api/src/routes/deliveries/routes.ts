@@ -4,9 +4,11 @@ import { errors, webhookTaskQueue, workflowTypes } from '@catalog/domain';
 import type { WebhookDeliveryInput } from '@catalog/workflows';
 import Router from '@koa/router';
 import { z } from 'zod';
+import { requireRole } from '../../auth/require-role';
 import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
 import { errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
+import { requiresRole } from '../../openapi/security';
 
 const deliveryIdParams = z.object({ id: z.uuid({ message: 'must be a delivery id (UUID)' }) });
 const redeliveryAccepted = z.object({ workflowId: z.string(), eventId: z.string(), endpointId: z.string() });
@@ -16,7 +18,7 @@ export function deliveriesRouter(deps: AppDeps): Router {
   const router = new Router({ prefix: '/api/deliveries' });
   const endpoints = createWebhookRepository(deps.db, deps.secrets);
 
-  router.post('/:id/redeliver', async (ctx) => {
+  router.post('/:id/redeliver', requireRole('admin'), async (ctx) => {
     const { id } = parseInput(deliveryIdParams, ctx.params, 'params');
     const delivery = await endpoints.findDelivery(id);
     if (!delivery) throw errors.notFound('Delivery', id);
@@ -53,13 +55,14 @@ export function documentDeliveries(registry: OpenAPIRegistry): void {
     operationId: 'redeliverWebhookDelivery',
     tags: ['Webhooks'],
     summary: 'Send a logged delivery again (same event, same endpoint, same webhook-id), with retries',
+    ...requiresRole('admin'),
     request: { params: deliveryIdParams },
     responses: {
       202: {
         description: 'Redelivery started; its attempts appear in the delivery log',
         ...jsonContent(redeliveryAccepted),
       },
-      ...errorResponses(400, 404, 409, 503),
+      ...errorResponses(400, 401, 403, 404, 409, 503),
     },
   });
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { z } from 'zod';
+import type { Api } from '../../../../tests/support/api';
 import { pollUntil } from '../../../../tests/support/imports';
 import { type Stack, startStack } from '../../../../tests/support/stack';
 import { startTcpProxy } from '../../../../tests/support/tcp-proxy';
@@ -16,6 +17,7 @@ const readiness = z.object({
 });
 
 let stack: Stack;
+let api: Api;
 let database: Awaited<ReturnType<typeof startTcpProxy>>;
 let temporal: Awaited<ReturnType<typeof startTcpProxy>>;
 
@@ -30,6 +32,8 @@ before(async () => {
     worker: false,
     env: { DATABASE_URL: databaseUrl.toString(), TEMPORAL_ADDRESS: `127.0.0.1:${temporal.port}` },
   });
+  // Made before any dependency is cut: a key is looked up in the database.
+  api = await stack.as('editor');
 });
 after(async () => {
   await stack?.stop();
@@ -60,11 +64,11 @@ test('readiness turns 503 naming PostgreSQL while it is down, and back to 200 wh
   await database.cut();
   const down = await pollUntil('database down', ready, (r) => r.code === 503, 15_000);
   assert.deepEqual(down.body.down, ['database']);
-  const listed = await fetch(`${stack.baseUrl}/api/imports`);
+  const listed = await api.fetch(`/api/imports`);
   assert.ok(listed.status >= 500, 'a request that needs the database fails cleanly');
   await database.restore();
   await pollUntil('database back', ready, (r) => r.code === 200, 30_000);
-  assert.equal((await fetch(`${stack.baseUrl}/api/imports`)).status, 200);
+  assert.equal((await api.fetch(`/api/imports`)).status, 200);
 });
 
 test('readiness turns 503 naming Temporal while it is down, and back to 200 when it returns', async () => {
@@ -76,7 +80,7 @@ test('readiness turns 503 naming Temporal while it is down, and back to 200 when
 });
 
 test('metrics are exposed in the Prometheus format', async () => {
-  const response = await fetch(`${stack.baseUrl}/metrics`);
+  const response = await api.fetch(`/metrics`);
   assert.equal(response.status, 200);
   const text = await response.text();
   assert.match(text, /# TYPE http_request_duration_seconds histogram/);
@@ -98,7 +102,7 @@ test('the OpenAPI document describes the API and the docs page serves it', async
 
 test('a body that is not JSON is a 400, not a 500', async () => {
   for (const body of ['{bad', '"just a string"', '5']) {
-    const response = await fetch(`${stack.baseUrl}/api/products`, {
+    const response = await api.fetch(`/api/products`, {
       method: 'POST',
       body,
       headers: { 'content-type': 'application/json' },
@@ -109,7 +113,7 @@ test('a body that is not JSON is a 400, not a 500', async () => {
 });
 
 test('errors have one shape and never leak internals', async () => {
-  const response = await fetch(`${stack.baseUrl}/api/nothing-here`);
+  const response = await api.fetch(`/api/nothing-here`);
   assert.equal(response.status, 404);
   assert.deepEqual(await response.json(), {
     error: { code: 'not_found', message: 'No route for GET /api/nothing-here' },

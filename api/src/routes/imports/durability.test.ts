@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { after, before, test } from 'node:test';
+import type { Api } from '../../../../tests/support/api';
 import {
   errorBody,
   finalEvent,
@@ -17,6 +18,7 @@ import { type Stack, startStack } from '../../../../tests/support/stack';
 
 /** The worker runs in a process of its own here, so it can really be killed with SIGKILL. */
 let stack: Stack;
+let api: Api;
 const children: ChildProcess[] = [];
 
 before(async () => {
@@ -25,6 +27,7 @@ before(async () => {
     worker: false,
     env: { IMPORT_CHUNK_ROWS: '500', IMPORT_PARALLELISM: '2', UPLOAD_MAX_BYTES: '20000000' },
   });
+  api = await stack.as('editor');
 });
 after(async () => {
   for (const child of children) child.kill('SIGKILL');
@@ -46,14 +49,14 @@ async function kill(child: ChildProcess): Promise<void> {
 test('a worker killed mid-import, once another starts, finishes with the exact right catalog', async () => {
   const rows = 40_000;
   const seeding = startWorkerProcess();
-  await finalEvent(stack.baseUrl, await startImport(stack.baseUrl, generatedCsv('kill', 1_000, 'old')));
+  await finalEvent(api, await startImport(api, generatedCsv('kill', 1_000, 'old')));
   await kill(seeding);
-  const jobId = await startImport(stack.baseUrl, generatedCsv('kill', rows, 'new'));
+  const jobId = await startImport(api, generatedCsv('kill', rows, 'new'));
 
   const first = startWorkerProcess();
   const midway = await pollUntil(
     'the import to start applying',
-    () => getImport(stack.baseUrl, jobId),
+    () => getImport(api, jobId),
     (s) => (s.progress?.rowsApplied ?? 0) > 0,
     120_000,
   );
@@ -61,7 +64,7 @@ test('a worker killed mid-import, once another starts, finishes with the exact r
   assert.ok((midway.progress?.rowsApplied ?? rows) < rows, 'killed before the end');
 
   startWorkerProcess();
-  const final = await finalEvent(stack.baseUrl, jobId);
+  const final = await finalEvent(api, jobId);
   assert.equal(final.event, 'completed', JSON.stringify(final.data.error));
   assert.equal(final.data.result?.inserted, rows - 1_000);
   assert.equal(final.data.result?.updated, 1_000);
@@ -77,17 +80,17 @@ test('a worker killed mid-import, once another starts, finishes with the exact r
 
 test('a worker killed while staging the file, once another starts, finishes with the exact right catalog', async () => {
   const rows = 150_000;
-  const jobId = await startImport(stack.baseUrl, generatedCsv('stagekill', rows, 'x'));
+  const jobId = await startImport(api, generatedCsv('stagekill', rows, 'x'));
   const first = startWorkerProcess();
   await pollUntil(
     'staging to be under way',
-    () => getImport(stack.baseUrl, jobId),
+    () => getImport(api, jobId),
     (s) => s.progress?.stage === 'staging' && s.progress.rowsParsed > 0,
     120_000,
   );
   await kill(first);
   startWorkerProcess();
-  const final = await finalEvent(stack.baseUrl, jobId);
+  const final = await finalEvent(api, jobId);
   assert.equal(final.event, 'completed', JSON.stringify(final.data.error));
   assert.equal(final.data.result?.inserted, rows);
   assert.equal(final.data.result?.rowsRead, rows);
@@ -98,10 +101,10 @@ test('a worker killed while staging the file, once another starts, finishes with
 });
 
 test('a file over the size limit is refused with 413 and leaves no job behind', async () => {
-  const before = await listImports(stack.baseUrl);
-  const response = await upload(stack.baseUrl, generatedCsv('big', 400_000, 'x'));
+  const before = await listImports(api);
+  const response = await upload(api, generatedCsv('big', 400_000, 'x'));
   assert.equal(response.status, 413);
   assert.match((await errorBody(response)).error.message, /larger than the limit of 20000000 bytes/);
-  const afterwards = await listImports(stack.baseUrl);
+  const afterwards = await listImports(api);
   assert.equal(afterwards.total, before.total);
 });

@@ -4,6 +4,7 @@ import { type ImportUndo, jobWorkflowId, signalNames } from '@catalog/domain';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { parse } from 'csv-parse/sync';
+import type { Api } from '../../../../tests/support/api';
 import {
   accepted,
   errorBody,
@@ -27,6 +28,7 @@ import { type Stack, startStack } from '../../../../tests/support/stack';
  * committed: the pause first, so a test can act while the import is held and then make it fail.
  */
 let stack: Stack;
+let api: Api;
 let hold: { chunkNo: number; reached: () => void; release: Promise<void> } | null = null;
 let failAt: number | null = null;
 
@@ -47,6 +49,8 @@ before(async () => {
       },
     }),
   });
+  // Imports, cancels and edits: what an editor may do.
+  api = await stack.as('editor');
 });
 after(async () => {
   await stack?.stop();
@@ -109,8 +113,8 @@ describe('importing a CSV', () => {
     lines.push('TW-DUP,Last wins,"Ünïcödé ✓ 日本語 🚀\r\nwith CRLF inside",2.25,false');
     const csv = `${lines.join('\r\n')}\r\n`;
 
-    const jobId = await startImport(stack.baseUrl, csv);
-    const final = await finalEvent(stack.baseUrl, jobId);
+    const jobId = await startImport(api, csv);
+    const final = await finalEvent(api, jobId);
     assert.equal(final.event, 'completed');
     assert.deepEqual(
       { ...final.data.result, durationMs: 0 },
@@ -126,13 +130,13 @@ describe('importing a CSV', () => {
   });
 
   test('a re-import overwrites changed products and leaves unchanged ones untouched', async () => {
-    await finalEvent(stack.baseUrl, await startImport(stack.baseUrl, generatedCsv('ri', 300, 'v1')));
+    await finalEvent(api, await startImport(api, generatedCsv('ri', 300, 'v1')));
     const before = await product('ri-5');
     const changedCsv = generatedCsv('ri', 300, 'v1')
       .replace('ri-7,Item 7 v1', 'ri-7,Item 7 v2')
       .replace('ri-250,Item 250 v1', 'ri-250,Item 250 v2');
 
-    const final = await finalEvent(stack.baseUrl, await startImport(stack.baseUrl, changedCsv));
+    const final = await finalEvent(api, await startImport(api, changedCsv));
     assert.equal(final.event, 'completed');
     assert.equal(final.data.result?.updated, 2);
     assert.equal(final.data.result?.unchanged, 298);
@@ -154,18 +158,18 @@ describe('importing a CSV', () => {
       'iv-6;Bad active;1;perhaps;red',
       'iv-7;"unclosed quote;1;yes;red',
     ].join('\n');
-    const response = await upload(stack.baseUrl, `${csv}\n`);
+    const response = await upload(api, `${csv}\n`);
     assert.equal(response.status, 202);
     const { jobId, ignoredColumns } = await accepted(response);
     assert.deepEqual(ignoredColumns, ['colour']);
-    const final = await finalEvent(stack.baseUrl, jobId);
+    const final = await finalEvent(api, jobId);
     assert.equal(final.event, 'completed');
     assert.equal(final.data.result?.inserted, 1);
     assert.equal(final.data.result?.invalid, 6);
     assert.equal((await product('iv-1'))?.name, 'Good');
     assert.equal(await product('iv-4'), undefined);
 
-    const report = await fetch(`${stack.baseUrl}${final.data.errorsUrl}`);
+    const report = await api.fetch(final.data.errorsUrl);
     assert.equal(report.status, 200);
     assert.match(report.headers.get('content-type') ?? '', /text\/csv/);
     const text = await report.text();
@@ -186,32 +190,32 @@ describe('importing a CSV', () => {
   });
 
   test('a cancelled import leaves the catalog exactly as it was', async () => {
-    await finalEvent(stack.baseUrl, await startImport(stack.baseUrl, generatedCsv('cx', 250, 'before')));
+    await finalEvent(api, await startImport(api, generatedCsv('cx', 250, 'before')));
     const snapshot = await catalog();
     const gate = holdAt(1);
     const csv = `${generatedCsv('cx', 250, 'after').trimEnd()}\n${generatedCsv('cx-new', 300, 'new').split('\n').slice(1).join('\n')}`;
-    const jobId = await startImport(stack.baseUrl, csv);
+    const jobId = await startImport(api, csv);
     await gate.reached;
     assert.notDeepEqual(await catalog(), snapshot, 'chunks 0 and 1 have committed before the cancel');
 
-    const cancel = await fetch(`${stack.baseUrl}/api/imports/${jobId}/cancel`, { method: 'POST' });
+    const cancel = await api.fetch(`/api/imports/${jobId}/cancel`, { method: 'POST' });
     assert.equal(cancel.status, 202);
-    const final = await finalEvent(stack.baseUrl, jobId);
+    const final = await finalEvent(api, jobId);
     hold = null;
     assert.equal(final.event, 'cancelled');
     assert.equal(final.data.status, 'cancelled');
     assert.deepEqual(valuesOf(await catalog()), valuesOf(snapshot));
-    const again = await fetch(`${stack.baseUrl}/api/imports/${jobId}/cancel`, { method: 'POST' });
+    const again = await api.fetch(`/api/imports/${jobId}/cancel`, { method: 'POST' });
     assert.equal(again.status, 409);
   });
 
   test('a failed import leaves the catalog exactly as it was', async () => {
-    await finalEvent(stack.baseUrl, await startImport(stack.baseUrl, generatedCsv('fx', 250, 'before')));
+    await finalEvent(api, await startImport(api, generatedCsv('fx', 250, 'before')));
     const snapshot = await catalog();
     failAt = 2;
     try {
-      const jobId = await startImport(stack.baseUrl, generatedCsv('fx', 600, 'after'));
-      const final = await finalEvent(stack.baseUrl, jobId);
+      const jobId = await startImport(api, generatedCsv('fx', 600, 'after'));
+      const final = await finalEvent(api, jobId);
       assert.equal(final.event, 'failed');
       assert.match(final.data.error?.message ?? '', /injected failure/);
     } finally {
@@ -222,13 +226,13 @@ describe('importing a CSV', () => {
 
   test('staging data lost mid-import (as a PostgreSQL crash empties unlogged tables) is rebuilt from the file', async () => {
     const gate = holdAt(1);
-    const jobId = await startImport(stack.baseUrl, generatedCsv('lost', 500, 'x'));
+    const jobId = await startImport(api, generatedCsv('lost', 500, 'x'));
     await gate.reached;
     const suffix = jobId.replace(/-/g, '');
     await stack.deps.db.pool.query(`truncate import_staged_${suffix}, import_final_${suffix}`);
     gate.release();
     hold = null;
-    const final = await finalEvent(stack.baseUrl, jobId);
+    const final = await finalEvent(api, jobId);
     assert.equal(final.event, 'completed', JSON.stringify(final.data.error));
     assert.equal(final.data.result?.inserted, 500);
     const { rows } = await stack.deps.db.pool.query(`select count(*)::int as n from products where sku like 'lost-%'`);
@@ -241,10 +245,10 @@ describe('importing a CSV', () => {
   });
 
   test('an import whose workflow an operator terminated is undone, and the queue moves on', async () => {
-    await finalEvent(stack.baseUrl, await startImport(stack.baseUrl, generatedCsv('orph', 250, 'before')));
+    await finalEvent(api, await startImport(api, generatedCsv('orph', 250, 'before')));
     const snapshot = await catalog();
     const gate = holdAt(1);
-    const orphan = await startImport(stack.baseUrl, generatedCsv('orph', 600, 'after'));
+    const orphan = await startImport(api, generatedCsv('orph', 600, 'after'));
     await gate.reached;
     await stack.deps.temporal.client.workflow
       .getHandle(jobWorkflowId('import', orphan))
@@ -253,9 +257,9 @@ describe('importing a CSV', () => {
     hold = null;
     assert.notDeepEqual(await catalog(), snapshot, 'two chunks had landed when it was terminated');
 
-    const next = await startImport(stack.baseUrl, generatedCsv('orph-next', 5, 'x'));
-    assert.equal((await finalEvent(stack.baseUrl, next)).event, 'completed');
-    const settled = await getImport(stack.baseUrl, orphan);
+    const next = await startImport(api, generatedCsv('orph-next', 5, 'x'));
+    assert.equal((await finalEvent(api, next)).event, 'completed');
+    const settled = await getImport(api, orphan);
     assert.equal(settled.status, 'failed');
     assert.equal(settled.error?.code, 'orphaned');
     const { rows } = await stack.deps.db.pool.query(
@@ -268,19 +272,19 @@ describe('importing a CSV', () => {
 
   test('overlapping imports are applied in the order their uploads were accepted', async () => {
     const gate = holdAt(0);
-    const first = await startImport(stack.baseUrl, generatedCsv('ord', 150, 'first'));
+    const first = await startImport(api, generatedCsv('ord', 150, 'first'));
     await gate.reached;
-    const second = await startImport(stack.baseUrl, generatedCsv('ord', 150, 'second'));
+    const second = await startImport(api, generatedCsv('ord', 150, 'second'));
     const queued = await pollUntil(
       'the second import to wait in the queue',
-      () => getImport(stack.baseUrl, second),
+      () => getImport(api, second),
       (body) => body.progress?.stage === 'queued' && body.progress?.queuePosition === 1,
     );
     assert.equal(queued.status, 'queued');
     gate.release();
     hold = null;
-    assert.equal((await finalEvent(stack.baseUrl, first)).event, 'completed');
-    assert.equal((await finalEvent(stack.baseUrl, second)).event, 'completed');
+    assert.equal((await finalEvent(api, first)).event, 'completed');
+    assert.equal((await finalEvent(api, second)).event, 'completed');
     assert.equal((await product('ord-0'))?.name, 'Item 0 second');
     assert.equal((await product('ord-149'))?.name, 'Item 149 second');
     // The first import's end woke the queued one: its history holds the signal.
@@ -302,11 +306,11 @@ async function importFailingAfterChunk1<T>(csv: string, whileHeld: () => Promise
   const gate = holdAt(1);
   failAt = 1;
   try {
-    const jobId = await startImport(stack.baseUrl, csv);
+    const jobId = await startImport(api, csv);
     await gate.reached;
     const held = await whileHeld();
     gate.release();
-    const final = await finalEvent(stack.baseUrl, jobId);
+    const final = await finalEvent(api, jobId);
     assert.equal(final.event, 'failed');
     return { summary: final.data, held };
   } finally {
@@ -317,10 +321,10 @@ async function importFailingAfterChunk1<T>(csv: string, whileHeld: () => Promise
 }
 
 describe('undoing an import', () => {
-  const api = () => productsApi(stack.baseUrl);
+  const products = () => productsApi(api);
 
   test('restoring a product is a new write: its version rises, so a pre-import If-Match is refused', async () => {
-    await finalEvent(stack.baseUrl, await startImport(stack.baseUrl, generatedCsv('uv', 150, 'before')));
+    await finalEvent(api, await startImport(api, generatedCsv('uv', 150, 'before')));
     const snapshot = await catalog();
     const before = new Map(snapshot.map((row) => [row.sku, row]));
     const { summary, held: written } = await importFailingAfterChunk1(generatedCsv('uv', 250, 'after'), async () =>
@@ -339,7 +343,11 @@ describe('undoing an import', () => {
     const [sample] = written;
     const preImport = sample && before.get(sample.sku);
     assert.ok(preImport);
-    const stale = await api().patch(preImport.id, { name: 'Stale edit' }, { 'If-Match': `"${preImport.version}"` });
+    const stale = await products().patch(
+      preImport.id,
+      { name: 'Stale edit' },
+      { 'If-Match': `"${preImport.version}"` },
+    );
     assert.equal(stale.status, 409, 'an edit started before the import is refused');
     assert.equal((await product(preImport.sku))?.name, preImport.name);
     assert.equal(summary.undo?.conflictCount, 0);
@@ -348,7 +356,7 @@ describe('undoing an import', () => {
   });
 
   test('a product the import updated and a user then edited keeps the edit and is listed as a conflict', async () => {
-    await finalEvent(stack.baseUrl, await startImport(stack.baseUrl, generatedCsv('ue', 150, 'before')));
+    await finalEvent(api, await startImport(api, generatedCsv('ue', 150, 'before')));
     const snapshot = await catalog();
     const existing = new Set(snapshot.map((row) => row.sku));
     const { summary, held: edited } = await importFailingAfterChunk1(generatedCsv('ue', 250, 'after'), async () => {
@@ -384,7 +392,7 @@ describe('undoing an import', () => {
 
   /** Edits the product through the API, starting from the version the import gave it. */
   async function editAsUser(row: Row): Promise<Row> {
-    const response = await api().patch(row.id, { name: 'Edited by a user' }, { 'If-Match': `"${row.version}"` });
+    const response = await products().patch(row.id, { name: 'Edited by a user' }, { 'If-Match': `"${row.version}"` });
     assert.equal(response.status, 200);
     const edited = await product(row.sku);
     assert.ok(edited);
@@ -398,8 +406,8 @@ const conflictsOf = (undo: ImportUndo | null) =>
 describe('import progress', () => {
   test('the event stream sends progress, then exactly one final event, and replays it once finished', async () => {
     const gate = holdAt(0);
-    const jobId = await startImport(stack.baseUrl, generatedCsv('ev', 250, 'x'));
-    const live = readEvents(`${stack.baseUrl}/api/imports/${jobId}/events`);
+    const jobId = await startImport(api, generatedCsv('ev', 250, 'x'));
+    const live = readEvents(api, `/api/imports/${jobId}/events`);
     await gate.reached;
     await new Promise((resolve) => setTimeout(resolve, 400));
     gate.release();
@@ -421,46 +429,46 @@ describe('import progress', () => {
       'event ids increase',
     );
 
-    const replay = await readEvents(`${stack.baseUrl}/api/imports/${jobId}/events`, {
+    const replay = await readEvents(api, `/api/imports/${jobId}/events`, {
       'Last-Event-ID': String(ids[0]),
     });
     assert.deepEqual(
       replay.map((e) => e.event),
       ['completed'],
     );
-    const job = await getJob(stack.baseUrl, jobId);
+    const job = await getJob(api, jobId);
     assert.equal(job.status, 'completed');
     assert.equal(job.kind, 'import');
     assert.equal(job.result?.inserted, 250);
   });
 
   test('many readers of a running import all see its live progress at once', async () => {
-    const jobId = await startImport(stack.baseUrl, generatedCsv('many', 20_000, 'x'));
+    const jobId = await startImport(api, generatedCsv('many', 20_000, 'x'));
     await pollUntil(
       'applying',
-      () => getImport(stack.baseUrl, jobId),
+      () => getImport(api, jobId),
       (s) => s.progress?.stage === 'applying',
     );
     for (let round = 0; round < 5; round++) {
       const started = Date.now();
-      const reads = await Promise.all(Array.from({ length: 4 }, () => getImport(stack.baseUrl, jobId)));
+      const reads = await Promise.all(Array.from({ length: 4 }, () => getImport(api, jobId)));
       const elapsed = Date.now() - started;
       if (reads.some((read) => read.status === 'completed')) break;
       // Well under the 2 s query timeout: overlapping queries on one workflow no longer wait on each other.
       assert.ok(elapsed < 1_500, `4 concurrent reads took ${elapsed} ms`);
     }
-    assert.equal((await finalEvent(stack.baseUrl, jobId)).event, 'completed');
+    assert.equal((await finalEvent(api, jobId)).event, 'completed');
   });
 
   test('the history lists imports newest first with links to Temporal and the error report', async () => {
-    const jobId = await startImport(stack.baseUrl, generatedCsv('hist', 5, 'x'));
-    await finalEvent(stack.baseUrl, jobId);
-    const history = await listImports(stack.baseUrl, '?pageSize=5');
+    const jobId = await startImport(api, generatedCsv('hist', 5, 'x'));
+    await finalEvent(api, jobId);
+    const history = await listImports(api, '?pageSize=5');
     assert.equal(history.items[0]?.id, jobId);
     assert.equal(history.items[0]?.fileName, 'catalog.csv');
     assert.match(history.items[0]?.temporalUrl ?? '', new RegExp(`/workflows/import-${jobId}$`));
     assert.ok(history.total >= 1);
-    const bad = await fetch(`${stack.baseUrl}/api/imports?pageSize=1000`);
+    const bad = await api.fetch(`/api/imports?pageSize=1000`);
     assert.equal(bad.status, 400);
     assert.match((await errorBody(bad)).error.message, /pageSize/);
   });
@@ -473,19 +481,19 @@ describe('upload checks', () => {
   };
 
   test('an empty file is refused', async () => {
-    await expectError(await upload(stack.baseUrl, ''), 400, /empty/);
+    await expectError(await upload(api, ''), 400, /empty/);
   });
   test('a binary file is refused', async () => {
-    await expectError(await upload(stack.baseUrl, new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0, 1, 2])), 415, /binary/);
+    await expectError(await upload(api, new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0, 1, 2])), 415, /binary/);
   });
   test('a file that is not UTF-8 is refused', async () => {
-    await expectError(await upload(stack.baseUrl, new Uint8Array([0x73, 0x6b, 0x75, 0x2c, 0xe9, 0x0a])), 415, /UTF-8/);
+    await expectError(await upload(api, new Uint8Array([0x73, 0x6b, 0x75, 0x2c, 0xe9, 0x0a])), 415, /UTF-8/);
   });
   test('a header without sku and name is refused, naming what is missing', async () => {
-    await expectError(await upload(stack.baseUrl, 'code,title\n1,2\n'), 400, /sku and name.*missing: sku, name/);
+    await expectError(await upload(api, 'code,title\n1,2\n'), 400, /sku and name.*missing: sku, name/);
   });
   test('a request that is not multipart is refused', async () => {
-    const response = await fetch(`${stack.baseUrl}/api/imports`, {
+    const response = await api.fetch(`/api/imports`, {
       method: 'POST',
       body: 'sku,name\n',
       headers: { 'content-type': 'text/csv' },
@@ -493,19 +501,15 @@ describe('upload checks', () => {
     await expectError(response, 415, /multipart/);
   });
   test('a tab-separated file with spaced, capitalised headers is read', async () => {
-    const response = await upload(stack.baseUrl, ' SKU \t Name \tPRICE\ntab-1\tTabbed\t3\n');
+    const response = await upload(api, ' SKU \t Name \tPRICE\ntab-1\tTabbed\t3\n');
     assert.equal(response.status, 202);
-    const final = await finalEvent(stack.baseUrl, (await accepted(response)).jobId);
+    const final = await finalEvent(api, (await accepted(response)).jobId);
     assert.equal(final.event, 'completed');
     assert.equal((await product('tab-1'))?.price, '3.00');
   });
   test('an unknown import is a 404 and a malformed id a 400', async () => {
-    await expectError(
-      await fetch(`${stack.baseUrl}/api/imports/00000000-0000-4000-8000-000000000000`),
-      404,
-      /not found/,
-    );
-    await expectError(await fetch(`${stack.baseUrl}/api/imports/nope`), 400, /id/);
+    await expectError(await api.fetch(`/api/imports/00000000-0000-4000-8000-000000000000`), 404, /not found/);
+    await expectError(await api.fetch(`/api/imports/nope`), 400, /id/);
   });
 });
 
@@ -535,14 +539,14 @@ describe('search indexes on a large import into a small catalog', () => {
     const gate = holdAt(1);
     let jobId = '';
     try {
-      jobId = await startImport(stack.baseUrl, generatedCsv('bulk', 12_000, 'x'));
+      jobId = await startImport(api, generatedCsv('bulk', 12_000, 'x'));
       await gate.reached;
       assert.deepEqual(await validSearchIndexes(), [], 'the import applies without the search indexes');
     } finally {
       gate.release();
       hold = null;
     }
-    const final = await finalEvent(stack.baseUrl, jobId);
+    const final = await finalEvent(api, jobId);
     assert.equal(final.event, 'completed', JSON.stringify(final.data.error));
     assert.equal(final.data.result?.inserted, 12_000);
     assert.deepEqual(await validSearchIndexes(), expected);
@@ -555,7 +559,7 @@ describe('search indexes on a large import into a small catalog', () => {
 
   test('are built again when the import fails and is undone', async () => {
     await emptyCatalog();
-    await finalEvent(stack.baseUrl, await startImport(stack.baseUrl, generatedCsv('bulkfail', 300, 'before')));
+    await finalEvent(api, await startImport(api, generatedCsv('bulkfail', 300, 'before')));
     const snapshot = await catalog();
     const { held } = await importFailingAfterChunk1(generatedCsv('bulkfail', 12_000, 'x'), validSearchIndexes);
     assert.deepEqual(held, [], 'the import applied without the search indexes');

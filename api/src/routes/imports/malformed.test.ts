@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type ImportSummary, jobWorkflowId } from '@catalog/domain';
 import { parse } from 'csv-parse/sync';
+import type { Api } from '../../../../tests/support/api';
 import { accepted, getImport, pollUntil, upload } from '../../../../tests/support/imports';
 import { type Stack, startStack } from '../../../../tests/support/stack';
 
@@ -13,6 +14,7 @@ import { type Stack, startStack } from '../../../../tests/support/stack';
  * once instead of waiting for its turn behind the others.
  */
 let stack: Stack;
+let api: Api;
 /** Failure injection: the next import's file disappears from the upload store just before staging. */
 let vanishNext = false;
 before(async () => {
@@ -28,6 +30,7 @@ before(async () => {
       },
     }),
   });
+  api = await stack.as('editor');
 });
 after(async () => {
   await stack?.stop();
@@ -275,7 +278,7 @@ type ReportRow = { row: string; column: string; reason: string };
 
 async function errorReport(summary: ImportSummary): Promise<ReportRow[]> {
   assert.ok(summary.errorsUrl, 'a completed import links its error report');
-  const response = await fetch(`${stack.baseUrl}${summary.errorsUrl}`);
+  const response = await api.fetch(summary.errorsUrl);
   assert.equal(response.status, 200);
   return parse(await response.text(), { columns: true });
 }
@@ -289,7 +292,7 @@ async function retries(jobId: string): Promise<number> {
 describe('a corpus of malformed files', () => {
   test(`${corpus.length} files: no 5xx, no hang, no retries, row errors that name the row and the fix`, async () => {
     for (const [index, { name, body, expect }] of corpus.entries()) {
-      const response = await upload(stack.baseUrl, body(`mf${index}`), `${index}.csv`);
+      const response = await upload(api, body(`mf${index}`), `${index}.csv`);
       assert.ok(response.status < 500, `${name}: upload answered ${response.status}`);
       if ('refused' in expect) {
         assert.equal(response.status, expect.refused, name);
@@ -299,7 +302,7 @@ describe('a corpus of malformed files', () => {
       const { jobId } = await accepted(response);
       const done = await pollUntil(
         `${name} to end`,
-        () => getImport(stack.baseUrl, jobId),
+        () => getImport(api, jobId),
         (summary) => summary.status !== 'queued' && summary.status !== 'running',
         60_000,
       );
@@ -333,11 +336,11 @@ describe('a corpus of malformed files', () => {
 
   test('a stray quote is text; a huge cell is reported with the start of its raw text', async () => {
     const huge = 'h'.repeat(200_000);
-    const response = await upload(stack.baseUrl, lines(H, 'sq-1,=HYPERLINK("x"),abc,1,yes', `sq-2,${huge},,1,yes`));
+    const response = await upload(api, lines(H, 'sq-1,=HYPERLINK("x"),abc,1,yes', `sq-2,${huge},,1,yes`));
     const { jobId } = await accepted(response);
     const done = await pollUntil(
       'the import to end',
-      () => getImport(stack.baseUrl, jobId),
+      () => getImport(api, jobId),
       (summary) => summary.status === 'completed',
     );
     const { rows } = await stack.deps.db.pool.query(`select name, description from products where sku = 'sq-1'`);
@@ -349,10 +352,10 @@ describe('a corpus of malformed files', () => {
 
   test('a file that vanished from the upload store fails the import at once, saying why', async () => {
     vanishNext = true;
-    const { jobId } = await accepted(await upload(stack.baseUrl, lines(H, good('gone', 1))));
+    const { jobId } = await accepted(await upload(api, lines(H, good('gone', 1))));
     const done = await pollUntil(
       'the import to end',
-      () => getImport(stack.baseUrl, jobId),
+      () => getImport(api, jobId),
       (summary) => summary.status === 'failed',
     );
     assert.equal(done.error?.code, 'bad_file');
@@ -362,16 +365,16 @@ describe('a corpus of malformed files', () => {
 
   test('the error report escapes formula cells exactly as the product export does', async () => {
     const response = await upload(
-      stack.baseUrl,
+      api,
       lines(H, 'fm-1,=HYPERLINK("http://evil"),@SUM(A1),-1,yes', 'fm-2,+cmd,\tx,1,=1+1', `'=already,x,,bad,yes`),
     );
     const { jobId } = await accepted(response);
     const done = await pollUntil(
       'the import to end',
-      () => getImport(stack.baseUrl, jobId),
+      () => getImport(api, jobId),
       (summary) => summary.status === 'completed',
     );
-    const text = await (await fetch(`${stack.baseUrl}${done.errorsUrl}`)).text();
+    const text = await (await api.fetch(done.errorsUrl)).text();
     assert.deepEqual(text.split('\n').slice(1), [
       `2,price,"price ""-1"" is not a non-negative number with at most 2 decimals",fm-1,"'=HYPERLINK(""http://evil"")",'@SUM(A1),'-1,yes,`,
       `3,active,"active ""=1+1"" is not one of true/false/1/0/yes/no",fm-2,'+cmd,'\tx,1,'=1+1,`,

@@ -32,14 +32,16 @@ export function importsRouter(deps: AppDeps): Router {
     return views.map((view) => presentImport(view, links, states.get(view.id)));
   };
   const present = async (view: JobView) => (await presentAll([view]))[0];
+  const viewer = requireRole('viewer');
   const editor = requireRole('editor');
 
+  // The role is checked before the upload is read: nobody else's bytes are stored.
   router.post(
     '/',
+    editor,
     async function mappedImport(ctx, next) {
       if (!ctx.is('application/json')) return next();
-      // The multipart path gets its guard with the rest of the import routes (issue 9).
-      await editor(ctx, () => startMappedImport(deps, ctx));
+      await startMappedImport(deps, ctx);
     },
     uploadLimitsMiddleware(deps.limits.uploads),
     uploadMiddleware(deps.uploads, deps.config.UPLOAD_MAX_BYTES),
@@ -65,7 +67,7 @@ export function importsRouter(deps: AppDeps): Router {
     },
   );
 
-  router.get('/', async (ctx) => {
+  router.get('/', viewer, async (ctx) => {
     const { page, pageSize } = parseInput(listImportsQuery, ctx.query, 'query');
     const { items, total } = await deps.jobs.list('import', page, pageSize);
     const views = await Promise.all(
@@ -74,26 +76,26 @@ export function importsRouter(deps: AppDeps): Router {
     ctx.body = { items: await presentAll(views), page, pageSize, total };
   });
 
-  router.get('/:id', async (ctx) => {
+  router.get('/:id', viewer, async (ctx) => {
     const { id } = parseInput(jobIdParams, ctx.params, 'params');
     ctx.body = await present(await requireJob(deps, id, 'import'));
   });
 
-  router.get('/:id/events', async (ctx) => {
+  router.get('/:id/events', viewer, async (ctx) => {
     const { id } = parseInput(jobIdParams, ctx.params, 'params');
     // An import's undo state does not change while its events stream (it is not undoable until it ends).
     const [state] = (await deps.jobs.undoStates([id])).values();
     await streamJobEvents(ctx, deps, id, 'import', (view) => presentImport(view, links, state));
   });
 
-  router.post('/:id/cancel', async (ctx) => {
+  router.post('/:id/cancel', editor, async (ctx) => {
     const { id } = parseInput(jobIdParams, ctx.params, 'params');
     await cancelJob(deps, id, 'import');
     ctx.status = 202;
     ctx.body = { jobId: id, status: 'cancelling' };
   });
 
-  router.get('/:id/errors.csv', async (ctx) => {
+  router.get('/:id/errors.csv', viewer, async (ctx) => {
     const { id } = parseInput(jobIdParams, ctx.params, 'params');
     const view = await requireJob(deps, id, 'import');
     if (view.status !== 'completed') {
@@ -151,8 +153,12 @@ export function documentImports(registry: OpenAPIRegistry): void {
     operationId: 'listImports',
     tags: ['Imports'],
     summary: 'Import history, newest first',
+    ...requiresRole('viewer'),
     request: { query: listImportsQuery },
-    responses: { 200: { description: 'A page of imports', ...jsonContent(summaryList) }, ...errorResponses(400) },
+    responses: {
+      200: { description: 'A page of imports', ...jsonContent(summaryList) },
+      ...errorResponses(400, 401, 403),
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -160,8 +166,12 @@ export function documentImports(registry: OpenAPIRegistry): void {
     operationId: 'getImport',
     tags: ['Imports'],
     summary: 'One import, with live progress while it runs',
+    ...requiresRole('viewer'),
     request: { params },
-    responses: { 200: { description: 'The import', ...jsonContent(importSummarySchema) }, ...errorResponses(400, 404) },
+    responses: {
+      200: { description: 'The import', ...jsonContent(importSummarySchema) },
+      ...errorResponses(400, 401, 403, 404),
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -169,11 +179,15 @@ export function documentImports(registry: OpenAPIRegistry): void {
     operationId: 'streamImportEvents',
     tags: ['Imports'],
     summary: 'Server-Sent Events: `progress` at least once a second, then one of `completed`, `failed`, `cancelled`',
-    description: 'Each event carries the import summary as JSON. Reconnecting with Last-Event-ID resumes.',
+    ...requiresRole(
+      'viewer',
+      'Each event carries the import summary as JSON. Reconnecting with Last-Event-ID resumes. ' +
+        "A browser's EventSource sends the session cookie.",
+    ),
     request: { params },
     responses: {
       200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } },
-      ...errorResponses(400, 404, 429),
+      ...errorResponses(400, 401, 403, 404, 429),
     },
   });
   registry.registerPath({
@@ -182,13 +196,14 @@ export function documentImports(registry: OpenAPIRegistry): void {
     operationId: 'cancelImport',
     tags: ['Imports'],
     summary: 'Cancel an import; the catalog is left exactly as it was before it started',
+    ...requiresRole('editor'),
     request: { params },
     responses: {
       202: {
         description: 'Cancellation requested',
         ...jsonContent(z.object({ jobId: z.string(), status: z.literal('cancelling') })),
       },
-      ...errorResponses(400, 404, 409, 503),
+      ...errorResponses(400, 401, 403, 404, 409, 503),
     },
   });
   registry.registerPath({
@@ -200,10 +215,11 @@ export function documentImports(registry: OpenAPIRegistry): void {
       'Every invalid row of a completed import: row number (the header is row 1), column, reason, original values ' +
       '(a line that could not be read as cells has the column `row` and its raw text instead); cells that would ' +
       'start a spreadsheet formula are prefixed with an apostrophe, as in the product export',
+    ...requiresRole('viewer'),
     request: { params },
     responses: {
       200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },
-      ...errorResponses(400, 404, 409, 503),
+      ...errorResponses(400, 401, 403, 404, 409, 503),
     },
   });
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { UploadStore } from '@catalog/uploads';
+import type { Api } from '../../../../tests/support/api';
 import { accepted, errorBody, finalEvent, upload } from '../../../../tests/support/imports';
 import { type Stack, startStack } from '../../../../tests/support/stack';
 import { s3TestSettings } from '../../../../tests/support/uploads';
@@ -12,11 +13,13 @@ import { s3TestSettings } from '../../../../tests/support/uploads';
  */
 const s3 = s3TestSettings();
 let stack: Stack;
+let api: Api;
 
 describe('uploads in an S3 store', { skip: 'skip' in s3 ? s3.skip : false }, () => {
   before(async () => {
     if ('skip' in s3) return;
     stack = await startStack({ isolated: true, worker: false, env: { ...s3.env, UPLOAD_MAX_BYTES: '200000' } });
+    api = await stack.as('editor');
   });
   after(async () => {
     await stack?.stop();
@@ -39,13 +42,13 @@ describe('uploads in an S3 store', { skip: 'skip' in s3 ? s3.skip : false }, () 
     await stack.startWorker();
     const lines = ['sku,name,price,active'];
     for (let i = 0; i < 3_000; i++) lines.push(`s3-${i},Item ${i} from s3,${i}.50,${i % 2 ? 'yes' : 'no'}`);
-    const response = await upload(stack.baseUrl, `${lines.join('\n')}\n`);
+    const response = await upload(api, `${lines.join('\n')}\n`);
     assert.equal(response.status, 202);
     const { jobId } = await accepted(response);
     const key = await jobFile(jobId);
     assert.match(key ?? '', /^[0-9a-f-]{36}\.csv$/);
 
-    const final = await finalEvent(stack.baseUrl, jobId);
+    const final = await finalEvent(api, jobId);
     assert.equal(final.event, 'completed', JSON.stringify(final.data.error));
     assert.equal(final.data.result?.inserted, 3_000);
     const { rows } = await stack.deps.db.pool.query<{ n: number; total: string; active: number }>(
@@ -66,20 +69,20 @@ describe('uploads in an S3 store', { skip: 'skip' in s3 ? s3.skip : false }, () 
       [`sku,name\n${'x,y\n'.repeat(60_000)}`, 413],
     ];
     for (const [body, status] of refusals) {
-      const response = await upload(stack.baseUrl, body);
+      const response = await upload(api, body);
       assert.equal(response.status, status, JSON.stringify(await errorBody(response)));
     }
     assert.deepEqual(await storedKeys(stack.deps.uploads), []);
   });
 
   test('an upload missing from the bucket fails its import with a message, not endless retries', async () => {
-    const response = await upload(stack.baseUrl, 'sku,name\ngone-1,Gone\n');
+    const response = await upload(api, 'sku,name\ngone-1,Gone\n');
     const { jobId } = await accepted(response);
     const key = await jobFile(jobId);
     assert.ok(key);
     await stack.deps.uploads.remove(key);
     await stack.startWorker();
-    const final = await finalEvent(stack.baseUrl, jobId);
+    const final = await finalEvent(api, jobId);
     assert.equal(final.event, 'failed');
     assert.match(final.data.error?.message ?? '', /no longer in the upload store/);
   });

@@ -63,15 +63,17 @@ function startWorkerProcess(stack: Stack, defer: (cleanup: Cleanup) => void): { 
 
 /** Seeds SKUs 0…SEEDED-1 (so the import both updates and inserts), then starts the import under test. */
 async function seedAndStartImport(stack: Stack, prefix: string): Promise<string> {
-  const seeded = await finalEvent(stack.baseUrl, await startImport(stack.baseUrl, generatedCsv(prefix, SEEDED, 'old')));
+  const api = await stack.as('editor');
+  const seeded = await finalEvent(api, await startImport(api, generatedCsv(prefix, SEEDED, 'old')));
   assert.equal(seeded.event, 'completed', JSON.stringify(seeded.data.error));
-  return startImport(stack.baseUrl, generatedCsv(prefix, ROWS, 'new'));
+  return startImport(api, generatedCsv(prefix, ROWS, 'new'));
 }
 
 async function waitUntilApplying(stack: Stack, jobId: string): Promise<ImportSummary> {
+  const api = await stack.as('viewer');
   const midway = await pollUntil(
     'the import to start applying',
-    () => getImport(stack.baseUrl, jobId),
+    () => getImport(api, jobId),
     (s) => (s.progress?.rowsApplied ?? 0) > 0,
     120_000,
   );
@@ -81,10 +83,11 @@ async function waitUntilApplying(stack: Stack, jobId: string): Promise<ImportSum
 
 /** The job's final state; fails at once if the worker process died meanwhile. */
 async function finished(stack: Stack, jobId: string, worker: { exited: Promise<never> }): Promise<ImportSummary> {
+  const api = await stack.as('viewer');
   return Promise.race([
     pollUntil(
       'the import to finish',
-      () => getImport(stack.baseUrl, jobId),
+      () => getImport(api, jobId),
       (s) => s.status !== 'queued' && s.status !== 'running',
       180_000,
       250,
@@ -131,7 +134,7 @@ test('the Temporal server killed mid-apply and started again: the same worker fi
   defer(stack.stop);
   const receiver = await startReceiver();
   defer(receiver.close);
-  await createWebhook(stack.baseUrl, { url: receiver.url, events: ['import.started', 'import.completed'] });
+  await createWebhook(await stack.as('admin'), { url: receiver.url, events: ['import.started', 'import.completed'] });
   const worker = startWorkerProcess(stack, defer);
 
   const jobId = await seedAndStartImport(stack, 'tkill');

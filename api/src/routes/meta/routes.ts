@@ -1,18 +1,21 @@
 import Router from '@koa/router';
 import { z } from 'zod';
+import { requireRole } from '../../auth/require-role';
 import type { AppDeps } from '../../deps';
-import { clientErrorRange, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
+import { errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
+import { requiresRole } from '../../openapi/security';
 
 export const metaSchema = z.object({ version: z.string(), temporalUiUrl: z.string(), docsUrl: z.string() });
 
 /** What the web app needs to know about this deployment (links it shows). */
 export function metaRouter(deps: AppDeps, version: string): Router {
   const router = new Router();
-  router.get('/api/meta', (ctx) => {
+  router.get('/api/meta', requireRole('viewer'), (ctx) => {
     const temporalUiUrl = `${deps.config.TEMPORAL_UI_URL}/namespaces/${encodeURIComponent(deps.temporal.namespace)}/workflows`;
     ctx.body = metaSchema.parse({ version, temporalUiUrl, docsUrl: '/api/docs' });
   });
-  router.get('/metrics', async (ctx) => {
+  // Any role: a scraper gets a viewer key (see the OpenAPI description).
+  router.get('/metrics', requireRole('viewer'), async (ctx) => {
     ctx.type = deps.metrics.registry.contentType;
     ctx.body = await deps.metrics.registry.metrics();
   });
@@ -26,7 +29,8 @@ export function documentMeta(registry: OpenAPIRegistry): void {
     operationId: 'getMeta',
     tags: ['Meta'],
     summary: 'Links and version of this deployment',
-    responses: { 200: { description: 'Meta', ...jsonContent(metaSchema) }, ...clientErrorRange },
+    ...requiresRole('viewer'),
+    responses: { 200: { description: 'Meta', ...jsonContent(metaSchema) }, ...errorResponses(401, 403) },
   });
   registry.registerPath({
     method: 'get',
@@ -34,9 +38,14 @@ export function documentMeta(registry: OpenAPIRegistry): void {
     operationId: 'getMetrics',
     tags: ['Meta'],
     summary: 'Prometheus metrics',
+    ...requiresRole(
+      'viewer',
+      'For a scraper: make it a viewer API key (`npm run apikey -- create --name prometheus --role viewer`) and ' +
+        'send it as `Authorization: Bearer <key>` (Prometheus: `authorization.credentials_file`). Answers any Host.',
+    ),
     responses: {
       200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } },
-      ...clientErrorRange,
+      ...errorResponses(401, 403),
     },
   });
 }

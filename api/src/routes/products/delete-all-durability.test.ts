@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { after, before, test } from 'node:test';
+import type { Api } from '../../../../tests/support/api';
 import {
   bulkDeleteResult,
   countProducts,
@@ -16,10 +17,12 @@ import { type Stack, startStack } from '../../../../tests/support/stack';
 
 /** The worker runs in a process of its own here, so it can really be killed with SIGKILL. */
 let stack: Stack;
+let api: Api;
 const children: ChildProcess[] = [];
 
 before(async () => {
   stack = await startStack({ isolated: true, worker: false });
+  api = await stack.as('admin');
 });
 after(async () => {
   for (const child of children) child.kill('SIGKILL');
@@ -38,7 +41,7 @@ test('a worker killed mid-delete, once another starts, finishes deleting every p
   // The killed worker's batch is stuck behind this lock, uncommitted, when the worker dies.
   const held = await holdProduct(stack.deps.db, 40_000);
   const doomed = startWorkerProcess();
-  const jobId = await startDeleteAll(stack.baseUrl);
+  const jobId = await startDeleteAll(api);
   await pollUntil(
     'the first batch',
     () => deletedSoFar(stack.deps.db, jobId),
@@ -61,7 +64,7 @@ test('a worker killed mid-delete, once another starts, finishes deleting every p
     (status) => status === 'completed' || status === 'failed' || status === 'cancelled',
     120_000,
   );
-  const final = (await jobEvents(stack.baseUrl, jobId)).at(-1);
+  const final = (await jobEvents(api, jobId)).at(-1);
   assert.equal(final?.event, 'completed');
   const result = bulkDeleteResult.parse(final?.data.result);
   assert.equal(result.deleted, rows, 'every batch counted once, none twice');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { bulkDeleteProgressSchema, jobWorkflowId } from '@catalog/domain';
 import { z } from 'zod';
+import type { Api } from '../../../../tests/support/api';
 import {
   bulkDeleteResult,
   countProducts,
@@ -20,28 +21,34 @@ import { type Stack, startStack } from '../../../../tests/support/stack';
  * its own. Batches are 25,000 rows; a row lock held by the test makes "mid-way" deterministic.
  */
 let stack: Stack;
+let api: Api;
 
 before(async () => {
   stack = await startStack({ isolated: true, env: { SSE_POLL_MS: '100' } });
+  // Delete-all and its cancel are the admins'.
+  api = await stack.as('admin');
 });
 after(async () => {
   await stack?.stop();
 });
 
-test('delete-all needs the typed confirmation', async () => {
-  const api = productsApi(stack.baseUrl);
+test('delete-all needs the typed confirmation, and the admin role', async () => {
+  const products = productsApi(api);
   for (const body of [{}, { confirm: 'delete all' }, { confirm: 'DELETE' }, 'DELETE ALL']) {
-    const response = await api.deleteAll(body);
+    const response = await products.deleteAll(body);
     assert.equal(response.status, 400, JSON.stringify(body));
     assert.match((await errorOf(response)).message, /DELETE ALL/);
   }
+  const byEditor = await productsApi(await stack.as('editor')).deleteAll({ confirm: 'DELETE ALL' });
+  assert.equal(byEditor.status, 403);
+  assert.match((await errorOf(byEditor)).message, /needs the admin role/);
 });
 
 test('delete-all deletes every product, streams progress, records the job and one products.bulk_deleted event; an import waits for it', async () => {
   await seedProducts(stack.deps.db, 'all', 60_000);
   const held = await holdProduct(stack.deps.db, 40_000);
-  const jobId = await startDeleteAll(stack.baseUrl);
-  const events = jobEvents(stack.baseUrl, jobId);
+  const jobId = await startDeleteAll(api);
+  const events = jobEvents(api, jobId);
   await pollUntil(
     'the first batch',
     () => deletedSoFar(stack.deps.db, jobId),
@@ -49,9 +56,9 @@ test('delete-all deletes every product, streams progress, records the job and on
   );
 
   // Accepted while the delete runs: it must wait its turn, then land on the emptied catalog.
-  const importId = await startImport(stack.baseUrl, generatedCsv('after-delete', 5, 'late'));
+  const importId = await startImport(api, generatedCsv('after-delete', 5, 'late'));
   await new Promise((resolve) => setTimeout(resolve, 1_500));
-  assert.equal((await getImport(stack.baseUrl, importId)).status, 'queued');
+  assert.equal((await getImport(api, importId)).status, 'queued');
   await held.release();
 
   const seen = await events;
@@ -85,7 +92,7 @@ test('delete-all deletes every product, streams progress, records the job and on
 
   const imported = await pollUntil(
     'the import',
-    () => getImport(stack.baseUrl, importId),
+    () => getImport(api, importId),
     (i) => i.status !== 'queued' && i.status !== 'running',
   );
   assert.equal(imported.status, 'completed');
@@ -96,15 +103,17 @@ test('delete-all deletes every product, streams progress, records the job and on
 test('cancelling delete-all keeps what was deleted and leaves the rest intact', async () => {
   await seedProducts(stack.deps.db, 'cancel', 60_000);
   const held = await holdProduct(stack.deps.db, 40_000);
-  const jobId = await startDeleteAll(stack.baseUrl);
-  const events = jobEvents(stack.baseUrl, jobId);
+  const jobId = await startDeleteAll(api);
+  const events = jobEvents(api, jobId);
   await pollUntil(
     'the first batch',
     () => deletedSoFar(stack.deps.db, jobId),
     (n) => n >= 10_000,
   );
 
-  const cancel = await fetch(`${stack.baseUrl}/api/jobs/${jobId}/cancel`, { method: 'POST' });
+  const byEditor = await (await stack.as('editor')).fetch(`/api/jobs/${jobId}/cancel`, { method: 'POST' });
+  assert.equal(byEditor.status, 403, 'an editor cannot cancel a delete-all');
+  const cancel = await api.fetch(`/api/jobs/${jobId}/cancel`, { method: 'POST' });
   assert.equal(cancel.status, 202);
   // Let the workflow pass the cancellation on to the running slice before its batch can finish.
   const handle = stack.deps.temporal.client.workflow.getHandle(jobWorkflowId('bulk_delete', jobId));

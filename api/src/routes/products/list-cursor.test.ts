@@ -17,7 +17,7 @@ const ROWS = 6_000;
 
 before(async () => {
   stack = await startStack({ isolated: true, worker: false });
-  api = productsApi(stack.baseUrl);
+  api = productsApi(await stack.as('editor'));
   await stack.deps.db.pool.query(
     `insert into products (sku, name, description, price, active, updated_at)
      select 'CUR-' || lpad(g::text, 5, '0'),

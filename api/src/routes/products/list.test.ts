@@ -14,7 +14,7 @@ const ROWS = 12_000;
 
 before(async () => {
   stack = await startStack({ isolated: true, worker: false });
-  api = productsApi(stack.baseUrl);
+  api = productsApi(await stack.as('viewer'));
   await stack.deps.db.pool.query(
     `insert into products (sku, name, description, price, active, updated_at)
      select 'LST-' || lpad(g::text, 5, '0'),
@@ -181,7 +181,7 @@ test('bad parameters are a 400 that names the parameter', async () => {
 
 test('a NUL character in a filter is a 400 naming the parameter, not a database error', async () => {
   for (const parameter of ['q', 'sku', 'name', 'description']) {
-    const response = await fetch(`${stack.baseUrl}/api/products?${parameter}=a%00b`);
+    const response = await api.list(`${parameter}=a%00b`);
     assert.equal(response.status, 400, parameter);
     assert.match(await response.text(), new RegExp(`${parameter}.*NUL character`));
   }

@@ -6,7 +6,8 @@ import {
   productSchema,
 } from '@catalog/domain';
 import { z } from 'zod';
-import { clientErrorRange, errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
+import { errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
+import { requiresRole } from '../../openapi/security';
 import {
   createProductBody,
   deleteAllBody,
@@ -26,19 +27,24 @@ export function documentProducts(registry: OpenAPIRegistry): void {
     operationId: 'listProducts',
     tags: ['Products'],
     summary: 'A page of products, filtered and sorted',
-    description:
+    ...requiresRole(
+      'viewer',
       'Text filters are case-insensitive "contains"; `q` matches any of sku, name, description. ' +
-      '`sort` is one of sku, name, price, updatedAt, optionally followed by :asc or :desc ' +
-      '(products without a price sort after every priced one). ' +
-      'Paging: follow `nextCursor` / `prevCursor` (keyset paging: no row is skipped or repeated when ' +
-      'rows change between pages; null at either end); `page=N` also works and is answered as page N. ' +
-      'A cursor wins over `page` and must come with the filters, sort and pageSize it was made for, ' +
-      'else 400 ("The cursor belongs to other filters; start again from page 1"). ' +
-      'Totals: `totalRelation` is `eq` (exact: always without a text filter, and when a text filter ' +
-      'matches few rows), `about` (estimated from a sample, rounded to two figures: show "about 47,000") ' +
-      'or `gte` (at least `total`: show "10,000+"); `totalExact` is `totalRelation === "eq"`.',
+        '`sort` is one of sku, name, price, updatedAt, optionally followed by :asc or :desc ' +
+        '(products without a price sort after every priced one). ' +
+        'Paging: follow `nextCursor` / `prevCursor` (keyset paging: no row is skipped or repeated when ' +
+        'rows change between pages; null at either end); `page=N` also works and is answered as page N. ' +
+        'A cursor wins over `page` and must come with the filters, sort and pageSize it was made for, ' +
+        'else 400 ("The cursor belongs to other filters; start again from page 1"). ' +
+        'Totals: `totalRelation` is `eq` (exact: always without a text filter, and when a text filter ' +
+        'matches few rows), `about` (estimated from a sample, rounded to two figures: show "about 47,000") ' +
+        'or `gte` (at least `total`: show "10,000+"); `totalExact` is `totalRelation === "eq"`.',
+    ),
     request: { query: listProductsQuery },
-    responses: { 200: { description: 'The page', ...jsonContent(productListSchema) }, ...errorResponses(400) },
+    responses: {
+      200: { description: 'The page', ...jsonContent(productListSchema) },
+      ...errorResponses(400, 401, 403),
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -46,11 +52,14 @@ export function documentProducts(registry: OpenAPIRegistry): void {
     operationId: 'exportProductsCsv',
     tags: ['Products'],
     summary: 'The products matching the filters as CSV, in the format the importer reads',
-    description: 'Cells starting with = + - @ are prefixed with an apostrophe, which the importer removes again.',
+    ...requiresRole(
+      'viewer',
+      'Cells starting with = + - @ are prefixed with an apostrophe, which the importer removes again.',
+    ),
     request: { query: exportProductsQuery },
     responses: {
       200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },
-      ...errorResponses(400, 503),
+      ...errorResponses(400, 401, 403, 503),
     },
   });
   registry.registerPath({
@@ -59,10 +68,10 @@ export function documentProducts(registry: OpenAPIRegistry): void {
     operationId: 'streamCatalogEvents',
     tags: ['Products'],
     summary: 'Server-Sent Events: `catalog-changed` whenever an import or a delete-all has changed the catalog',
+    ...requiresRole('viewer', "A browser's EventSource sends the session cookie, so the app's pages can listen."),
     responses: {
       200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } },
-      ...errorResponses(429),
-      ...clientErrorRange,
+      ...errorResponses(401, 403, 429),
     },
   });
   registry.registerPath({
@@ -71,10 +80,11 @@ export function documentProducts(registry: OpenAPIRegistry): void {
     operationId: 'createProduct',
     tags: ['Products'],
     summary: 'Create a product (same rules as an imported row)',
+    ...requiresRole('editor'),
     request: { body: jsonContent(createProductBody) },
     responses: {
       201: { description: 'Created', headers: etag, ...jsonContent(productSchema) },
-      ...errorResponses(400, 409),
+      ...errorResponses(400, 401, 403, 409),
     },
   });
   registry.registerPath({
@@ -83,13 +93,16 @@ export function documentProducts(registry: OpenAPIRegistry): void {
     operationId: 'deleteAllProducts',
     tags: ['Products'],
     summary: `Delete every product: a cancellable background job (body {"confirm": "${DELETE_ALL_CONFIRMATION}"})`,
-    description:
+    ...requiresRole(
+      'admin',
       'Follow /api/jobs/{jobId} or its /events; progress is ' +
-      `${Object.keys(bulkDeleteProgressSchema.shape).join(', ')}, the result ${Object.keys(bulkDeleteResultSchema.shape).join(', ')}.`,
+        `${Object.keys(bulkDeleteProgressSchema.shape).join(', ')}, the result ${Object.keys(bulkDeleteResultSchema.shape).join(', ')}. ` +
+        'Cancelling it (POST /api/jobs/{jobId}/cancel) needs the admin role too.',
+    ),
     request: { body: jsonContent(deleteAllBody) },
     responses: {
       202: { description: 'Accepted', ...jsonContent(z.object({ jobId: z.string() })) },
-      ...errorResponses(400, 503),
+      ...errorResponses(400, 401, 403, 503),
     },
   });
   registry.registerPath({
@@ -98,10 +111,11 @@ export function documentProducts(registry: OpenAPIRegistry): void {
     operationId: 'getProduct',
     tags: ['Products'],
     summary: 'One product',
+    ...requiresRole('viewer'),
     request: { params: productIdParams },
     responses: {
       200: { description: 'The product', headers: etag, ...jsonContent(productSchema) },
-      ...errorResponses(400, 404),
+      ...errorResponses(400, 401, 403, 404),
     },
   });
   registry.registerPath({
@@ -110,10 +124,11 @@ export function documentProducts(registry: OpenAPIRegistry): void {
     operationId: 'updateProduct',
     tags: ['Products'],
     summary: 'Change a product; stale edits (another change since `version`) are refused with the current values',
+    ...requiresRole('editor'),
     request: { params: productIdParams, headers: ifMatch, body: jsonContent(updateProductBody) },
     responses: {
       200: { description: 'The product as saved', headers: etag, ...jsonContent(productSchema) },
-      ...errorResponses(400, 404, 409),
+      ...errorResponses(400, 401, 403, 404, 409),
     },
   });
   registry.registerPath({
@@ -122,7 +137,8 @@ export function documentProducts(registry: OpenAPIRegistry): void {
     operationId: 'deleteProduct',
     tags: ['Products'],
     summary: 'Delete a product (with If-Match: only if unchanged since)',
+    ...requiresRole('editor'),
     request: { params: productIdParams, headers: ifMatch },
-    responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 404, 409) },
+    responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404, 409) },
   });
 }

@@ -16,7 +16,7 @@ let api: ReturnType<typeof productsApi>;
 
 before(async () => {
   stack = await startStack({ worker: false });
-  api = productsApi(stack.baseUrl);
+  api = productsApi(await stack.as('editor'));
 });
 after(async () => {
   await stack?.stop();

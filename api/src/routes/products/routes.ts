@@ -4,6 +4,7 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { attributionOf } from '../../audit/attribution';
+import { requireRole } from '../../auth/require-role';
 import type { AppDeps } from '../../deps';
 import { openSse } from '../../http/sse';
 import { parseInput } from '../../http/validate';
@@ -54,33 +55,35 @@ export function productsRouter(deps: AppDeps): Router {
   const router = new Router({ prefix: '/api/products' });
   const products = createProductRepository(deps.db);
   const catalogEvents = createCatalogEvents({ db: deps.db, logger: deps.logger });
+  const viewer = requireRole('viewer');
+  const editor = requireRole('editor');
 
-  router.get('/', async (ctx) => {
+  router.get('/', viewer, async (ctx) => {
     const { page, pageSize, sort, cursor, ...filter } = parseInput(listProductsQuery, ctx.query, 'query');
     ctx.body = await products.list({ filter, sort, page, pageSize, cursor });
   });
 
-  router.get('/export.csv', async (ctx) => {
+  router.get('/export.csv', viewer, async (ctx) => {
     const filter = parseInput(exportProductsQuery, ctx.query, 'query');
     ctx.type = 'text/csv; charset=utf-8';
     ctx.attachment('products.csv');
     ctx.body = await deps.limits.downloads.open(ctx, (pool) => productsCsvStream({ pool }, filter));
   });
 
-  router.get('/events', async (ctx) => {
+  router.get('/events', viewer, async (ctx) => {
     const sse = openSse(ctx, deps.lifecycle);
     const unsubscribe = await catalogEvents.subscribe((change) => sse.send('catalog-changed', change));
     sse.onClose(unsubscribe);
   });
 
-  router.post('/', async (ctx) => {
+  router.post('/', editor, async (ctx) => {
     const fields = parseInput(createProductBody, ctx.request.body, 'body');
     const product = await products.create(fields, attributionOf(ctx));
     ctx.set('Location', `/api/products/${product.id}`);
     present(ctx, product, 201);
   });
 
-  router.delete('/', deleteBodyParser, async (ctx) => {
+  router.delete('/', requireRole('admin'), deleteBodyParser, async (ctx) => {
     parseInput(deleteAllBody, ctx.request.body, 'body');
     const jobId = await startDeleteAll(deps, attributionOf(ctx));
     ctx.status = 202;
@@ -88,14 +91,14 @@ export function productsRouter(deps: AppDeps): Router {
     ctx.body = { jobId };
   });
 
-  router.get('/:id', async (ctx) => {
+  router.get('/:id', viewer, async (ctx) => {
     const { id } = parseInput(productIdParams, ctx.params, 'params');
     const product = await products.find(id);
     if (!product) throw errors.notFound('Product', String(id));
     present(ctx, product);
   });
 
-  router.patch('/:id', async (ctx) => {
+  router.patch('/:id', editor, async (ctx) => {
     const { id } = parseInput(productIdParams, ctx.params, 'params');
     const { version, ...changes } = parseInput(updateProductBody, ctx.request.body ?? {}, 'body');
     const expected = expectedVersion(ctx, version);
@@ -107,7 +110,7 @@ export function productsRouter(deps: AppDeps): Router {
     present(ctx, await products.update(id, expected, changes, attributionOf(ctx)));
   });
 
-  router.delete('/:id', async (ctx) => {
+  router.delete('/:id', editor, async (ctx) => {
     const { id } = parseInput(productIdParams, ctx.params, 'params');
     await products.remove(id, expectedVersion(ctx, undefined), attributionOf(ctx));
     ctx.status = 204;

@@ -5,7 +5,8 @@ import {
   webhookTestResultSchema,
 } from '@catalog/domain';
 import { z } from 'zod';
-import { clientErrorRange, errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
+import { errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
+import { requiresRole } from '../../openapi/security';
 import { createWebhookBody, listDeliveriesQuery, updateWebhookBody, webhookIdParams } from './schema';
 
 export function documentWebhooks(registry: OpenAPIRegistry): void {
@@ -20,9 +21,10 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
     operationId: 'listWebhooks',
     tags,
     summary: 'Every webhook endpoint, with its status and last delivery',
+    ...requiresRole('viewer', 'Never a signing secret: revealing one needs the admin role.'),
     responses: {
       200: { description: 'Endpoints', ...jsonContent(z.object({ items: z.array(webhookEndpointSchema) })) },
-      ...clientErrorRange,
+      ...errorResponses(401, 403),
     },
   });
   registry.registerPath({
@@ -31,11 +33,13 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
     operationId: 'createWebhook',
     tags,
     summary: 'Add an endpoint; the server generates its signing secret',
-    description:
+    ...requiresRole(
+      'admin',
       'The URL must be http(s). Unless WEBHOOK_ALLOW_PRIVATE_NETWORKS=true, a host that resolves to a loopback, ' +
-      'private, link-local or metadata address is refused. `events` is "all" or a list of event types.',
+        'private, link-local or metadata address is refused. `events` is "all" or a list of event types.',
+    ),
     request: json(createWebhookBody),
-    responses: { 201: endpoint, ...errorResponses(400) },
+    responses: { 201: endpoint, ...errorResponses(400, 401, 403) },
   });
   registry.registerPath({
     method: 'get',
@@ -43,8 +47,9 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
     operationId: 'getWebhook',
     tags,
     summary: 'One endpoint',
+    ...requiresRole('viewer', 'Never its signing secret.'),
     request: { params },
-    responses: { 200: endpoint, ...errorResponses(400, 404) },
+    responses: { 200: endpoint, ...errorResponses(400, 401, 403, 404) },
   });
   registry.registerPath({
     method: 'patch',
@@ -52,8 +57,9 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
     operationId: 'updateWebhook',
     tags,
     summary: 'Change name, URL, events or enabled; enabling again clears an automatic disable',
+    ...requiresRole('admin'),
     request: { params, ...json(updateWebhookBody) },
-    responses: { 200: endpoint, ...errorResponses(400, 404) },
+    responses: { 200: endpoint, ...errorResponses(400, 401, 403, 404) },
   });
   registry.registerPath({
     method: 'delete',
@@ -61,8 +67,9 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
     operationId: 'deleteWebhook',
     tags,
     summary: 'Delete an endpoint and its delivery log',
+    ...requiresRole('admin'),
     request: { params },
-    responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 404) },
+    responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404) },
   });
   registry.registerPath({
     method: 'get',
@@ -70,10 +77,12 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
     operationId: 'getWebhookSecret',
     tags,
     summary: 'Reveal the signing secret (and the previous one while it still signs)',
-    description:
+    ...requiresRole(
+      'admin',
       'Secrets are stored encrypted (AES-256-GCM under `SECRETS_KEY`); this is the one operation that returns them decrypted. Answered with `Cache-Control: no-store`.',
+    ),
     request: { params },
-    responses: { 200: secret, ...errorResponses(400, 404) },
+    responses: { 200: secret, ...errorResponses(400, 401, 403, 404) },
   });
   registry.registerPath({
     method: 'post',
@@ -81,8 +90,9 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
     operationId: 'rotateWebhookSecret',
     tags,
     summary: 'Rotate the signing secret; the old one keeps signing next to the new one for 24 hours',
+    ...requiresRole('admin'),
     request: { params },
-    responses: { 200: secret, ...errorResponses(400, 404) },
+    responses: { 200: secret, ...errorResponses(400, 401, 403, 404) },
   });
   registry.registerPath({
     method: 'post',
@@ -90,11 +100,14 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
     operationId: 'testWebhook',
     tags,
     summary: 'Send a signed `webhook.test` event now and report how the receiver answered',
-    description: 'Answers within WEBHOOK_TIMEOUT_MS. `ok` is true for a 2xx; otherwise `error` says what happened.',
+    ...requiresRole(
+      'admin',
+      'Answers within WEBHOOK_TIMEOUT_MS. `ok` is true for a 2xx; otherwise `error` says what happened.',
+    ),
     request: { params },
     responses: {
       200: { description: 'The outcome', ...jsonContent(webhookTestResultSchema) },
-      ...errorResponses(400, 404),
+      ...errorResponses(400, 401, 403, 404),
     },
   });
   registry.registerPath({
@@ -103,6 +116,7 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
     operationId: 'listWebhookDeliveries',
     tags,
     summary: 'The delivery log, newest first: one entry per HTTP attempt',
+    ...requiresRole('viewer'),
     request: { params, query: listDeliveriesQuery },
     responses: {
       200: {
@@ -116,7 +130,7 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
           }),
         ),
       },
-      ...errorResponses(400, 404),
+      ...errorResponses(400, 401, 403, 404),
     },
   });
 }

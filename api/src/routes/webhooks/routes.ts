@@ -4,6 +4,7 @@ import { errors, SECRET_OVERLAP_MS, webhookSettings } from '@catalog/domain';
 import { generateSecret, sendTestEvent } from '@catalog/webhooks';
 import Router from '@koa/router';
 import { recordAudit } from '../../audit/record-audit';
+import { requireRole } from '../../auth/require-role';
 import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
 import { extendDeadline } from '../../limits/deadline';
@@ -22,6 +23,9 @@ export function webhooksRouter(deps: AppDeps): Router {
   const router = new Router({ prefix: '/api/webhooks' });
   const endpoints = createWebhookRepository(deps.db, deps.secrets);
   const settings = webhookSettings(deps.config);
+  // Viewers see endpoints and their delivery log; everything that sends, signs or changes is the admins'.
+  const viewer = requireRole('viewer');
+  const admin = requireRole('admin');
 
   const requireEndpoint = async (id: string) => {
     const endpoint = await endpoints.find(id);
@@ -29,11 +33,11 @@ export function webhooksRouter(deps: AppDeps): Router {
     return endpoint;
   };
 
-  router.get('/', async (ctx) => {
+  router.get('/', viewer, async (ctx) => {
     ctx.body = { items: (await endpoints.list()).map(presentEndpoint) };
   });
 
-  router.post('/', async (ctx) => {
+  router.post('/', admin, async (ctx) => {
     const body = parseInput(createWebhookBody, ctx.request.body, 'body');
     await checkDestination(body.url, settings.allowPrivateNetworks);
     const endpoint = await endpoints.create({
@@ -55,12 +59,12 @@ export function webhooksRouter(deps: AppDeps): Router {
     ctx.body = presentEndpoint(endpoint);
   });
 
-  router.get('/:id', async (ctx) => {
+  router.get('/:id', viewer, async (ctx) => {
     const { id } = parseInput(webhookIdParams, ctx.params, 'params');
     ctx.body = presentEndpoint(await requireEndpoint(id));
   });
 
-  router.patch('/:id', async (ctx) => {
+  router.patch('/:id', admin, async (ctx) => {
     const { id } = parseInput(webhookIdParams, ctx.params, 'params');
     const body = parseInput(updateWebhookBody, ctx.request.body, 'body');
     if (body.url !== undefined) await checkDestination(body.url, settings.allowPrivateNetworks);
@@ -75,7 +79,7 @@ export function webhooksRouter(deps: AppDeps): Router {
     ctx.body = presentEndpoint(endpoint);
   });
 
-  router.delete('/:id', async (ctx) => {
+  router.delete('/:id', admin, async (ctx) => {
     const { id } = parseInput(webhookIdParams, ctx.params, 'params');
     if (!(await endpoints.remove(id))) throw errors.notFound('Webhook', id);
     await recordAudit(deps.audit, ctx, { action: 'webhook.deleted', target: { type: 'webhook', id } });
@@ -84,7 +88,7 @@ export function webhooksRouter(deps: AppDeps): Router {
 
   // The one route that shows a stored secret in the clear (decrypted by the repository). The reveal
   // is recorded before the answer is written: a reveal the log could not record is not made.
-  router.get('/:id/secret', async (ctx) => {
+  router.get('/:id/secret', admin, async (ctx) => {
     const { id } = parseInput(webhookIdParams, ctx.params, 'params');
     const secrets = await endpoints.readSecrets(id);
     if (!secrets) throw errors.notFound('Webhook', id);
@@ -93,7 +97,7 @@ export function webhooksRouter(deps: AppDeps): Router {
     ctx.body = presentSecrets(secrets);
   });
 
-  router.post('/:id/secret/rotate', async (ctx) => {
+  router.post('/:id/secret/rotate', admin, async (ctx) => {
     const { id } = parseInput(webhookIdParams, ctx.params, 'params');
     const secrets = await endpoints.rotateSecret(id, generateSecret(), SECRET_OVERLAP_MS);
     if (!secrets) throw errors.notFound('Webhook', id);
@@ -102,7 +106,7 @@ export function webhooksRouter(deps: AppDeps): Router {
     ctx.body = presentSecrets(secrets);
   });
 
-  router.post('/:id/test', async (ctx) => {
+  router.post('/:id/test', admin, async (ctx) => {
     // The answer waits for the endpoint's, which may take WEBHOOK_TIMEOUT_MS: longer than the usual deadline.
     extendDeadline(ctx, deps.config.WEBHOOK_TIMEOUT_MS + TEST_SEND_MARGIN_MS);
     const { id } = parseInput(webhookIdParams, ctx.params, 'params');
@@ -113,7 +117,7 @@ export function webhooksRouter(deps: AppDeps): Router {
     ctx.body = await sendTestEvent(deps.db, { endpointId: id, url: endpoint.url, secrets: signing }, settings);
   });
 
-  router.get('/:id/deliveries', async (ctx) => {
+  router.get('/:id/deliveries', viewer, async (ctx) => {
     const { id } = parseInput(webhookIdParams, ctx.params, 'params');
     const { page, pageSize } = parseInput(listDeliveriesQuery, ctx.query, 'query');
     await requireEndpoint(id);

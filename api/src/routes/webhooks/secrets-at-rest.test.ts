@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { createSecretBox, reencryptWebhookSecrets } from '@catalog/db';
 import { webhookSecretSchema, webhookTestResultSchema } from '@catalog/domain';
+import type { Api } from '../../../../tests/support/api';
 import { type Stack, startStack } from '../../../../tests/support/stack';
 import {
   commitProductUpdate,
@@ -18,12 +19,15 @@ import {
  * and after a key rotation an API and a worker on the new key still sign with the same secrets.
  */
 let stack: Stack;
+let api: Api;
 let receiver: Receiver;
 const receivers: Receiver[] = [];
 const stacks: Stack[] = [];
 
 before(async () => {
   stack = await startStack({ isolated: true, worker: false, env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' } });
+  // Webhooks are the admins'.
+  api = await stack.as('admin');
   receiver = await startReceiver();
 });
 after(async () => {
@@ -32,7 +36,7 @@ after(async () => {
   await stack?.stop();
 });
 
-const call = (base: Stack, path: string, method = 'GET') => fetch(`${base.baseUrl}${path}`, { method });
+const call = async (base: Stack, path: string, method = 'GET') => (await base.as('admin')).fetch(path, { method });
 const reveal = async (base: Stack, id: string) =>
   webhookSecretSchema.parse(await (await call(base, `/api/webhooks/${id}/secret`)).json());
 
@@ -48,7 +52,7 @@ async function stored(base: Stack, id: string): Promise<{ secret: string; previo
 const keyIdOf = (value: string | null) => value?.split(':')[1];
 
 test('the table holds sealed secrets only, after create and after a rotation; lists never carry them', async () => {
-  const created = await createWebhook(stack.baseUrl, { url: receiver.url });
+  const created = await createWebhook(api, { url: receiver.url });
   const first = await reveal(stack, created.id);
   const row = await stored(stack, created.id);
   assert.ok(row.secret.startsWith(`v1:${stack.deps.secrets.keyId}:`), row.secret);
@@ -76,7 +80,7 @@ test('after a key rotation, an API and a worker on the new key sign with the sec
   // A receiver of its own: every endpoint of this database gets the product event below.
   const hook = await startReceiver();
   receivers.push(hook);
-  const endpoint = await createWebhook(stack.baseUrl, { url: hook.url, events: ['product.updated'] });
+  const endpoint = await createWebhook(api, { url: hook.url, events: ['product.updated'] });
   await call(stack, `/api/webhooks/${endpoint.id}/secret/rotate`, 'POST');
   const before = await reveal(stack, endpoint.id);
   assert.ok(before.previousSecret);

@@ -36,8 +36,8 @@ after(async () => {
   await open?.stop();
 });
 
-const post = (stack: Stack, path: string, body?: unknown) =>
-  fetch(`${stack.baseUrl}${path}`, {
+const post = async (stack: Stack, path: string, body?: unknown) =>
+  (await stack.as('admin')).fetch(path, {
     method: 'POST',
     ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
   });
@@ -62,7 +62,7 @@ test('without the opt-in, URLs that reach loopback, private, link-local or metad
   const saved = await post(guarded, '/api/webhooks', { name: 'public', url: 'https://93.184.215.14/hook' });
   assert.equal(saved.status, 201);
   const { id } = webhookEndpointSchema.parse(await saved.json());
-  const changed = await fetch(`${guarded.baseUrl}/api/webhooks/${id}`, {
+  const changed = await (await guarded.as('admin')).fetch(`/api/webhooks/${id}`, {
     method: 'PATCH',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ url: receiver.url }),
@@ -71,7 +71,7 @@ test('without the opt-in, URLs that reach loopback, private, link-local or metad
 });
 
 test('without the opt-in, a URL that reaches a private address by the time of sending is refused again', async () => {
-  const endpoint = await createWebhook(guarded.baseUrl, { url: 'https://93.184.215.14/hook' });
+  const endpoint = await createWebhook(await guarded.as('admin'), { url: 'https://93.184.215.14/hook' });
   // As if the host's DNS changed after the URL was saved: by name (checked in the connection's
   // own lookup) and as a literal address.
   const port = new URL(receiver.url).port;
@@ -86,9 +86,10 @@ test('without the opt-in, a URL that reaches a private address by the time of se
   }
 
   const eventId = await commitProductUpdate(guarded.deps.db);
+  const admin = await guarded.as('admin');
   const log = await pollUntil(
     'the refused delivery in the log',
-    () => deliveryLog(guarded.baseUrl, endpoint.id),
+    () => deliveryLog(admin, endpoint.id),
     (rows) => rows.some((row) => row.eventId === eventId),
   );
   const refused = log.filter((row) => row.eventId === eventId);
@@ -98,7 +99,7 @@ test('without the opt-in, a URL that reaches a private address by the time of se
 });
 
 test('with WEBHOOK_ALLOW_PRIVATE_NETWORKS=true a loopback receiver is accepted and reached', async () => {
-  const endpoint = await createWebhook(open.baseUrl, { url: receiver.url });
+  const endpoint = await createWebhook(await open.as('admin'), { url: receiver.url });
   const result = webhookTestResultSchema.parse(await (await post(open, `/api/webhooks/${endpoint.id}/test`)).json());
   assert.equal(result.ok, true);
   assert.equal(result.status, 200);

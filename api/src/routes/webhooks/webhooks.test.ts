@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { webhookEndpointSchema, webhookSecretSchema, webhookTestResultSchema } from '@catalog/domain';
 import { z } from 'zod';
+import type { Api } from '../../../../tests/support/api';
 import { type Stack, startStack } from '../../../../tests/support/stack';
 import {
   createWebhook,
@@ -13,10 +14,13 @@ import {
 
 /** The endpoints API and the Test button, against a real receiver on loopback. */
 let stack: Stack;
+let api: Api;
 let receiver: Receiver;
 
 before(async () => {
   stack = await startStack({ isolated: true, worker: false, env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' } });
+  // Webhooks are the admins'.
+  api = await stack.as('admin');
   receiver = await startReceiver();
 });
 after(async () => {
@@ -24,8 +28,8 @@ after(async () => {
   await stack?.stop();
 });
 
-const api = (path: string, init: { method?: string; body?: unknown } = {}) =>
-  fetch(`${stack.baseUrl}${path}`, {
+const call = (path: string, init: { method?: string; body?: unknown } = {}) =>
+  api.fetch(path, {
     method: init.method ?? 'GET',
     ...(init.body !== undefined
       ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body) }
@@ -34,7 +38,7 @@ const api = (path: string, init: { method?: string; body?: unknown } = {}) =>
 const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 test('an endpoint is created, listed, read, changed and deleted', async () => {
-  const created = await createWebhook(stack.baseUrl, {
+  const created = await createWebhook(api, {
     url: receiver.url,
     name: 'Orders',
     events: ['product.updated'],
@@ -44,21 +48,21 @@ test('an endpoint is created, listed, read, changed and deleted', async () => {
   assert.equal(created.lastDelivery, null);
   assert.equal('secret' in created, false, 'the secret is shown on demand only');
 
-  const list = z.object({ items: z.array(webhookEndpointSchema) }).parse(await (await api('/api/webhooks')).json());
+  const list = z.object({ items: z.array(webhookEndpointSchema) }).parse(await (await call('/api/webhooks')).json());
   assert.ok(list.items.some((item) => item.id === created.id));
 
-  const patched = await api(`/api/webhooks/${created.id}`, {
+  const patched = await call(`/api/webhooks/${created.id}`, {
     method: 'PATCH',
     body: { name: 'Orders v2', events: 'all', enabled: false },
   });
   assert.equal(patched.status, 200);
   const changed = webhookEndpointSchema.parse(await patched.json());
   assert.deepEqual([changed.name, changed.events, changed.enabled], ['Orders v2', 'all', false]);
-  assert.equal(webhookEndpointSchema.parse(await (await api(`/api/webhooks/${created.id}`)).json()).name, 'Orders v2');
+  assert.equal(webhookEndpointSchema.parse(await (await call(`/api/webhooks/${created.id}`)).json()).name, 'Orders v2');
 
-  assert.equal((await api(`/api/webhooks/${created.id}`, { method: 'DELETE' })).status, 204);
-  assert.equal((await api(`/api/webhooks/${created.id}`)).status, 404);
-  assert.equal((await api(`/api/webhooks/${created.id}`, { method: 'DELETE' })).status, 404);
+  assert.equal((await call(`/api/webhooks/${created.id}`, { method: 'DELETE' })).status, 204);
+  assert.equal((await call(`/api/webhooks/${created.id}`)).status, 404);
+  assert.equal((await call(`/api/webhooks/${created.id}`, { method: 'DELETE' })).status, 404);
 });
 
 test('bad input is refused with a 400 that names the parameter', async () => {
@@ -71,25 +75,25 @@ test('bad input is refused with a 400 that names the parameter', async () => {
     [{ name: 'x', url: receiver.url, events: ['product.exploded'] }, /"events/],
   ];
   for (const [body, message] of cases) {
-    const response = await api('/api/webhooks', { method: 'POST', body });
+    const response = await call('/api/webhooks', { method: 'POST', body });
     assert.equal(response.status, 400, JSON.stringify(body));
     const { error } = errorBody.parse(await response.json());
     assert.equal(error.code, 'validation_failed');
     assert.match(error.message, message);
   }
-  assert.equal((await api('/api/webhooks/not-a-uuid')).status, 400);
-  const created = await createWebhook(stack.baseUrl, { url: receiver.url });
-  assert.equal((await api(`/api/webhooks/${created.id}`, { method: 'PATCH', body: {} })).status, 400);
+  assert.equal((await call('/api/webhooks/not-a-uuid')).status, 400);
+  const created = await createWebhook(api, { url: receiver.url });
+  assert.equal((await call(`/api/webhooks/${created.id}`, { method: 'PATCH', body: {} })).status, 400);
 });
 
 test('Test sends a signed webhook.test event and reports status, latency and the response snippet', async () => {
-  const created = await createWebhook(stack.baseUrl, { url: receiver.url });
-  const secret = webhookSecretSchema.parse(await (await api(`/api/webhooks/${created.id}/secret`)).json());
+  const created = await createWebhook(api, { url: receiver.url });
+  const secret = webhookSecretSchema.parse(await (await call(`/api/webhooks/${created.id}/secret`)).json());
   assert.match(secret.secret, /^whsec_[A-Za-z0-9+/=]{40,}$/);
   receiver.respond(() => ({ status: 200, body: `accepted ${'x'.repeat(3000)}` }));
   const before = receiver.received.length;
 
-  const response = await api(`/api/webhooks/${created.id}/test`, { method: 'POST' });
+  const response = await call(`/api/webhooks/${created.id}/test`, { method: 'POST' });
   assert.equal(response.status, 200);
   const result = webhookTestResultSchema.parse(await response.json());
   assert.equal(result.ok, true);
@@ -105,17 +109,17 @@ test('Test sends a signed webhook.test event and reports status, latency and the
   assert.equal(message.data.endpointId, created.id);
   assert.equal(request.headers['content-type'], 'application/json');
 
-  const [logged] = await deliveryLog(stack.baseUrl, created.id);
+  const [logged] = await deliveryLog(api, created.id);
   assert.equal(logged?.eventType, 'webhook.test');
   assert.equal(logged?.eventId, request.headers['webhook-id']);
   assert.equal(logged?.statusCode, 200);
 });
 
 test('Test reports a failing receiver and an unreachable one without failing itself', async () => {
-  const created = await createWebhook(stack.baseUrl, { url: receiver.url });
+  const created = await createWebhook(api, { url: receiver.url });
   receiver.respond(() => ({ status: 503, body: '<h1>down</h1>' }));
   const failing = webhookTestResultSchema.parse(
-    await (await api(`/api/webhooks/${created.id}/test`, { method: 'POST' })).json(),
+    await (await call(`/api/webhooks/${created.id}/test`, { method: 'POST' })).json(),
   );
   assert.deepEqual(
     [failing.ok, failing.status, failing.responseSnippet, failing.error],
@@ -124,9 +128,9 @@ test('Test reports a failing receiver and an unreachable one without failing its
 
   const gone = await startReceiver();
   await gone.close();
-  const unreachable = await createWebhook(stack.baseUrl, { url: gone.url });
+  const unreachable = await createWebhook(api, { url: gone.url });
   const result = webhookTestResultSchema.parse(
-    await (await api(`/api/webhooks/${unreachable.id}/test`, { method: 'POST' })).json(),
+    await (await call(`/api/webhooks/${unreachable.id}/test`, { method: 'POST' })).json(),
   );
   assert.equal(result.ok, false);
   assert.equal(result.status, null);
@@ -134,11 +138,11 @@ test('Test reports a failing receiver and an unreachable one without failing its
 });
 
 test('after a rotation the old and the new secret both verify, until the overlap ends', async () => {
-  const created = await createWebhook(stack.baseUrl, { url: receiver.url });
+  const created = await createWebhook(api, { url: receiver.url });
   receiver.respond(() => ({ status: 204 }));
-  const old = webhookSecretSchema.parse(await (await api(`/api/webhooks/${created.id}/secret`)).json()).secret;
+  const old = webhookSecretSchema.parse(await (await call(`/api/webhooks/${created.id}/secret`)).json()).secret;
   const rotated = webhookSecretSchema.parse(
-    await (await api(`/api/webhooks/${created.id}/secret/rotate`, { method: 'POST' })).json(),
+    await (await call(`/api/webhooks/${created.id}/secret/rotate`, { method: 'POST' })).json(),
   );
   assert.notEqual(rotated.secret, old);
   assert.equal(rotated.previousSecret, old);
@@ -146,7 +150,7 @@ test('after a rotation the old and the new secret both verify, until the overlap
   assert.ok(overlapHours > 23.9 && overlapHours <= 24, `overlap of ${overlapHours} h`);
 
   const before = receiver.received.length;
-  await api(`/api/webhooks/${created.id}/test`, { method: 'POST' });
+  await call(`/api/webhooks/${created.id}/test`, { method: 'POST' });
   const request = receiver.received[before];
   assert.ok(request);
   assert.equal(request.headers['webhook-signature']?.split(' ').length, 2);
@@ -157,19 +161,19 @@ test('after a rotation the old and the new secret both verify, until the overlap
   await stack.deps.db.pool.query(`update webhook_endpoints set previous_secret_expires_at = now() where id = $1`, [
     created.id,
   ]);
-  await api(`/api/webhooks/${created.id}/test`, { method: 'POST' });
+  await call(`/api/webhooks/${created.id}/test`, { method: 'POST' });
   const later = receiver.received[before + 1];
   assert.ok(later);
   verifyWith(rotated.secret, later);
   assert.throws(() => verifyWith(old, later), /No matching signature/);
-  const secret = webhookSecretSchema.parse(await (await api(`/api/webhooks/${created.id}/secret`)).json());
+  const secret = webhookSecretSchema.parse(await (await call(`/api/webhooks/${created.id}/secret`)).json());
   assert.equal(secret.previousSecret, null);
 });
 
 test('the delivery log is paginated, newest first', async () => {
-  const created = await createWebhook(stack.baseUrl, { url: receiver.url });
+  const created = await createWebhook(api, { url: receiver.url });
   receiver.respond(() => ({ status: 200 }));
-  for (let i = 0; i < 3; i++) await api(`/api/webhooks/${created.id}/test`, { method: 'POST' });
+  for (let i = 0; i < 3; i++) await call(`/api/webhooks/${created.id}/test`, { method: 'POST' });
   const page = z
     .object({
       items: z.array(z.object({ eventId: z.string() })),
@@ -177,7 +181,7 @@ test('the delivery log is paginated, newest first', async () => {
       pageSize: z.number(),
       total: z.number(),
     })
-    .parse(await (await api(`/api/webhooks/${created.id}/deliveries?page=1&pageSize=2`)).json());
+    .parse(await (await call(`/api/webhooks/${created.id}/deliveries?page=1&pageSize=2`)).json());
   assert.equal(page.total, 3);
   assert.equal(page.items.length, 2);
   const ids = receiver.received.slice(-3).map((r) => r.headers['webhook-id']);
@@ -185,17 +189,17 @@ test('the delivery log is paginated, newest first', async () => {
     page.items.map((item) => item.eventId),
     [ids[2], ids[1]],
   );
-  assert.equal((await api(`/api/webhooks/${created.id}/deliveries?pageSize=1000`)).status, 400);
+  assert.equal((await call(`/api/webhooks/${created.id}/deliveries?pageSize=1000`)).status, 400);
 });
 
 test('redelivering a test delivery is refused: only catalog events are stored to send again', async () => {
-  const created = await createWebhook(stack.baseUrl, { url: receiver.url });
-  await api(`/api/webhooks/${created.id}/test`, { method: 'POST' });
-  const [logged] = await deliveryLog(stack.baseUrl, created.id);
-  const response = await api(`/api/deliveries/${logged?.id}/redeliver`, { method: 'POST' });
+  const created = await createWebhook(api, { url: receiver.url });
+  await call(`/api/webhooks/${created.id}/test`, { method: 'POST' });
+  const [logged] = await deliveryLog(api, created.id);
+  const response = await call(`/api/deliveries/${logged?.id}/redeliver`, { method: 'POST' });
   assert.equal(response.status, 409);
   assert.equal(
-    (await api(`/api/deliveries/00000000-0000-4000-8000-000000000000/redeliver`, { method: 'POST' })).status,
+    (await call(`/api/deliveries/00000000-0000-4000-8000-000000000000/redeliver`, { method: 'POST' })).status,
     404,
   );
 });
@@ -203,7 +207,7 @@ test('redelivering a test delivery is refused: only catalog events are stored to
 test('the webhook routes are in the OpenAPI document', async () => {
   const document = z
     .object({ paths: z.record(z.string(), z.unknown()) })
-    .parse(await (await api('/api/openapi.json')).json());
+    .parse(await (await call('/api/openapi.json')).json());
   for (const path of [
     '/api/webhooks',
     '/api/webhooks/{id}',
@@ -222,7 +226,7 @@ test('a NUL character in a name or URL is a 400, not a database error', async ()
     { name: 'a\u0000b', url: 'https://example.com/hook' },
     { name: 'ok', url: 'https://example.com/\u0000' },
   ]) {
-    const response = await fetch(`${stack.baseUrl}/api/webhooks`, {
+    const response = await api.fetch(`/api/webhooks`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -230,4 +234,28 @@ test('a NUL character in a name or URL is a 400, not a database error', async ()
     assert.equal(response.status, 400, JSON.stringify(body));
     assert.match(await response.text(), /NUL character/);
   }
+});
+
+test('viewers and editors see endpoints and their log, never a secret, and cannot send, sign or change', async () => {
+  const created = await createWebhook(api, { url: receiver.url });
+  for (const role of ['viewer', 'editor'] as const) {
+    const reader = await stack.as(role);
+    const listed = await reader.fetch('/api/webhooks');
+    assert.equal(listed.status, 200);
+    const text = await listed.text();
+    assert.ok(text.includes(created.id), `${role} lists it`);
+    assert.ok(!text.includes('whsec_'), `no secret in the list for ${role}`);
+    assert.equal((await reader.fetch(`/api/webhooks/${created.id}/deliveries`)).status, 200);
+    for (const [method, path] of [
+      ['GET', '/secret'],
+      ['POST', '/secret/rotate'],
+      ['POST', '/test'],
+      ['DELETE', ''],
+    ] as const) {
+      const response = await reader.fetch(`/api/webhooks/${created.id}${path}`, { method });
+      assert.equal(response.status, 403, `${role} ${method} ${path}`);
+      assert.match(errorBody.parse(await response.json()).error.message, /needs the admin role/);
+    }
+  }
+  assert.equal(receiver.received.filter((r) => r.body.includes(created.id)).length, 0, 'no test was sent');
 });
