@@ -110,18 +110,6 @@ test('an editor imports through the page and is not offered delete-all; an admin
   }
 });
 
-// Holds once every route enforces its role (the enforcement branch); run after the admin's
-// delete-all above, so the catalog is already empty should an unenforced API accept it.
-test('ENFORCEMENT: the API refuses delete-all to an editor with 403 naming the admin role', async () => {
-  const response = await requestAs(stack.baseUrl, await stack.keyFor('editor'), '/api/products', {
-    method: 'DELETE',
-    body: { confirm: DELETE_ALL_CONFIRMATION },
-  });
-  assert.equal(response.status, 403, await response.clone().text());
-  const body = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).parse(await response.json());
-  assert.deepEqual(body.error, { code: 'forbidden', message: 'This needs the admin role' });
-});
-
 test('a viewer is offered no import, create, edit or delete controls, and no admin pages', async () => {
   await seedProducts(stack.deps.db, `viewer-${randomBytes(3).toString('hex')}`, 3);
   const { page, errors, close } = await openSignedInPage(browser, stack, '/import', 'viewer');
@@ -238,7 +226,11 @@ test('the Users page adds a user who can then sign in, and changes their role', 
     await person.page.getByTestId('import-read-only').waitFor();
     assert.equal(await person.page.getByTestId('user-role').textContent(), 'viewer');
     await assertAccessible(admin.page, 'the Users page after a role change');
-    assert.deepEqual(admin.errors, []);
+    // The browser logs the refused short password itself.
+    assert.deepEqual(
+      admin.errors.filter((error) => !/status of 400/.test(error)),
+      [],
+    );
   } finally {
     await person.close();
     await admin.close();
@@ -297,4 +289,16 @@ test('a session that ends under the user leads to sign-in, and back to the page 
   } finally {
     await close();
   }
+});
+
+// Holds once every route enforces its role (the enforcement branch). Last in the file: should an
+// API without enforcement accept it, its delete-all cannot empty the catalog under another test.
+test('ENFORCEMENT: the API refuses delete-all to an editor with 403 naming the admin role', async () => {
+  const response = await requestAs(stack.baseUrl, await stack.keyFor('editor'), '/api/products', {
+    method: 'DELETE',
+    body: { confirm: DELETE_ALL_CONFIRMATION },
+  });
+  assert.equal(response.status, 403, await response.clone().text());
+  const body = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).parse(await response.json());
+  assert.deepEqual(body.error, { code: 'forbidden', message: 'This needs the admin role' });
 });

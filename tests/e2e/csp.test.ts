@@ -34,7 +34,11 @@ test('every area of the app loads under the CSP without a violation', async () =
     await page.getByTestId('user-menu-toggle').click();
     await page.getByTestId('sign-out-button').click();
     await page.getByTestId('sign-in-form').waitFor();
-    assert.deepEqual(errors, []);
+    // Signed out, the sign-in page's "who am I" is answered 401, which the browser logs itself.
+    assert.deepEqual(
+      errors.filter((error) => !/status of 401/.test(error)),
+      [],
+    );
   } finally {
     await close();
   }
