@@ -355,9 +355,17 @@ test('delete-all: typed confirmation, progress with Cancel keeps the rest, then 
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await held.release();
     await progress.waitFor({ state: 'detached', timeout: 30_000 });
-    await page.getByTestId('toast').filter({ hasText: 'cancelled' }).waitFor();
-    const remaining = Number(await total(page));
+    const toast = page.getByTestId('toast').filter({ hasText: 'cancelled' });
+    await toast.waitFor();
+    const { rows: counted } = await stack.deps.db.pool.query<{ n: string }>('select count(*) as n from products');
+    const remaining = Number(counted[0]?.n);
     assert.ok(remaining > 0 && remaining < 60_000, `${remaining} products remain after cancel`);
+    assert.match(
+      (await toast.textContent()) ?? '',
+      new RegExp(`after ${(60_000 - remaining).toLocaleString('en-US')} products`),
+    );
+    // The grid reloads once the job has ended: wait for that list rather than read the one before it.
+    await waitForExpression(page, `document.querySelector('[data-testid=total]')?.textContent !== '60,000'`);
 
     await page.getByTestId('delete-all-button').click();
     await page.getByTestId('delete-all-input').fill('DELETE ALL');
