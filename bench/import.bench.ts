@@ -4,8 +4,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { importAcceptedSchema, importSummarySchema } from '@catalog/domain';
+import { importAcceptedSchema, importSummarySchema, jobSnapshotSchema, undoResultSchema } from '@catalog/domain';
+import { z } from 'zod';
 import { isolatedDatabase } from '../tests/support/database';
+import { benchApiKey } from './lib/bench-key';
 import { writeCatalogCsv } from './lib/catalog-csv';
 import { peakRssMb, repoRoot, startApp } from './lib/processes';
 
@@ -17,7 +19,8 @@ import { peakRssMb, repoRoot, startApp } from './lib/processes';
  * psql \copy into a temp table, one INSERT … SELECT DISTINCT ON … ON CONFLICT, then CREATE INDEX
  * for them again (timed apart: load, indexes), once before and once after ours. Each run has an
  * empty catalog database of its own, cloned from the same migrated template. The machine may be
- * shared, so only ratios within one run compare.
+ * shared, so only ratios within one run compare. (d) then undoes the first import (issue 13): every
+ * product it inserted is removed again, batch by batch, as `POST /api/imports/:id/undo` does it.
  */
 /** The search indexes as the products migration defines them: the recipe drops and rebuilds them. */
 const SEARCH_INDEXES = {
@@ -48,6 +51,7 @@ try {
   const first = await importFile(csvPath);
   const again = await importFile(csvPath);
   const recipeAfter = runRecipe(recipeDbs[1].url, csvPath);
+  const undone = await undoImport(first.jobId, await benchApiKey(appDb.url, 'editor'));
   const recipe = recipeBefore.totalMs <= recipeAfter.totalMs ? recipeBefore : recipeAfter;
   const baseline = recipe.totalMs;
   const apiRss = peakRssMb(api.pid);
@@ -69,6 +73,10 @@ try {
   console.log(
     `ratio a/c = ${(first.totalMs / baseline).toFixed(2)} (bar ≤ 1.5, goal ≤ 1.0), ` +
       `b/c = ${(again.totalMs / baseline).toFixed(2)} (bar ≤ 0.3), b/a = ${(again.totalMs / first.totalMs).toFixed(2)} (bar ≤ 0.5 at 5M)`,
+  );
+  console.log(
+    `(d) undo of the first import, POST → completed: ${s(undone.totalMs)} (${undone.result}); ` +
+      `d/a = ${(undone.totalMs / first.totalMs).toFixed(2)}`,
   );
   console.log(`peak RSS: api ${apiRss} MB (bar ≤ 200, goal ≤ 150), worker ${workerRss} MB (bar ≤ 300, goal ≤ 250)`);
   for (const [name, run] of [
@@ -145,6 +153,7 @@ async function importFile(file: string) {
   const order = Object.entries(stageStarts).sort((x, y) => x[1] - y[1]);
   const stageMs = Object.fromEntries(order.map(([stage, at], i) => [stage, (order[i + 1]?.[1] ?? done) - at]));
   return {
+    jobId,
     stageMs,
     totalMs: done - started,
     uploadMs: uploaded - started,
@@ -152,6 +161,27 @@ async function importFile(file: string) {
     progressEvents,
     maxGapByStage,
     result,
+  };
+}
+
+/** Undoes an import as a person would, and waits for the undo job's final event. */
+async function undoImport(importId: string, key: string) {
+  const started = performance.now();
+  const headers = { authorization: `Bearer ${key}` };
+  const response = await fetch(`${baseUrl}/api/imports/${importId}/undo`, { method: 'POST', headers });
+  if (response.status !== 202) throw new Error(`undo answered ${response.status}: ${await response.text()}`);
+  const { jobId } = z.object({ jobId: z.string() }).parse(await response.json());
+  const events = await (await fetch(`${baseUrl}/api/jobs/${jobId}/events`, { headers })).text();
+  const final = events
+    .split('\n\n')
+    .map((block) => ({ event: /^event: (.*)$/m.exec(block)?.[1], data: /^data: (.*)$/m.exec(block)?.[1] }))
+    .filter((block) => block.event && block.data)
+    .at(-1);
+  if (final?.event !== 'completed') throw new Error(`undo ended with "${final?.event}"`);
+  const result = undoResultSchema.parse(jobSnapshotSchema.parse(JSON.parse(final.data ?? '')).result);
+  return {
+    totalMs: performance.now() - started,
+    result: `removed ${result.removed}, restored ${result.restored}, conflicts ${result.conflictCount}`,
   };
 }
 

@@ -6,10 +6,12 @@ import { createPlanImport } from './imports/plan';
 import { createStageImport } from './imports/stage';
 import { createJobQueueActivities } from './jobs/queue';
 import { createProductActivities } from './products';
+import { createUndoActivities } from './undo';
 
 export type { ActivityDeps, JobActivityDeps } from './deps';
 export type { HousekeepingActivities } from './housekeeping';
 export type { ProductActivities } from './products';
+export type { UndoActivities } from './undo';
 
 export function createImportActivities(deps: JobActivityDeps) {
   return {
@@ -30,6 +32,7 @@ export function createActivities(deps: JobActivityDeps) {
     ...createImportActivities(deps),
     ...createProductActivities(deps),
     ...createHousekeepingActivities(deps),
+    ...createUndoActivities(deps),
   };
 }
 

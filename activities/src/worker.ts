@@ -91,6 +91,7 @@ const dispatcher = startOutboxDispatcher({
 const schedules = await ensureHousekeepingSchedules(client, {
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   retentionDays: config.RETENTION_DAYS,
+  undoRetentionDays: config.UNDO_RETENTION_DAYS,
 });
 const running = Promise.all([worker.run(), webhookWorker.run()]);
 const health = await startWorkerHealth({

@@ -14,14 +14,19 @@ import { securityHeadersMiddleware } from './middlewares/security-headers';
 import { webAppMiddleware } from './middlewares/web-app';
 import { API_VERSION, createOpenApiDocument } from './openapi/document';
 import { apiKeysRouter } from './routes/api-keys/routes';
+import { auditRouter } from './routes/audit/routes';
+import { oidcRouter } from './routes/auth/oidc-routes';
 import { authRouter } from './routes/auth/routes';
 import { deliveriesRouter } from './routes/deliveries/routes';
 import { docsRouter } from './routes/docs/routes';
 import { healthRouter } from './routes/health/routes';
 import { importsRouter } from './routes/imports/routes';
+import { importUndoRouter } from './routes/imports/undo-routes';
 import { jobsRouter } from './routes/jobs/routes';
+import { mappingPresetsRouter } from './routes/mapping-presets/routes';
 import { metaRouter } from './routes/meta/routes';
 import { productsRouter } from './routes/products/routes';
+import { uploadsRouter } from './routes/uploads/routes';
 import { usersRouter } from './routes/users/routes';
 import { webhooksRouter } from './routes/webhooks/routes';
 
@@ -33,13 +38,18 @@ export function createApp(deps: AppDeps): Koa {
     healthRouter(deps),
     metaRouter(deps, API_VERSION),
     importsRouter(deps),
+    uploadsRouter(deps),
+    mappingPresetsRouter(deps),
+    importUndoRouter(deps),
     jobsRouter(deps),
     productsRouter(deps),
     webhooksRouter(deps),
     deliveriesRouter(deps),
     authRouter(deps),
+    oidcRouter(deps),
     usersRouter(deps),
     apiKeysRouter(deps),
+    auditRouter(deps),
     docsRouter(createOpenApiDocument),
   ];
 

@@ -1,4 +1,6 @@
 import {
+  type AuditRepository,
+  createAuditRepository,
   createJobRepository,
   type Database,
   type JobRepository,
@@ -34,6 +36,8 @@ export type AppDeps = {
   auth: AuthStore;
   /** Seals and opens webhook signing secrets (SECRETS_KEY). */
   secrets: SecretBox;
+  /** Who did what: changes that are not one of our transactions write their line here. */
+  audit: AuditRepository;
 };
 
 export async function openDependencies(
@@ -62,6 +66,7 @@ export async function openDependencies(
     lifecycle: createLifecycle(),
     auth: createAuthStore(db, config),
     secrets,
+    audit: createAuditRepository(db),
     close: async () => {
       await feed.close();
       await Promise.allSettled([bus.close(), temporal.close(), db.close()]);

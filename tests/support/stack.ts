@@ -22,6 +22,11 @@ export type StackOptions = {
   worker?: boolean;
   overrideActivities?: (activities: Activities) => Partial<Activities>;
   env?: Record<string, string>;
+  /**
+   * Set PUBLIC_URL to the stack's own address, for what must know it before the first request
+   * (single sign-on's redirect URI). The port is picked when the server listens, before the app is made.
+   */
+  publicUrl?: boolean;
 };
 
 export type Stack = {
@@ -44,16 +49,26 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   quietTemporalRuntime();
   const database = options.isolated ? await isolatedDatabase() : null;
   const uploadDir = await mkdtemp(path.join(tmpdir(), 'catalog-uploads-'));
-  const config = testConfig({
-    UPLOAD_DIR: uploadDir,
-    ...(database ? { DATABASE_URL: database.url } : {}),
-    ...options.env,
-  });
-  const logger = createLogger(config, 'test');
-  const deps = await openDependencies(config, logger);
-  const server: Server = createServer(createApp(deps).callback());
+  // Listening before the app exists gives the port for PUBLIC_URL; the app answers once it is made, below.
+  const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const opened = await (async () => {
+    const config = testConfig({
+      UPLOAD_DIR: uploadDir,
+      ...(database ? { DATABASE_URL: database.url } : {}),
+      ...(options.publicUrl ? { PUBLIC_URL: baseUrl } : {}),
+      ...options.env,
+    });
+    const logger = createLogger(config, 'test');
+    return { config, logger, deps: await openDependencies(config, logger) };
+  })().catch((error: unknown) => {
+    server.close();
+    throw error;
+  });
+  const { config, logger, deps } = opened;
+  server.on('request', createApp(deps).callback());
 
   const workers: { worker: Worker; running: Promise<void>; connection: NativeConnection }[] = [];
   const startWorker = async (overrideActivities?: StackOptions['overrideActivities']) => {
@@ -86,7 +101,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const first = options.worker === false ? null : await startWorker(options.overrideActivities);
 
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     config,
     deps,
     worker: first,

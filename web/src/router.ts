@@ -48,6 +48,13 @@ export const router = createRouter({
       meta: { title: 'Your account' },
     },
     {
+      path: '/audit',
+      name: 'audit',
+      component: () => import('./pages/AuditPage.vue'),
+      // No role here: the page itself tells a non-admin the log is for admins (only admins see the link).
+      meta: { title: 'Audit log' },
+    },
+    {
       path: '/sign-in',
       name: 'sign-in',
       component: () => import('./pages/SignInPage.vue'),

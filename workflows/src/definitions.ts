@@ -5,6 +5,9 @@ import type {
   ImportResult,
   JobError,
   JobStatus,
+  MappingPlan,
+  UndoProgress,
+  UndoResult,
 } from '@catalog/domain';
 import { queryNames, signalNames } from '@catalog/domain/workflows';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
@@ -33,7 +36,6 @@ export type ImportCsvInput = JobInput & {
   filePath: string;
   fileSize: number;
   delimiter: string;
-  columns: ColumnIndexes;
   chunkRows: number;
   parallelism: number;
   /**
@@ -42,7 +44,14 @@ export type ImportCsvInput = JobInput & {
    */
   maxCellBytes?: number;
   maxRecordBytes?: number;
-};
+} & ImportColumns;
+
+/**
+ * How staging finds the catalog fields in a row, one of two: by header name (`columns`, the
+ * multipart upload of a file shaped like ours), or through a mapping chosen for the file
+ * (`mapping`, POST /api/imports with an uploadId). The plan holds column indexes and options, never row data.
+ */
+export type ImportColumns = { columns?: ColumnIndexes; mapping?: MappingPlan };
 
 /** What every job workflow's `progress` query answers: the job's whole live state. */
 export type JobState<P = Record<string, unknown>, R = Record<string, unknown>> = {
@@ -55,7 +64,14 @@ export type JobState<P = Record<string, unknown>, R = Record<string, unknown>> =
 export type ImportSnapshot = JobState<ImportProgress, ImportResult>;
 
 /** Sent by the staging activity while it reads the file, so progress lives in workflow state. */
-export type StagingProgress = { bytesRead: number; rowsParsed: number; rowsValid: number; rowsInvalid: number };
+export type StagingProgress = {
+  bytesRead: number;
+  rowsParsed: number;
+  rowsValid: number;
+  rowsInvalid: number;
+  /** Absent in reports from workers that predate mapped imports. */
+  rowsSkipped?: number;
+};
 
 export const progressQuery = defineQuery<JobState>(queryNames.progress);
 export const stagingProgressSignal = defineSignal<[StagingProgress]>(signalNames.stagingProgress);
@@ -71,6 +87,10 @@ export type WebhookDeliveryResult =
 export type BulkDeleteInput = JobInput & { batchRows: number; sliceMs: number };
 export type BulkDeleteSnapshot = JobState<BulkDeleteProgress, BulkDeleteResult>;
 
+/** Undo of a completed import (`POST /api/imports/:id/undo`): a job of kind `undo`. */
+export type UndoImportInput = JobInput & { importId: string; batchRows: number; sliceMs: number };
+export type UndoSnapshot = JobState<UndoProgress, UndoResult>;
+
 /**
  * Housekeeping (`HousekeepingWorkflow`), started only by the worker's Temporal Schedules: one
  * workflow type, one task per schedule, so the Schedules page shows each as its own row.
@@ -78,7 +98,7 @@ export type BulkDeleteSnapshot = JobState<BulkDeleteProgress, BulkDeleteResult>;
 export type HousekeepingInput =
   | { task: 'reap-orphans' }
   /** `retentionDays` travels in the schedule's arguments, so the Temporal UI shows what it prunes. */
-  | { task: 'retention'; retentionDays: number; batchRows: number }
+  | { task: 'retention'; retentionDays: number; batchRows: number; undoRetentionDays?: number }
   | { task: 'sweep-uploads' };
 export type HousekeepingTask = HousekeepingInput['task'];
 /** Rows deleted (or tables dropped) and statements run, per table. */
@@ -89,6 +109,9 @@ export type RetentionResult = {
   importErrors: PruneCounts;
   importUndo: PruneCounts;
   importUndoInserts: PruneCounts;
+  importUndoLogs: PruneCounts;
+  importUndoRuns: PruneCounts;
+  importUndoConflicts: PruneCounts;
   importChunks: PruneCounts;
   bulkDeletes: PruneCounts;
   workingTables: PruneCounts;

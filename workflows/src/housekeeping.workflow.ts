@@ -27,7 +27,11 @@ export async function HousekeepingWorkflow(input: HousekeepingInput): Promise<Ho
     case 'retention':
       return {
         task: input.task,
-        ...(await pruning.pruneExpiredData({ retentionDays: input.retentionDays, batchRows: input.batchRows })),
+        ...(await pruning.pruneExpiredData({
+          retentionDays: input.retentionDays,
+          batchRows: input.batchRows,
+          undoRetentionDays: input.undoRetentionDays,
+        })),
       };
     case 'sweep-uploads':
       return { task: input.task, removed: await brief.sweepStaleUploads() };

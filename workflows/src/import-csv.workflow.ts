@@ -59,6 +59,7 @@ async function importFile(input: ImportCsvInput, job: Job<ImportProgress>): Prom
     updated: progress.updated,
     unchanged: progress.unchanged,
     invalid: progress.rowsInvalid,
+    ...(input.mapping ? { skipped: progress.rowsSkipped } : {}),
     durationMs: Date.now() - job.startedAt,
   };
 }
@@ -72,6 +73,7 @@ function listenToStaging(job: Job<ImportProgress>): void {
     job.progress.rowsParsed = staging.rowsParsed;
     job.progress.rowsValid = staging.rowsValid;
     job.progress.rowsInvalid = staging.rowsInvalid;
+    job.progress.rowsSkipped = staging.rowsSkipped ?? 0;
     job.sample(staging.rowsParsed);
   });
 }
@@ -85,6 +87,7 @@ function initialProgress(input: ImportCsvInput): ImportProgress {
     rowsParsed: 0,
     rowsValid: 0,
     rowsInvalid: 0,
+    rowsSkipped: 0,
     rowsToApply: 0,
     rowsApplied: 0,
     inserted: 0,

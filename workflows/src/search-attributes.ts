@@ -12,4 +12,4 @@ export const catalogSearchAttributes = {
 } as const;
 
 /** The `CatalogJobKind` values. */
-export const jobKindAttribute = { import: 'import', bulkDelete: 'delete-all' } as const;
+export const jobKindAttribute = { import: 'import', bulkDelete: 'delete-all', undo: 'undo' } as const;

@@ -24,10 +24,17 @@ export function createHousekeepingActivities(deps: JobActivityDeps) {
     },
 
     /** Batches of at most `batchRows`, each its own transaction, heartbeating the counts so far. */
-    async pruneExpiredData(options: { retentionDays: number; batchRows: number }): Promise<RetentionResult> {
+    async pruneExpiredData(options: {
+      retentionDays: number;
+      batchRows: number;
+      undoRetentionDays?: number;
+    }): Promise<RetentionResult> {
       const context = Context.current();
       const counts = await pruneExpired({ db, ...options, onBatch: (sofar) => context.heartbeat(sofar) });
-      logger.info({ retentionDays: options.retentionDays, counts }, 'retention pruned expired data');
+      logger.info(
+        { retentionDays: options.retentionDays, undoRetentionDays: options.undoRetentionDays, counts },
+        'retention pruned expired data',
+      );
       return counts;
     },
 

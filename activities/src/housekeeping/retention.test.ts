@@ -133,12 +133,15 @@ test('prunes exactly the expired rows, in batches, and keeps the rest', async ()
     importErrors: { deleted: 3, batches: 2 },
     importUndo: { deleted: 0, batches: 1 },
     importUndoInserts: { deleted: 2, batches: 2 },
+    importUndoLogs: { deleted: 0, batches: 1 },
+    importUndoRuns: { deleted: 0, batches: 1 },
+    importUndoConflicts: { deleted: 0, batches: 1 },
     importChunks: { deleted: 3, batches: 2 },
     bulkDeletes: { deleted: 1, batches: 1 },
     workingTables: { deleted: 1, batches: 1 },
   };
   assert.deepEqual(result, expected);
-  assert.equal(heartbeats, 15, 'one heartbeat per statement');
+  assert.equal(heartbeats, 18, 'one heartbeat per statement');
 
   assert.deepEqual(await ids(`select id::text from outbox_events`), [pendingEvent, recentEvent].sort());
   assert.deepEqual(await ids(`select id::text from webhook_deliveries`), [recentDelivery]);
@@ -162,4 +165,33 @@ test('prunes exactly the expired rows, in batches, and keeps the rest', async ()
     Object.values(again).every((counts) => counts.deleted === 0),
     'a second run finds nothing left to prune',
   );
+});
+
+test("an import's undo data goes after the undo period; its error rows stay for the retention period", async () => {
+  const pastUndo = await job('import', 'completed', `now() - interval '10 days'`);
+  const recent = await job('import', 'completed', RECENT);
+  const mine = [pastUndo, recent];
+  for (const id of mine) {
+    await db.pool.query(`insert into import_undo_logs (job_id) values ($1)`, [id]);
+    await db.pool.query(`insert into import_undo_inserts (job_id, chunk_no, product_ids) values ($1, 0, '{1}')`, [id]);
+    await db.pool.query(
+      `insert into import_undo (job_id, sku_key, product_id, written_version, prev_sku, prev_name, prev_description,
+                                prev_price, prev_active)
+       values ($1, 'k', 1, 2, 'K', 'n', '', null, true)`,
+      [id],
+    );
+    await db.pool.query(
+      `insert into import_errors (job_id, row_no, column_name, reason) values ($1, 2, 'price', 'bad')`,
+      [id],
+    );
+  }
+
+  const result = await pruneExpired({ db, retentionDays: 30, undoRetentionDays: 7 });
+  assert.equal(result.importUndoLogs.deleted, 1);
+  const of = async (table: string) =>
+    (await ids(`select job_id::text as id from ${table}`)).filter((id) => mine.includes(id));
+  for (const table of ['import_undo_logs', 'import_undo', 'import_undo_inserts']) {
+    assert.deepEqual(await of(table), [recent], `${table}: only the recent import's undo data is left`);
+  }
+  assert.deepEqual(await of('import_errors'), [...mine].sort(), 'error rows follow RETENTION_DAYS');
 });

@@ -15,9 +15,10 @@ type PrunedTable = Exclude<keyof RetentionResult, 'workingTables'>;
 /**
  * One statement per table, deleting at most $2 rows: of the log tables those older than the cutoff
  * ($1), walked in `seq` order (their unique index) where the old rows come first; of the job tables
- * those of the jobs finished before the cutoff ($1, their ids), by their primary keys.
+ * those of the jobs finished before the cutoff ($1, their ids), by their primary keys; of an import's
+ * undo data those of the imports finished before the undo cutoff (UNDO_RETENTION_DAYS).
  */
-const batchStatements: { table: PrunedTable; by: 'cutoff' | 'finishedJobs'; sql: string }[] = [
+const batchStatements: { table: PrunedTable; by: 'cutoff' | 'finishedJobs' | 'undoExpiredJobs'; sql: string }[] = [
   {
     table: 'outboxEvents',
     by: 'cutoff',
@@ -36,15 +37,22 @@ const batchStatements: { table: PrunedTable; by: 'cutoff' | 'finishedJobs'; sql:
     sql: `delete from import_errors where (job_id, row_no) in (
             select t.job_id, t.row_no from ${ofFinishedJobs('import_errors')} limit $2)`,
   },
+  // An import's undo data goes after UNDO_RETENTION_DAYS; its mark first, so no undo starts on a half-pruned log.
+  {
+    table: 'importUndoLogs',
+    by: 'undoExpiredJobs',
+    sql: `delete from import_undo_logs where job_id in (
+            select t.job_id from ${ofFinishedJobs('import_undo_logs')} limit $2)`,
+  },
   {
     table: 'importUndo',
-    by: 'finishedJobs',
+    by: 'undoExpiredJobs',
     sql: `delete from import_undo where (job_id, sku_key) in (
             select t.job_id, t.sku_key from ${ofFinishedJobs('import_undo')} limit $2)`,
   },
   {
     table: 'importUndoInserts',
-    by: 'finishedJobs',
+    by: 'undoExpiredJobs',
     sql: `delete from import_undo_inserts where (job_id, chunk_no) in (
             select t.job_id, t.chunk_no from ${ofFinishedJobs('import_undo_inserts')} limit $2)`,
   },
@@ -53,6 +61,18 @@ const batchStatements: { table: PrunedTable; by: 'cutoff' | 'finishedJobs'; sql:
     by: 'finishedJobs',
     sql: `delete from import_chunks where (job_id, chunk_no) in (
             select t.job_id, t.chunk_no from ${ofFinishedJobs('import_chunks')} limit $2)`,
+  },
+  {
+    table: 'importUndoRuns',
+    by: 'finishedJobs',
+    sql: `delete from import_undo_runs where job_id in (
+            select t.job_id from ${ofFinishedJobs('import_undo_runs')} limit $2)`,
+  },
+  {
+    table: 'importUndoConflicts',
+    by: 'finishedJobs',
+    sql: `delete from import_undo_conflicts where (job_id, sku) in (
+            select t.job_id, t.sku from ${ofFinishedJobs('import_undo_conflicts')} limit $2)`,
   },
   {
     table: 'bulkDeletes',
@@ -74,6 +94,8 @@ const jobsWithWorkingTables = `
 export type PruneOptions = {
   db: Database;
   retentionDays: number;
+  /** How long a completed import's undo data is kept (UNDO_RETENTION_DAYS); by default as long as the rest. */
+  undoRetentionDays?: number;
   batchRows?: number;
   /** Called after every statement with the counts so far: the activity heartbeats with them. */
   onBatch?: (counts: RetentionResult) => void;
@@ -88,6 +110,7 @@ export type PruneOptions = {
 export async function pruneExpired({
   db,
   retentionDays,
+  undoRetentionDays = retentionDays,
   batchRows = RETENTION_BATCH_ROWS,
   onBatch,
 }: PruneOptions): Promise<RetentionResult> {
@@ -99,14 +122,19 @@ export async function pruneExpired({
     importErrors: none(),
     importUndo: none(),
     importUndoInserts: none(),
+    importUndoLogs: none(),
+    importUndoRuns: none(),
+    importUndoConflicts: none(),
     importChunks: none(),
     bulkDeletes: none(),
     workingTables: none(),
   };
   const finishedJobs = await jobsFinishedBefore(db.pool, cutoff);
+  const undoExpiredJobs = await jobsFinishedBefore(db.pool, new Date(Date.now() - undoRetentionDays * DAY_MS));
+  const firstParam = { cutoff, finishedJobs, undoExpiredJobs };
   for (const { table, by, sql } of batchStatements) {
     for (let full = true; full; ) {
-      const { rowCount } = await db.pool.query(sql, [by === 'cutoff' ? cutoff : finishedJobs, batchRows]);
+      const { rowCount } = await db.pool.query(sql, [firstParam[by], batchRows]);
       const deleted = rowCount ?? 0;
       counts[table].deleted += deleted;
       counts[table].batches++;

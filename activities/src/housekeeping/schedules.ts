@@ -17,6 +17,8 @@ export type HousekeepingScheduleOptions = {
   /** The worker's task queue; also names the schedules, so `catalog` gives `catalog-orphan-reaper`. */
   taskQueue: string;
   retentionDays: number;
+  /** UNDO_RETENTION_DAYS: how long a completed import can be undone (its undo data is kept). */
+  undoRetentionDays?: number;
 };
 
 type Plan = { name: string; every: Duration; input: HousekeepingInput; timeout: Duration; catchup: Duration };
@@ -26,7 +28,7 @@ type Plan = { name: string; every: Duration; input: HousekeepingInput; timeout: 
  * a tick while the previous run is still going (a down worker leaves it waiting) is skipped, so a
  * worker or server coming back after an outage runs each task once, not once per missed tick.
  */
-function plans({ retentionDays }: HousekeepingScheduleOptions): Plan[] {
+function plans({ retentionDays, undoRetentionDays }: HousekeepingScheduleOptions): Plan[] {
   return [
     {
       name: 'orphan-reaper',
@@ -38,7 +40,7 @@ function plans({ retentionDays }: HousekeepingScheduleOptions): Plan[] {
     {
       name: 'retention',
       every: '1 hour',
-      input: { task: 'retention', retentionDays, batchRows: RETENTION_BATCH_ROWS },
+      input: { task: 'retention', retentionDays, batchRows: RETENTION_BATCH_ROWS, undoRetentionDays },
       timeout: '6 hours',
       catchup: '10 minutes',
     },

@@ -1,3 +1,4 @@
+import type { MappedRow } from '@catalog/domain';
 import {
   checkActive,
   checkName,
@@ -10,6 +11,8 @@ import {
 import type { ColumnIndexes } from '@catalog/workflows';
 
 const NULL = '\\N';
+/** The error column of a row a mapped import skipped (see mappedLine). */
+export const SKIPPED = 'skipped';
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 
 /** PostgreSQL COPY text format: backslash, tab and line breaks are escaped; everything else is verbatim. */
@@ -51,4 +54,20 @@ export function stagedLine(rowNo: number, record: string[], columns: ColumnIndex
 /** A record that could not be read as cells (e.g. a NUL byte, a huge cell): kept with its reason and raw text. */
 export function unreadableLine(rowNo: number, reason: string, raw: string): string {
   return `${[String(rowNo), NULL, NULL, NULL, NULL, NULL, 'row', copyField(reason), copyField(raw)].join('\t')}\n`;
+}
+
+/**
+ * A row read through a mapping: valid and invalid rows as `stagedLine` writes them; a skipped row
+ * (not a product) keeps only its reason, under the column `skipped`, so the error report lists it
+ * apart from invalid rows and plan leaves it out like any row with a reason.
+ */
+export function mappedLine(rowNo: number, row: MappedRow): string {
+  if (row.kind === 'valid') {
+    return `${rowNo}\t${copyField(row.sku)}\t${copyField(row.name)}\t${copyField(row.description)}\t${copyField(row.price)}\t${row.active ? 't' : 'f'}\t${NULL}\t${NULL}\t${NULL}\n`;
+  }
+  if (row.kind === 'invalid') {
+    const cells = [row.sku, row.name, row.description, row.price, row.active, row.column, row.reason];
+    return `${rowNo}\t${cells.map(copyField).join('\t')}\t${NULL}\n`;
+  }
+  return `${rowNo}\t${NULL}\t${NULL}\t${NULL}\t${NULL}\t${NULL}\t${SKIPPED}\t${copyField(row.reason)}\t${NULL}\n`;
 }

@@ -1,4 +1,4 @@
-import { appendEvent, type Database, finishJob, isJobRunning, jobFilePath } from '@catalog/db';
+import { appendEvent, type Database, finishJob, isJobRunning, jobActor, jobFilePath } from '@catalog/db';
 import type { ImportProgress, ImportResult, JobError, JobStatus } from '@catalog/domain';
 import type { UploadStore } from '@catalog/uploads';
 import type { PoolClient } from 'pg';
@@ -15,9 +15,10 @@ export type FinalizeInput = { jobId: string; result: ImportResult; progress: Imp
 export type CompensateInput = { jobId: string; status: Extract<JobStatus, 'failed' | 'cancelled'>; error: JobError };
 
 /**
- * The import has landed: keep the error report, record the result, and drop what only the running
- * import needed (undo log, chunk ledger, working tables, the uploaded file), then wake the queued
- * jobs. Safe to run twice; a job that ended otherwise meanwhile (settled as an orphan, its changes
+ * The import has landed: keep the error report, record the result, keep the undo log so the import
+ * can be undone later (an undo job, until housekeeping prunes it after UNDO_RETENTION_DAYS), and drop
+ * what only the running import needed (chunk ledger, working tables, the uploaded file), then wake
+ * the queued jobs. Safe to run twice; a job that ended otherwise meanwhile (settled as an orphan, its changes
  * undone) is not marked completed: that fails with `JobNotRunning`.
  */
 export function createFinalizeImport(deps: JobActivityDeps) {
@@ -45,8 +46,11 @@ export function createFinalizeImport(deps: JobActivityDeps) {
             result,
             progress: { ...progress, stage: 'done' },
           });
-          if (completed) await appendEvent(client, 'import.completed', { importId: jobId, ...result });
-          await clearUndo(client, jobId);
+          if (completed) {
+            const actor = await jobActor(client, jobId);
+            await appendEvent(client, 'import.completed', { importId: jobId, ...result, actor });
+          }
+          await keepUndoLog(client, jobId);
         }),
       );
     } finally {
@@ -96,13 +100,26 @@ export async function undoImport(
     if (tookItsTurn) await ensureSearchIndexes(client);
     const ended = await finishJob(client, jobId, { status, error, result: undo });
     // There is no import.cancelled event type: a cancelled import is an import that did not land.
-    if (ended) await appendEvent(client, 'import.failed', { importId: jobId, status, error });
+    if (ended) {
+      const actor = await jobActor(client, jobId);
+      await appendEvent(client, 'import.failed', { importId: jobId, status, error, actor });
+    }
   });
   await wakeQueuedJobs(deps);
   await dropWorkingData(db, uploads, jobId);
 }
 
-/** The undo log and chunk ledger live only as long as the import can still be undone. */
+/**
+ * A landed import keeps its undo log (written by each chunk anyway, so keeping it costs nothing at
+ * import time) and is marked as undoable; only the chunk ledger, which guards a running import's
+ * retries, goes.
+ */
+async function keepUndoLog(client: PoolClient, jobId: string) {
+  await client.query(`insert into import_undo_logs (job_id) values ($1) on conflict do nothing`, [jobId]);
+  await client.query(`delete from import_chunks where job_id = $1`, [jobId]);
+}
+
+/** A failed or cancelled import was undone at once: its undo log and chunk ledger are spent. */
 async function clearUndo(client: PoolClient, jobId: string) {
   await client.query(`delete from import_undo where job_id = $1`, [jobId]);
   await client.query(`delete from import_undo_inserts where job_id = $1`, [jobId]);

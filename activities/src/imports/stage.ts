@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { failureTypes, IMPORT_LIMIT_DEFAULTS, signalNames } from '@catalog/domain';
+import { createRowMapper, failureTypes, IMPORT_LIMIT_DEFAULTS, type MappedRow, signalNames } from '@catalog/domain';
 import { isUploadNotFound, type UploadStore } from '@catalog/uploads';
 import type { ImportCsvInput, StagingProgress } from '@catalog/workflows';
 import { Context } from '@temporalio/activity';
@@ -9,7 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { JobActivityDeps } from '../deps';
 import { inTransaction } from '../transaction';
-import { stagedLine, unreadableLine } from './copy-row';
+import { mappedLine, stagedLine, unreadableLine } from './copy-row';
 import { CsvRecordReader } from './csv-records';
 import { importTables } from './tables';
 
@@ -27,7 +27,7 @@ export function createStageImport({ db, temporal, logger, uploads }: JobActivity
   return async function stageImport(input: ImportCsvInput): Promise<StageResult> {
     const context = Context.current();
     const { staged } = importTables(input.jobId);
-    const counts: StageResult = { bytesRead: 0, rowsParsed: 0, rowsValid: 0, rowsInvalid: 0 };
+    const counts: StageResult = { bytesRead: 0, rowsParsed: 0, rowsValid: 0, rowsInvalid: 0, rowsSkipped: 0 };
     const workflowId = context.info.workflowExecution?.workflowId;
     if (!workflowId) throw new Error('stageImport runs only inside ImportCsvWorkflow');
     const workflow = temporal.workflow.getHandle(workflowId);
@@ -95,14 +95,16 @@ function stagedLines(input: ImportCsvInput, counts: StageResult): Transform {
     maxCellBytes: input.maxCellBytes ?? IMPORT_LIMIT_DEFAULTS.maxCellBytes,
     maxRecordBytes: input.maxRecordBytes ?? IMPORT_LIMIT_DEFAULTS.maxRecordBytes,
   };
+  const toLine = lineMaker(input);
   const reader = new CsvRecordReader(input.delimiter, limits, {
     // Row 1 is the header, checked at upload.
     record(rowNo, cells) {
       if (rowNo === 1) return;
       counts.rowsParsed++;
-      const { line, valid } = stagedLine(rowNo, cells, input.columns);
-      if (valid) counts.rowsValid++;
-      else counts.rowsInvalid++;
+      const { line, outcome } = toLine(rowNo, cells);
+      if (outcome === 'valid') counts.rowsValid++;
+      else if (outcome === 'invalid') counts.rowsInvalid++;
+      else counts.rowsSkipped = (counts.rowsSkipped ?? 0) + 1;
       buffer += line;
     },
     unreadable(rowNo, reason, raw) {
@@ -150,6 +152,25 @@ function stagedLines(input: ImportCsvInput, counts: StageResult): Transform {
       callback(null, take() || undefined);
     },
   });
+}
+
+type LineMaker = (rowNo: number, cells: string[]) => { line: string; outcome: MappedRow['kind'] };
+
+/** Rows read by header name (files shaped like ours), or through the import's mapping. */
+function lineMaker(input: ImportCsvInput): LineMaker {
+  const { mapping, columns } = input;
+  if (mapping) {
+    const mapRow = createRowMapper(mapping);
+    return (rowNo, cells) => {
+      const row = mapRow(cells);
+      return { line: mappedLine(rowNo, row), outcome: row.kind };
+    };
+  }
+  if (!columns) throw new Error('an import names its columns or carries a mapping');
+  return (rowNo, cells) => {
+    const { line, valid } = stagedLine(rowNo, cells, columns);
+    return { line, outcome: valid ? 'valid' : 'invalid' };
+  };
 }
 
 /** Retrying cannot change the bytes of the file, so a bad file fails the import at once. */

@@ -11,7 +11,8 @@ export const START_GRACE_SECONDS = 60;
  * A job that holds the queue but whose workflow can no longer finish it: terminated or timed out
  * from the Temporal UI, or never started because the API died between the job row and the start.
  * Left alone it would block every later import forever. An orphaned import is undone (its undo
- * log is still there), a delete-all keeps what it deleted, and either is recorded as failed.
+ * log is still there), a delete-all keeps what it deleted and an undo what it undid (the rest of the
+ * import's log stays, so it can be undone again), and each is recorded as failed.
  * Returns true when the job no longer holds the queue: settled here, or finished meanwhile.
  */
 export async function settleIfOrphaned(deps: JobActivityDeps, job: QueuedJob): Promise<boolean> {

@@ -35,6 +35,7 @@ export function createJobQueueActivities(deps: JobActivityDeps) {
               importId: jobId,
               fileName: started.fileName,
               fileSize: started.fileSize ?? 0,
+              actor: started.actor,
             });
           }
         }),

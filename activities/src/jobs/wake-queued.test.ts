@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { createJob, finishJob, startJob } from '@catalog/db';
-import { signalNames, workflowTypes } from '@catalog/domain';
+import { signalNames, systemAttribution, workflowTypes } from '@catalog/domain';
 import type { WorkflowHandle } from '@temporalio/client';
 import { type Stack, startStack } from '../../../tests/support/stack';
 import { wakeQueuedJobs } from './wake-queued';
@@ -24,7 +24,7 @@ after(async () => {
 });
 
 async function queuedWithWorkflow(): Promise<WorkflowHandle> {
-  const job = await createJob(stack.deps.db, { id: randomUUID(), kind: 'bulk_delete' });
+  const job = await createJob(stack.deps.db, { id: randomUUID(), kind: 'bulk_delete', by: systemAttribution('test') });
   const handle = await stack.deps.temporal.client.workflow.start(workflowTypes.bulkDelete, {
     workflowId: job.workflowId,
     taskQueue: `unserved-${randomUUID()}`,
@@ -45,7 +45,14 @@ test('every queued job is signalled its turn; one without a workflow and a finis
   const { db, temporal, logger } = stack.deps;
   const first = await queuedWithWorkflow();
   // Accepted, but its workflow never started (the API died between the row and the start).
-  await createJob(db, { id: randomUUID(), kind: 'import', fileName: 'lost.csv', fileSize: 1, filePath: 'x' });
+  await createJob(db, {
+    id: randomUUID(),
+    kind: 'import',
+    fileName: 'lost.csv',
+    fileSize: 1,
+    filePath: 'x',
+    by: systemAttribution('test'),
+  });
   const second = await queuedWithWorkflow();
   const ended = await queuedWithWorkflow();
   const endedId = ended.workflowId.replace(/^delete-all-/, '');

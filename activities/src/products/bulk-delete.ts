@@ -1,4 +1,4 @@
-import { appendEvent, finishJob } from '@catalog/db';
+import { appendEvent, finishJob, jobActor } from '@catalog/db';
 import type { BulkDeleteResult, JobError, JobStatus } from '@catalog/domain';
 import { Context } from '@temporalio/activity';
 import type { ActivityDeps } from '../deps';
@@ -88,6 +88,7 @@ export function createBulkDeleteActivities(deps: ActivityDeps) {
               status,
               deleted: result.deleted,
               total: result.total,
+              actor: await jobActor(client, jobId),
             });
           }
           return result;

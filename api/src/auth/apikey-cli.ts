@@ -1,5 +1,5 @@
-import { createApiKeyRepository, type Database, openDatabase } from '@catalog/db';
-import { ConfigError, loadConfig } from '@catalog/domain';
+import { createApiKeyRepository, createAuditRepository, type Database, openDatabase } from '@catalog/db';
+import { ConfigError, loadConfig, systemAttribution } from '@catalog/domain';
 import { issueApiKey } from './api-keys';
 import { APIKEY_USAGE, parseApiKeyArgs, UsageError } from './apikey-args';
 
@@ -31,6 +31,9 @@ try {
   process.exit(1);
 }
 const keys = createApiKeyRepository(db);
+const audit = createAuditRepository(db);
+// Whoever runs the command has shell access to the deployment; the log says it came from there.
+const by = systemAttribution('npm run apikey');
 try {
   if (command.command === 'create') {
     const { key, record } = await issueApiKey(keys, {
@@ -38,6 +41,11 @@ try {
       role: command.role,
       createdBy: null,
       expiresInDays: command.expiresInDays,
+    });
+    await audit.record(by, {
+      action: 'api_key.created',
+      target: { type: 'api_key', id: record.id },
+      details: { name: record.name, prefix: record.prefix, role: record.role, expiresAt: record.expiresAt },
     });
     process.stdout.write(`${key}\n`);
     const expires = record.expiresAt ? `, expires ${record.expiresAt.toISOString()}` : '';
@@ -57,7 +65,14 @@ try {
     if (!revoked) {
       console.error(`no API key ${command.id}`);
       process.exitCode = 1;
-    } else console.error(`revoked API key ${revoked.id} (${revoked.name})`);
+    } else {
+      await audit.record(by, {
+        action: 'api_key.revoked',
+        target: { type: 'api_key', id: revoked.id },
+        details: { name: revoked.name, prefix: revoked.prefix },
+      });
+      console.error(`revoked API key ${revoked.id} (${revoked.name})`);
+    }
   }
 } finally {
   await db.close();

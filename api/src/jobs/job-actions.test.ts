@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { AppError, signalNames, workflowTypes } from '@catalog/domain';
+import { AppError, signalNames, systemAttribution, workflowTypes } from '@catalog/domain';
 import type { BulkDeleteInput } from '@catalog/workflows';
 import { Client, ServiceError, type WorkflowClientInterceptor } from '@temporalio/client';
 import { type Stack, startStack } from '../../../tests/support/stack';
@@ -47,7 +47,7 @@ async function startJob(
   interceptor: WorkflowClientInterceptor,
 ): Promise<{ jobId: string; workflowId: string; outcome: unknown }> {
   const jobId = randomUUID();
-  const job = await stack.deps.jobs.create({ id: jobId, kind: 'bulk_delete' });
+  const job = await stack.deps.jobs.create({ id: jobId, kind: 'bulk_delete', by: systemAttribution('test') });
   const temporal = temporalWith(interceptor);
   const input: BulkDeleteInput = { jobId, batchRows: 1, sliceMs: 0 };
   const deps = { db: stack.deps.db, temporal, jobs: stack.deps.jobs, logger: stack.deps.logger };
@@ -101,7 +101,11 @@ test('a start Temporal accepted, whose answer was lost, leaves the job queued an
 });
 
 test('a job failed because its workflow never started wakes the jobs queued behind it', async () => {
-  const waiting = await stack.deps.jobs.create({ id: randomUUID(), kind: 'bulk_delete' });
+  const waiting = await stack.deps.jobs.create({
+    id: randomUUID(),
+    kind: 'bulk_delete',
+    by: systemAttribution('test'),
+  });
   const handle = await stack.deps.temporal.client.workflow.start(workflowTypes.bulkDelete, {
     workflowId: waiting.workflowId,
     // Nobody serves this queue: the workflow only needs to exist to receive the signal.

@@ -16,6 +16,8 @@ export type JobView = {
   progress: Record<string, unknown> | null;
   result: Record<string, unknown> | null;
   error: JobError | null;
+  /** Who asked for the job (the actor's label); null for jobs accepted before jobs recorded it. */
+  by: string | null;
 };
 
 export function jobViewFromRow(job: JobRecord): JobView {
@@ -32,5 +34,6 @@ export function jobViewFromRow(job: JobRecord): JobView {
     progress: job.progress ?? null,
     result: job.result ?? null,
     error: job.error ?? null,
+    by: job.actorLabel ?? null,
   };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { jobWorkflowId } from '@catalog/domain';
+import { jobWorkflowId, systemAttribution } from '@catalog/domain';
 import { jobKindAttribute } from '@catalog/workflows';
 import { startDeleteAll } from '../../../tests/support/delete-all';
 import { finalEvent, pollUntil } from '../../../tests/support/imports';
@@ -56,7 +56,11 @@ test('a delete-all is listed by its kind, and a long file name is cut to what a 
     },
     (ids) => ids.includes(`delete-all-${jobId}`),
   );
-  const [, fileName] = importWorkflowMetadata('x'.repeat(1_000), 0).typedSearchAttributes;
+  const [, fileName] = importWorkflowMetadata(
+    'x'.repeat(1_000),
+    0,
+    systemAttribution('test').actor,
+  ).typedSearchAttributes;
   assert.equal(fileName?.value.length, 255);
   await stack.deps.temporal.client.workflow.getHandle(jobWorkflowId('bulk_delete', jobId)).result();
 });

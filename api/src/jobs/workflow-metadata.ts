@@ -1,3 +1,4 @@
+import type { ActorRef } from '@catalog/domain';
 import { catalogSearchAttributes, jobKindAttribute } from '@catalog/workflows';
 
 /** Keyword search attributes are capped by the server; a file name longer than this is cut. */
@@ -6,11 +7,18 @@ const MAX_KEYWORD_CHARS = 255;
 const megabytes = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 
 /**
- * What an operator sees of a job in the Temporal UI besides its id: search attributes to list jobs
- * by kind and file, and a one-line summary on the workflow's page.
+ * Who asked for the job, in the workflow's memo: shown on its page in the Temporal UI. A memo, not
+ * a search attribute, so starts never depend on a namespace having one more attribute registered.
  */
-export function importWorkflowMetadata(fileName: string, bytes: number) {
+const requestedBy = (actor: ActorRef) => ({ memo: { requestedBy: actor.label, requestedByKind: actor.kind } });
+
+/**
+ * What an operator sees of a job in the Temporal UI besides its id: search attributes to list jobs
+ * by kind and file, a one-line summary and who asked for it on the workflow's page.
+ */
+export function importWorkflowMetadata(fileName: string, bytes: number, actor: ActorRef) {
   return {
+    ...requestedBy(actor),
     typedSearchAttributes: [
       { key: catalogSearchAttributes.jobKind, value: jobKindAttribute.import },
       { key: catalogSearchAttributes.fileName, value: fileName.slice(0, MAX_KEYWORD_CHARS) },
@@ -19,9 +27,21 @@ export function importWorkflowMetadata(fileName: string, bytes: number) {
   };
 }
 
-export function deleteAllWorkflowMetadata() {
+export function deleteAllWorkflowMetadata(actor: ActorRef) {
   return {
+    ...requestedBy(actor),
     typedSearchAttributes: [{ key: catalogSearchAttributes.jobKind, value: jobKindAttribute.bulkDelete }],
     staticSummary: 'Delete all products',
+  };
+}
+
+export function undoWorkflowMetadata(fileName: string, actor: ActorRef) {
+  return {
+    ...requestedBy(actor),
+    typedSearchAttributes: [
+      { key: catalogSearchAttributes.jobKind, value: jobKindAttribute.undo },
+      { key: catalogSearchAttributes.fileName, value: fileName.slice(0, MAX_KEYWORD_CHARS) },
+    ],
+    staticSummary: `Undo the import of ${fileName}`,
   };
 }

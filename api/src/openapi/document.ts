@@ -1,12 +1,17 @@
 import { documentApiKeys } from '../routes/api-keys/routes';
+import { documentAudit } from '../routes/audit/routes';
+import { documentOidc } from '../routes/auth/oidc-routes';
 import { documentAuth } from '../routes/auth/routes';
 import { documentDeliveries } from '../routes/deliveries/routes';
 import { documentDocs } from '../routes/docs/routes';
 import { documentHealth } from '../routes/health/routes';
 import { documentImports } from '../routes/imports/routes';
+import { documentImportUndo } from '../routes/imports/undo-routes';
 import { documentJobs } from '../routes/jobs/routes';
+import { documentMappingPresets } from '../routes/mapping-presets/routes';
 import { documentMeta } from '../routes/meta/routes';
 import { documentProducts } from '../routes/products/routes';
+import { documentUploads } from '../routes/uploads/routes';
 import { documentUsers } from '../routes/users/routes';
 import { documentWebhooks } from '../routes/webhooks/routes';
 import { buildOpenApiDocument, OpenAPIRegistry } from './registry';
@@ -23,14 +28,19 @@ const documenters: ((registry: OpenAPIRegistry) => void)[] = [
   documentHealth,
   documentMeta,
   documentImports,
+  documentUploads,
+  documentMappingPresets,
+  documentImportUndo,
   documentJobs,
   documentProducts,
   documentWebhooks,
   documentDeliveries,
   documentSecuritySchemes,
   documentAuth,
+  documentOidc,
   documentUsers,
   documentApiKeys,
+  documentAudit,
   documentDocs,
 ];
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES, type Role } from './auth';
 
 /**
  * Every setting of every process, parsed once at start. Nothing else reads `process.env`.
@@ -47,6 +48,33 @@ const secretsKey = z.string().transform((value, context) => {
     message: 'must be 32 bytes, as 64 hex digits or base64 (openssl rand -base64 32)',
   });
   return z.NEVER;
+});
+
+/**
+ * `claim value=role` pairs, comma-separated (`catalog-admins=admin,catalog-editors=editor`). Empty:
+ * the claim names the role itself (`admin`, `editor`, `viewer`).
+ */
+const oidcRoleMap = z.string().transform((value, context): Record<string, Role> => {
+  const pairs = value
+    .split(',')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair !== '');
+  if (pairs.length === 0) return Object.fromEntries(ROLES.map((role) => [role, role]));
+  const map: Record<string, Role> = {};
+  for (const pair of pairs) {
+    const at = pair.lastIndexOf('=');
+    const claimValue = pair.slice(0, at).trim();
+    const role = ROLES.find((known) => known === pair.slice(at + 1).trim());
+    if (at < 1 || !claimValue || !role) {
+      context.addIssue({
+        code: 'custom',
+        message: `must be claim=role pairs separated by commas, with role viewer, editor or admin (not "${pair}")`,
+      });
+      return z.NEVER;
+    }
+    map[claimValue] = role;
+  }
+  return map;
 });
 
 /** Defaults of IMPORT_MAX_CELL_BYTES / IMPORT_MAX_RECORD_BYTES, also for imports started before the limits existed. */
@@ -135,6 +163,9 @@ export const configSchema = z.object({
   // than this are pruned by the hourly housekeeping. At least 2 days: a delivery retries for 24 h,
   // reading its event each attempt.
   RETENTION_DAYS: z.coerce.number().int().min(2).max(3650).default(30),
+  // A completed import can be undone for this long; then the hourly housekeeping prunes what it changed
+  // (previous values, inserted ids) and the Undo button goes away.
+  UNDO_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
   // The worker's /health/* and /metrics; 0 picks a free port (tests).
   WORKER_HEALTH_PORT: port.default(3001),
   // Tracing is on only when this is set (the collector's base URL; spans go to <url>/v1/traces).
@@ -163,6 +194,27 @@ export const configSchema = z.object({
   // in SECRETS_KEY_PREVIOUS until `npm run secrets -- rotate` has re-encrypted every secret.
   SECRETS_KEY: secretsKey.optional(),
   SECRETS_KEY_PREVIOUS: secretsKey.optional(),
+  // Single sign-on with OpenID Connect: on when the issuer, client id and secret are all set (all or
+  // none). The provider sends people back to PUBLIC_URL/api/auth/oidc/callback, so PUBLIC_URL is required.
+  OIDC_ISSUER_URL: url(['http:', 'https:']).optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  // What the sign-in button says: "Sign in with <name>".
+  OIDC_DISPLAY_NAME: z.string().trim().min(1).max(60).default('SSO'),
+  OIDC_SCOPES: z
+    .string()
+    .trim()
+    .default('openid email profile')
+    .refine((scopes) => scopes.split(/\s+/).includes('openid'), 'must include openid (space-separated scopes)'),
+  // The ID token claim that carries the role (a string or a list, e.g. groups); dots reach into
+  // objects (`realm_access.roles`). Its values are mapped by OIDC_ROLE_MAP; the highest mapped role wins.
+  OIDC_ROLE_CLAIM: z.string().trim().min(1).default('catalog_role'),
+  OIDC_ROLE_MAP: oidcRoleMap.default(Object.fromEntries(ROLES.map((role) => [role, role]))),
+  // The role of someone whose claim maps to none; `none` refuses them.
+  OIDC_DEFAULT_ROLE: z
+    .enum([...ROLES, 'none'], { message: 'must be viewer, editor, admin or none' })
+    .default('viewer')
+    .transform((value): Role | null => (value === 'none' ? null : value)),
 });
 
 /** Rules across variables; they run once every variable parsed on its own. */
@@ -179,6 +231,35 @@ const checkedConfigSchema = configSchema.superRefine((config, context) => {
     const missing = config.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL';
     context.addIssue({ code: 'custom', path: [missing], message: 'is required with the other ADMIN_ variable' });
   }
+  const oidc = {
+    OIDC_ISSUER_URL: config.OIDC_ISSUER_URL,
+    OIDC_CLIENT_ID: config.OIDC_CLIENT_ID,
+    OIDC_CLIENT_SECRET: config.OIDC_CLIENT_SECRET,
+  };
+  const oidcSet = Object.entries(oidc).filter(([, value]) => value !== undefined);
+  if (oidcSet.length > 0 && oidcSet.length < 3) {
+    const named = oidcSet.map(([name]) => name).join(' and ');
+    for (const [name, value] of Object.entries(oidc)) {
+      if (value === undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `is required with ${named} (single sign-on needs all three)`,
+        });
+      }
+    }
+  }
+  if (oidcSet.length === 3 && !config.PUBLIC_URL) {
+    context.addIssue({
+      code: 'custom',
+      path: ['PUBLIC_URL'],
+      message: 'is required with OIDC_ISSUER_URL: the provider sends people back to PUBLIC_URL/api/auth/oidc/callback',
+    });
+  }
+  // An issuer over plain http would hand out sign-ins anyone on the path can forge; loopback is for local trials.
+  if (config.NODE_ENV === 'production' && config.OIDC_ISSUER_URL && !isHttpsOrLoopback(config.OIDC_ISSUER_URL)) {
+    context.addIssue({ code: 'custom', path: ['OIDC_ISSUER_URL'], message: 'must use https when NODE_ENV=production' });
+  }
   // A generated key would be lost with the container, and every stored secret with it.
   if (config.NODE_ENV === 'production' && !config.SECRETS_KEY) {
     context.addIssue({
@@ -188,6 +269,11 @@ const checkedConfigSchema = configSchema.superRefine((config, context) => {
     });
   }
 });
+
+function isHttpsOrLoopback(value: string): boolean {
+  const url = new URL(value);
+  return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
@@ -202,7 +288,13 @@ export class ConfigError extends Error {
 }
 
 /** Their values never appear in an error message: a near-miss key or password is still a secret. */
-const SECRET_VARIABLES = new Set(['SECRETS_KEY', 'SECRETS_KEY_PREVIOUS', 'ADMIN_PASSWORD', 'S3_SECRET_ACCESS_KEY']);
+const SECRET_VARIABLES = new Set([
+  'SECRETS_KEY',
+  'SECRETS_KEY_PREVIOUS',
+  'ADMIN_PASSWORD',
+  'S3_SECRET_ACCESS_KEY',
+  'OIDC_CLIENT_SECRET',
+]);
 
 /** Treats empty strings as unset, so `PORT=` in a .env file means "use the default". */
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -235,5 +327,23 @@ export function loadServerConfig(env: Record<string, string | undefined>): Confi
   }
   return config;
 }
+
+/** Single sign-on's settings when it is on (issuer, client id and secret all set), else null. */
+export function oidcSettings(config: Config) {
+  const { OIDC_ISSUER_URL: issuerUrl, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: clientSecret, PUBLIC_URL } = config;
+  if (!issuerUrl || !clientId || !clientSecret || !PUBLIC_URL) return null;
+  return {
+    issuerUrl,
+    clientId,
+    clientSecret,
+    redirectUri: new URL('/api/auth/oidc/callback', PUBLIC_URL).href,
+    displayName: config.OIDC_DISPLAY_NAME,
+    scopes: config.OIDC_SCOPES,
+    roleClaim: config.OIDC_ROLE_CLAIM,
+    roleMap: config.OIDC_ROLE_MAP,
+    defaultRole: config.OIDC_DEFAULT_ROLE,
+  };
+}
+export type OidcSettings = NonNullable<ReturnType<typeof oidcSettings>>;
 
 export const configKeys = Object.keys(configSchema.shape) as (keyof Config)[];

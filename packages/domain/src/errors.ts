@@ -14,7 +14,13 @@ export type ErrorCode =
   | 'unauthenticated'
   | 'forbidden'
   | 'csrf_refused'
-  | 'misdirected_request';
+  | 'misdirected_request'
+  // Undoing an import (POST /api/imports/:id/undo) refused, each for its own reason.
+  | 'import_not_completed'
+  | 'undo_expired'
+  | 'already_undone'
+  | 'undo_in_progress'
+  | 'undo_not_undoable';
 
 const statusByCode: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -29,6 +35,11 @@ const statusByCode: Record<ErrorCode, number> = {
   forbidden: 403,
   csrf_refused: 403,
   misdirected_request: 421,
+  import_not_completed: 409,
+  undo_expired: 409,
+  already_undone: 409,
+  undo_in_progress: 409,
+  undo_not_undoable: 409,
 };
 
 export class AppError extends Error {
@@ -65,6 +76,14 @@ export const errors = {
         : `A request that changes something with a session cookie must come from this app, not from ${origin}`,
       { origin: origin ?? null },
     ),
+  undoRefused: (
+    code: Extract<
+      ErrorCode,
+      'import_not_completed' | 'undo_expired' | 'already_undone' | 'undo_in_progress' | 'undo_not_undoable'
+    >,
+    message: string,
+    details?: unknown,
+  ) => new AppError(code, message, details),
   misdirectedRequest: (host: string) =>
     new AppError('misdirected_request', `This server does not answer for host ${host}; set PUBLIC_URL`, { host }),
 };

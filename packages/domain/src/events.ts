@@ -9,6 +9,8 @@ export const catalogEventTypes = [
   'import.started',
   'import.completed',
   'import.failed',
+  /** One event per undo job, however many products it put back: counts, not rows. */
+  'import.undone',
 ] as const;
 export type CatalogEventType = (typeof catalogEventTypes)[number];
 export const catalogEventTypeSchema = z.enum(catalogEventTypes);

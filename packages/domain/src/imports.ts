@@ -14,6 +14,8 @@ export const importProgressSchema = z.object({
   rowsParsed: z.number().int(),
   rowsValid: z.number().int(),
   rowsInvalid: z.number().int(),
+  /** Rows a mapped import passed over as not products (image or option rows), with a reason in the report. */
+  rowsSkipped: z.number().int().default(0),
   /** Distinct SKUs to apply (after last-row-wins), and how many of them are done. */
   rowsToApply: z.number().int(),
   rowsApplied: z.number().int(),
@@ -31,6 +33,11 @@ export const importResultSchema = z.object({
   updated: z.number().int(),
   unchanged: z.number().int(),
   invalid: z.number().int(),
+  /**
+   * Mapped imports only: rows that are not products (image or option rows), neither valid nor
+   * invalid, listed with their reason in the error report.
+   */
+  skipped: z.number().int().optional(),
   durationMs: z.number().int(),
 });
 export type ImportResult = z.infer<typeof importResultSchema>;
@@ -67,9 +74,20 @@ export const importSummarySchema = z.object({
   status: z.enum(jobStatuses),
   progress: importProgressSchema.nullable(),
   result: importResultSchema.nullable(),
-  /** Set when a failed or cancelled import was undone. */
+  /**
+   * What undoing the import did: for a failed or cancelled import, its compensation; for a completed
+   * one, its undo job's result once that ended (a cancelled undo shows what it got done).
+   */
   undo: importUndoSchema.nullable(),
+  /** The latest undo job of a completed import, if any (`GET /api/jobs/{id}` has its live progress). */
+  undoJob: z.object({ id: z.string(), status: z.enum(jobStatuses) }).nullable(),
+  /**
+   * Set while `POST /api/imports/{id}/undo` would be accepted: what the undo would do at most (products
+   * changed since are kept) and until when it is offered.
+   */
+  undoable: z.object({ removes: z.number().int(), restores: z.number().int(), until: z.string() }).nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  by: z.string().nullable().describe('Who started the import (a user email or an API key); null for older imports'),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-export const jobKinds = ['import', 'bulk_delete'] as const;
+/** `undo` takes back a completed import (issue 13); it is itself not undoable. */
+export const jobKinds = ['import', 'bulk_delete', 'undo'] as const;
 export type JobKind = (typeof jobKinds)[number];
 
 export const jobStatuses = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
@@ -22,6 +23,7 @@ export const jobSnapshotSchema = z.object({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
+  by: z.string().nullable().describe('Who asked for the job (a user email or an API key); null for older jobs'),
 });
 
 export type JobSnapshot = z.infer<typeof jobSnapshotSchema>;

@@ -8,6 +8,7 @@ import type { JobKind } from './jobs';
 export const workflowTypes = {
   importCsv: 'ImportCsvWorkflow',
   bulkDelete: 'BulkDeleteWorkflow',
+  undoImport: 'UndoImportWorkflow',
   housekeeping: 'HousekeepingWorkflow',
   webhookDelivery: 'WebhookDeliveryWorkflow',
 } as const;
@@ -19,6 +20,8 @@ export const failureTypes = {
   badFile: 'BadFile',
   /** The job's row is not (or no longer) running, e.g. marked failed before the start was confirmed: touch nothing. */
   jobNotRunning: 'JobNotRunning',
+  /** An import's undo log was pruned (UNDO_RETENTION_DAYS) before its undo took its turn. */
+  undoExpired: 'UndoExpired',
 } as const;
 
 export const signalNames = {
@@ -31,7 +34,11 @@ export const signalNames = {
 export const queryNames = { progress: 'progress' } as const;
 
 /** What each job kind's workflow id starts with, so the Temporal UI tells them apart at a glance. */
-export const jobWorkflowIdPrefixes: Record<JobKind, string> = { import: 'import', bulk_delete: 'delete-all' };
+export const jobWorkflowIdPrefixes: Record<JobKind, string> = {
+  import: 'import',
+  bulk_delete: 'delete-all',
+  undo: 'undo',
+};
 export const jobWorkflowId = (kind: JobKind, jobId: string): string => `${jobWorkflowIdPrefixes[kind]}-${jobId}`;
 
 /**

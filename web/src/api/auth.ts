@@ -1,4 +1,4 @@
-import type { Role } from '@catalog/domain';
+import type { AuthProviders, Role } from '@catalog/domain';
 import type { ApiClient } from './client';
 
 export interface SignedInUser {
@@ -21,3 +21,7 @@ export const fetchMe = (api: ApiClient): Promise<{ user: SignedInUser }> =>
 /** Quiet: the form shows what was wrong beside the field. Signs out the user's other sessions. */
 export const changePassword = (api: ApiClient, currentPassword: string, newPassword: string): Promise<void> =>
   api.request('/api/auth/password', { method: 'POST', body: { currentPassword, newPassword }, quiet: true });
+
+/** Quiet and anonymous: public, and without it the page still offers password sign-in. */
+export const fetchAuthProviders = (api: ApiClient): Promise<AuthProviders> =>
+  api.request('/api/auth/providers', { quiet: true, anonymous: true });

@@ -21,3 +21,10 @@ export const importEventsUrl = (id: string): string => `${importPath(id)}/events
 
 /** An import followed as a job, with its richer summary (file, result, undo) in every event. */
 export const importJob: JobEndpoints<ImportSummary> = { eventsUrl: importEventsUrl, fetch: getImport };
+
+/** Starts undoing a completed import: a job of kind `undo`, followed at /api/jobs/{jobId}. */
+export const undoImport = (api: ApiClient, id: string): Promise<{ jobId: string }> =>
+  api.request<{ jobId: string }>(`${importPath(id)}/undo`, { method: 'POST' });
+
+export const cancelJob = (api: ApiClient, id: string): Promise<unknown> =>
+  api.request<unknown>(`/api/jobs/${encodeURIComponent(id)}/cancel`, { method: 'POST' });

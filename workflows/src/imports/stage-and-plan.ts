@@ -24,6 +24,7 @@ export async function stageAndPlan(input: ImportCsvInput, job: Job<ImportProgres
     progress.rowsParsed = staged.rowsParsed;
     progress.rowsValid = staged.rowsValid;
     progress.rowsInvalid = staged.rowsInvalid;
+    progress.rowsSkipped = staged.rowsSkipped ?? 0;
     try {
       return await dataSteps.planImport({
         jobId: input.jobId,

@@ -3,7 +3,10 @@ import { failureTypes } from '@catalog/domain/workflows';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 
 /** Failure types that mean the same to the user whatever the job; any other failure takes the job kind's own code. */
-const codeByFailureType: Partial<Record<string, string>> = { [failureTypes.badFile]: 'bad_file' };
+const codeByFailureType: Partial<Record<string, string>> = {
+  [failureTypes.badFile]: 'bad_file',
+  [failureTypes.undoExpired]: 'undo_expired',
+};
 
 /** What an activity raised (an activity's failure reaches the workflow wrapped), or the error itself. */
 function rootCause(error: unknown): unknown {

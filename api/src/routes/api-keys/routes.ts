@@ -1,5 +1,6 @@
 import { errors } from '@catalog/domain';
 import Router from '@koa/router';
+import { recordAudit } from '../../audit/record-audit';
 import { actorOf } from '../../auth/actor';
 import { issueApiKey } from '../../auth/api-keys';
 import { requireRole } from '../../auth/require-role';
@@ -29,6 +30,11 @@ export function apiKeysRouter(deps: AppDeps): Router {
       createdBy: actor?.kind === 'user' ? actor.id : null,
       expiresInDays: body.expiresInDays,
     });
+    await recordAudit(deps.audit, ctx, {
+      action: 'api_key.created',
+      target: { type: 'api_key', id: record.id },
+      details: { name: record.name, prefix: record.prefix, role: record.role, expiresAt: record.expiresAt },
+    });
     ctx.status = 201;
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { ...presentApiKey(record), key };
@@ -36,7 +42,13 @@ export function apiKeysRouter(deps: AppDeps): Router {
 
   router.delete('/:id', admin, async (ctx) => {
     const { id } = parseInput(apiKeyIdParams, ctx.params, 'params');
-    if (!(await apiKeys.revoke(id))) throw errors.notFound('API key', id);
+    const revoked = await apiKeys.revoke(id);
+    if (!revoked) throw errors.notFound('API key', id);
+    await recordAudit(deps.audit, ctx, {
+      action: 'api_key.revoked',
+      target: { type: 'api_key', id },
+      details: { name: revoked.name, prefix: revoked.prefix },
+    });
     ctx.status = 204;
   });
 

@@ -1,10 +1,11 @@
 import { errors } from '@catalog/domain';
 import Router from '@koa/router';
+import { recordAudit } from '../../audit/record-audit';
 import { actorOf, sessionIdOf } from '../../auth/actor';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../auth/passwords';
 import { requireSignedInUser } from '../../auth/require-role';
-import { clearSessionCookie, setSessionCookie } from '../../auth/session-cookie';
-import { newSessionToken, sha256Hex } from '../../auth/tokens';
+import { clearSessionCookie } from '../../auth/session-cookie';
+import { startSession } from '../../auth/start-session';
 import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
 import { changePasswordBody, signInBody } from './schema';
@@ -22,20 +23,41 @@ export function authRouter(deps: AppDeps): Router {
   router.post('/sign-in', async (ctx) => {
     const body = parseInput(signInBody, ctx.request.body, 'body');
     const found = await users.findCredentials({ email: body.email });
-    const matches = found
+    // Someone made by a single sign-on has no password: refused like a wrong one, in the same time.
+    const matches = found?.passwordHash
       ? await verifyPassword(body.password, found.passwordHash)
       : await verifyAgainstDummy(body.password);
-    if (!found || !matches || found.user.disabledAt) throw errors.unauthenticated(SIGN_IN_REFUSED);
-    const token = newSessionToken();
-    await sessions.create(sha256Hex(token), found.user.id);
-    setSessionCookie(ctx, token);
+    if (!found || !matches || found.user.disabledAt) {
+      // Which of the three it was is for admins reading the log, never for the caller.
+      const reason = !found ? 'unknown_email' : !matches ? 'wrong_password' : 'disabled';
+      await recordAudit(deps.audit, ctx, {
+        action: 'user.sign_in_failed',
+        target: found ? { type: 'user', id: found.user.id } : null,
+        details: { email: body.email, reason },
+      });
+      throw errors.unauthenticated(SIGN_IN_REFUSED);
+    }
+    await startSession(ctx, sessions, found.user.id);
+    await recordAudit(
+      deps.audit,
+      ctx,
+      { action: 'user.signed_in', target: { type: 'user', id: found.user.id } },
+      { kind: 'user', id: found.user.id, label: found.user.email },
+    );
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { user: { id: found.user.id, email: found.user.email, role: found.user.role } };
   });
 
   router.post('/sign-out', async (ctx) => {
     const sessionId = sessionIdOf(ctx);
-    if (sessionId) await sessions.remove(sessionId);
+    if (sessionId) {
+      await sessions.remove(sessionId);
+      const actor = actorOf(ctx);
+      await recordAudit(deps.audit, ctx, {
+        action: 'user.signed_out',
+        target: actor ? { type: 'user', id: actor.id } : null,
+      });
+    }
     clearSessionCookie(ctx);
     ctx.status = 204;
   });
@@ -53,6 +75,11 @@ export function authRouter(deps: AppDeps): Router {
     const actor = actorOf(ctx);
     const found = actor ? await users.findCredentials({ id: actor.id }) : null;
     if (!found) throw errors.unauthenticated();
+    if (!found.passwordHash) {
+      throw errors.validation('You sign in with single sign-on and have no password here: change it at your provider', {
+        issues: [{ parameter: 'currentPassword', message: 'you have no password here (single sign-on)' }],
+      });
+    }
     if (!(await verifyPassword(body.currentPassword, found.passwordHash))) {
       throw errors.validation('Invalid body parameter "currentPassword": is not your current password', {
         issues: [{ parameter: 'currentPassword', message: 'is not your current password' }],
@@ -61,6 +88,10 @@ export function authRouter(deps: AppDeps): Router {
     await users.setPasswordHash(found.user.id, await hashPassword(body.newPassword));
     // Anyone else signed in as this user (perhaps whoever learned the old password) is signed out.
     await sessions.removeForUser(found.user.id, sessionIdOf(ctx) ?? null);
+    await recordAudit(deps.audit, ctx, {
+      action: 'user.password_changed',
+      target: { type: 'user', id: found.user.id },
+    });
     ctx.status = 204;
   });
 

@@ -1,3 +1,4 @@
+import type { ImportUndoState } from '@catalog/db';
 import {
   type ImportProgress,
   type ImportResult,
@@ -8,10 +9,19 @@ import {
   importUndoSchema,
 } from '@catalog/domain';
 import type { JobView } from '../../jobs/job-view';
+import { undoWindowEnd } from './undo';
 
-export type ImportLinks = { temporalUiUrl: string; namespace: string };
+export type ImportLinks = { temporalUiUrl: string; namespace: string; undoRetentionDays: number };
 
-export function presentImport(view: JobView, links: ImportLinks): ImportSummary {
+/** An import that was never undone (or whose state was not read: one still running). */
+const NEVER_UNDONE: ImportUndoState = { logKept: false, undo: null };
+
+export function presentImport(
+  view: JobView,
+  links: ImportLinks,
+  undoState: ImportUndoState = NEVER_UNDONE,
+  now = new Date(),
+): ImportSummary {
   const started = view.startedAt ? Date.parse(view.startedAt) : null;
   const finished = view.finishedAt ? Date.parse(view.finishedAt) : null;
   return {
@@ -25,8 +35,11 @@ export function presentImport(view: JobView, links: ImportLinks): ImportSummary 
     undo:
       view.status === 'failed' || view.status === 'cancelled'
         ? parseOrNull<ImportUndo>(importUndoSchema, view.result)
-        : null,
+        : parseOrNull<ImportUndo>(importUndoSchema, undoState.undo?.result ?? null),
+    undoJob: undoState.undo ? { id: undoState.undo.id, status: undoState.undo.status } : null,
+    undoable: undoableNow(view, links.undoRetentionDays, undoState, now),
     error: view.error,
+    by: view.by,
     createdAt: view.createdAt,
     startedAt: view.startedAt,
     finishedAt: view.finishedAt,
@@ -44,4 +57,19 @@ function parseOrNull<T>(
   if (value === null) return null;
   const parsed = schema.safeParse(value);
   return parsed.success && parsed.data !== undefined ? parsed.data : null;
+}
+
+/** What an undo would do, while one would be accepted (see `refuseUndo` for the same rules as refusals). */
+function undoableNow(
+  view: JobView,
+  retentionDays: number,
+  { logKept, undo }: ImportUndoState,
+  now: Date,
+): ImportSummary['undoable'] {
+  if (view.status !== 'completed' || !logKept || !view.finishedAt) return null;
+  if (undo && (undo.status === 'queued' || undo.status === 'running' || undo.status === 'completed')) return null;
+  const until = undoWindowEnd(new Date(view.finishedAt), retentionDays);
+  if (until <= now) return null;
+  const result = parseOrNull<ImportResult>(importResultSchema, view.result);
+  return { removes: result?.inserted ?? 0, restores: result?.updated ?? 0, until: until.toISOString() };
 }

@@ -1,75 +1,67 @@
-import { randomUUID } from 'node:crypto';
-import { errors, importAcceptedSchema, importSummarySchema, isFinished, workflowTypes } from '@catalog/domain';
-import type { ImportCsvInput } from '@catalog/workflows';
+import { errors, importAcceptedSchema, importSummarySchema, isFinished } from '@catalog/domain';
 import Router from '@koa/router';
 import { z } from 'zod';
+import { attributionOf } from '../../audit/attribution';
+import { requireRole } from '../../auth/require-role';
 import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
-import { cancelJob, requireJob, startJobWorkflow, streamJobEvents } from '../../jobs/job-actions';
-import { jobViewFromRow } from '../../jobs/job-view';
-import { importWorkflowMetadata } from '../../jobs/workflow-metadata';
+import { cancelJob, requireJob, streamJobEvents } from '../../jobs/job-actions';
+import { type JobView, jobViewFromRow } from '../../jobs/job-view';
 import { errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
+import { requiresRole } from '../../openapi/security';
 import { jobIdParams } from '../jobs/schema';
 import { streamImportErrors } from './errors-report';
+import { mappedImportBody, startMappedImport } from './mapped-import';
 import { presentImport } from './presenter';
 import { listImportsQuery } from './schema';
 import { readSample, sniffHeader } from './sniff-header';
+import { startImport } from './start-import';
 import { uploadMiddleware } from './upload';
 
 export function importsRouter(deps: AppDeps): Router {
   const router = new Router({ prefix: '/api/imports' });
-  const links = { temporalUiUrl: deps.config.TEMPORAL_UI_URL, namespace: deps.temporal.namespace };
-  const present = (view: Parameters<typeof presentImport>[0]) => presentImport(view, links);
+  const links = {
+    temporalUiUrl: deps.config.TEMPORAL_UI_URL,
+    namespace: deps.temporal.namespace,
+    undoRetentionDays: deps.config.UNDO_RETENTION_DAYS,
+  };
+  /** Imports with their undo state (undone? undoable?), read in one query for the lot. */
+  const presentAll = async (views: JobView[]) => {
+    const states = await deps.jobs.undoStates(views.map((view) => view.id));
+    return views.map((view) => presentImport(view, links, states.get(view.id)));
+  };
+  const present = async (view: JobView) => (await presentAll([view]))[0];
+  const editor = requireRole('editor');
 
-  router.post('/', uploadMiddleware(deps.uploads, deps.config.UPLOAD_MAX_BYTES), async (ctx) => {
-    const file = ctx.file;
-    if (!file) throw errors.badRequest('No file received: send the CSV in the multipart form field "file".');
-    // file.path is the upload's key in the store; the job row and the workflow carry it.
-    let header: ReturnType<typeof sniffHeader>;
-    try {
-      header = sniffHeader(await readSample(deps.uploads, file.path, file.size));
-    } catch (error) {
-      await deps.uploads.remove(file.path);
-      throw error;
-    }
-
-    const jobId = randomUUID();
-    const job = await deps.jobs.create({
-      id: jobId,
-      kind: 'import',
-      fileName: file.originalname,
-      fileSize: file.size,
-      filePath: file.path,
-    });
-    const input: ImportCsvInput = {
-      jobId,
-      filePath: file.path,
-      fileSize: file.size,
-      delimiter: header.delimiter,
-      columns: header.columns,
-      chunkRows: deps.config.IMPORT_CHUNK_ROWS,
-      parallelism: deps.config.IMPORT_PARALLELISM,
-      maxCellBytes: deps.config.IMPORT_MAX_CELL_BYTES,
-      maxRecordBytes: deps.config.IMPORT_MAX_RECORD_BYTES,
-    };
-    try {
-      await startJobWorkflow(deps, job, (workflowId) =>
-        deps.temporal.client.workflow.start(workflowTypes.importCsv, {
-          workflowId,
-          taskQueue: deps.temporal.taskQueue,
-          args: [input],
-          ...importWorkflowMetadata(file.originalname, file.size),
-        }),
-      );
-    } catch (error) {
-      await deps.uploads.remove(file.path);
-      throw error;
-    }
-    deps.metrics.jobsStarted.inc({ kind: 'import' });
-    ctx.status = 202;
-    ctx.set('Location', `/api/imports/${jobId}`);
-    ctx.body = { jobId, ignoredColumns: header.ignoredColumns };
-  });
+  router.post(
+    '/',
+    async function mappedImport(ctx, next) {
+      if (!ctx.is('application/json')) return next();
+      // The multipart path gets its guard with the rest of the import routes (issue 9).
+      await editor(ctx, () => startMappedImport(deps, ctx));
+    },
+    uploadMiddleware(deps.uploads, deps.config.UPLOAD_MAX_BYTES),
+    async (ctx) => {
+      const file = ctx.file;
+      if (!file) throw errors.badRequest('No file received: send the CSV in the multipart form field "file".');
+      // file.path is the upload's key in the store; the job row and the workflow carry it.
+      try {
+        const header = sniffHeader(await readSample(deps.uploads, file.path, file.size));
+        const jobId = await startImport(
+          deps,
+          attributionOf(ctx),
+          { fileName: file.originalname, fileSize: file.size, filePath: file.path, delimiter: header.delimiter },
+          { columns: header.columns },
+        );
+        ctx.status = 202;
+        ctx.set('Location', `/api/imports/${jobId}`);
+        ctx.body = { jobId, ignoredColumns: header.ignoredColumns };
+      } catch (error) {
+        await deps.uploads.remove(file.path);
+        throw error;
+      }
+    },
+  );
 
   router.get('/', async (ctx) => {
     const { page, pageSize } = parseInput(listImportsQuery, ctx.query, 'query');
@@ -77,17 +69,19 @@ export function importsRouter(deps: AppDeps): Router {
     const views = await Promise.all(
       items.map((job) => (isFinished(job.status) ? jobViewFromRow(job) : requireJob(deps, job.id))),
     );
-    ctx.body = { items: views.map(present), page, pageSize, total };
+    ctx.body = { items: await presentAll(views), page, pageSize, total };
   });
 
   router.get('/:id', async (ctx) => {
     const { id } = parseInput(jobIdParams, ctx.params, 'params');
-    ctx.body = present(await requireJob(deps, id, 'import'));
+    ctx.body = await present(await requireJob(deps, id, 'import'));
   });
 
   router.get('/:id/events', async (ctx) => {
     const { id } = parseInput(jobIdParams, ctx.params, 'params');
-    await streamJobEvents(ctx, deps, id, 'import', present);
+    // An import's undo state does not change while its events stream (it is not undoable until it ends).
+    const [state] = (await deps.jobs.undoStates([id])).values();
+    await streamJobEvents(ctx, deps, id, 'import', (view) => presentImport(view, links, state));
   });
 
   router.post('/:id/cancel', async (ctx) => {
@@ -124,13 +118,19 @@ export function documentImports(registry: OpenAPIRegistry): void {
     path: '/api/imports',
     operationId: 'createImport',
     tags: ['Imports'],
-    summary: 'Upload a CSV (sku, name, description, price, active) and start importing it',
-    description:
-      'multipart/form-data with the file in the field `file`. Header names are matched ignoring case and spaces; ' +
-      'comma, semicolon and tab delimiters are detected. Unknown columns are ignored and listed in the answer.',
+    summary: 'Start an import: a CSV shaped like ours (multipart), or an upload through a mapping (JSON)',
+    ...requiresRole(
+      'editor',
+      'multipart/form-data with the file in the field `file`: header names are matched ignoring case and spaces; ' +
+        'comma, semicolon and tab delimiters are detected; unknown columns are ignored and listed in the answer. ' +
+        'Or application/json `{uploadId, mapping, options}` for a file sent to POST /api/uploads: each catalog ' +
+        'field takes a source header, a constant or null; the mapping is checked against the header line (400 ' +
+        'naming each problem) and remembered as the preset for that header line.',
+    ),
     request: {
       body: {
         content: {
+          'application/json': { schema: mappedImportBody },
           // `contentMediaType` is how OpenAPI 3.1 marks a file part, so generated clients send bytes.
           'multipart/form-data': {
             schema: z.object({ file: z.string().meta({ description: 'the CSV file', contentMediaType: 'text/csv' }) }),
@@ -140,7 +140,7 @@ export function documentImports(registry: OpenAPIRegistry): void {
     },
     responses: {
       202: { description: 'Accepted; follow /api/imports/{jobId}/events', ...jsonContent(importAcceptedSchema) },
-      ...errorResponses(400, 413, 415, 503),
+      ...errorResponses(400, 401, 403, 413, 415, 503),
     },
   });
   registry.registerPath({

@@ -3,7 +3,7 @@ import type { UploadStore } from '@catalog/uploads';
 import type { ColumnIndexes } from '@catalog/workflows';
 import { parse } from 'csv-parse/sync';
 
-const SAMPLE_BYTES = 64 * 1024;
+export const SAMPLE_BYTES = 64 * 1024;
 const DELIMITERS = [',', ';', '\t'] as const;
 const KNOWN_COLUMNS = ['sku', 'name', 'description', 'price', 'active'] as const;
 type KnownColumn = (typeof KNOWN_COLUMNS)[number];
@@ -26,6 +26,17 @@ export async function readSample(store: UploadStore, key: string, size: number):
  * header line naming at least `sku` and `name` (case and spaces ignored). Finds the delimiter.
  */
 export function sniffHeader(sample: Buffer): SniffedHeader {
+  const { delimiter, names } = sniffHeaderLine(sample);
+  return mapColumns(names, delimiter);
+}
+
+export type HeaderLine = { delimiter: string; names: string[]; text: string };
+
+/**
+ * The checks every upload passes, whatever reads it next: not empty, not binary, UTF-8, a header
+ * line under 64 KB. Answers the delimiter, the header names, and the sample as text (BOM dropped).
+ */
+export function sniffHeaderLine(sample: Buffer): HeaderLine {
   if (sample.length === 0 || sample.toString('utf8').trim() === '') throw errors.badRequest('The file is empty.');
   if (sample.includes(0)) {
     throw errors.unsupportedMediaType(
@@ -46,7 +57,7 @@ export function sniffHeader(sample: Buffer): SniffedHeader {
   const headerLine = (lineEnd === -1 ? text : text.slice(0, lineEnd)).replace(/^\uFEFF/, '');
   const delimiter = detectDelimiter(headerLine);
   const names = parseHeader(headerLine, delimiter);
-  return mapColumns(names, delimiter);
+  return { delimiter, names, text: text.replace(/^\uFEFF/, '') };
 }
 
 function detectDelimiter(line: string): string {

@@ -12,5 +12,6 @@ export function presentJob(view: JobView): JobSnapshot {
     createdAt: view.createdAt,
     startedAt: view.startedAt,
     finishedAt: view.finishedAt,
+    by: view.by,
   };
 }

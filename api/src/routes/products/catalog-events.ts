@@ -4,7 +4,7 @@ import type { PoolClient } from 'pg';
 import type { Logger } from '../../logger';
 
 /** The outbox events after which a product list on screen is out of date as a whole. */
-const CATALOG_CHANGES: readonly CatalogEventType[] = ['import.completed', 'products.bulk_deleted'];
+const CATALOG_CHANGES: readonly CatalogEventType[] = ['import.completed', 'products.bulk_deleted', 'import.undone'];
 const RECONNECT_MS = 2_000;
 
 export type CatalogChange = { type: CatalogEventType; jobId: string | null };

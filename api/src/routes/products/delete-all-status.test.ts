@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { failureTypes, jobWorkflowId, workflowTypes } from '@catalog/domain';
+import { failureTypes, jobWorkflowId, systemAttribution, workflowTypes } from '@catalog/domain';
 import type { BulkDeleteInput } from '@catalog/workflows';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { deletedSoFar, holdProduct, seedProducts } from '../../../../tests/support/delete-all';
@@ -58,7 +58,7 @@ async function jobRow(jobId: string) {
 test('a delete-all whose job was marked failed before its workflow took it deletes nothing and announces nothing', async () => {
   await seedProducts(stack.deps.db, 'unstarted', 1_000);
   const jobId = randomUUID();
-  await stack.deps.jobs.create({ id: jobId, kind: 'bulk_delete' });
+  await stack.deps.jobs.create({ id: jobId, kind: 'bulk_delete', by: systemAttribution('test') });
   // What the API does when it cannot confirm the start: the workflow runs anyway.
   await stack.deps.jobs.failUnstarted(jobId, 'Temporal was unavailable');
 
@@ -82,7 +82,7 @@ test('a delete batch that starts after the job was cancelled in the database del
   // The second batch (products 25,001-50,000) waits on this lock, once it has checked the job's status.
   const held = await holdProduct(stack.deps.db, 40_000);
   const jobId = randomUUID();
-  await stack.deps.jobs.create({ id: jobId, kind: 'bulk_delete' });
+  await stack.deps.jobs.create({ id: jobId, kind: 'bulk_delete', by: systemAttribution('test') });
   const handle = await startWorkflow(jobId, 0);
   await pollUntil(
     'the second batch to wait on the held product',

@@ -3,6 +3,7 @@ import { errors, type Product } from '@catalog/domain';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { attributionOf } from '../../audit/attribution';
 import type { AppDeps } from '../../deps';
 import { openSse } from '../../http/sse';
 import { parseInput } from '../../http/validate';
@@ -74,14 +75,14 @@ export function productsRouter(deps: AppDeps): Router {
 
   router.post('/', async (ctx) => {
     const fields = parseInput(createProductBody, ctx.request.body, 'body');
-    const product = await products.create(fields);
+    const product = await products.create(fields, attributionOf(ctx));
     ctx.set('Location', `/api/products/${product.id}`);
     present(ctx, product, 201);
   });
 
   router.delete('/', deleteBodyParser, async (ctx) => {
     parseInput(deleteAllBody, ctx.request.body, 'body');
-    const jobId = await startDeleteAll(deps);
+    const jobId = await startDeleteAll(deps, attributionOf(ctx));
     ctx.status = 202;
     ctx.set('Location', `/api/jobs/${jobId}`);
     ctx.body = { jobId };
@@ -103,12 +104,12 @@ export function productsRouter(deps: AppDeps): Router {
         issues: [{ parameter: 'version', message: 'is required' }],
       });
     }
-    present(ctx, await products.update(id, expected, changes));
+    present(ctx, await products.update(id, expected, changes, attributionOf(ctx)));
   });
 
   router.delete('/:id', async (ctx) => {
     const { id } = parseInput(productIdParams, ctx.params, 'params');
-    await products.remove(id, expectedVersion(ctx, undefined));
+    await products.remove(id, expectedVersion(ctx, undefined), attributionOf(ctx));
     ctx.status = 204;
   });
 

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { UserChangeOutcome } from '@catalog/db';
 import { errors } from '@catalog/domain';
 import Router from '@koa/router';
+import { recordAudit } from '../../audit/record-audit';
 import { hashPassword } from '../../auth/passwords';
 import { requireRole } from '../../auth/require-role';
 import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
+import { auditUserChange } from './audit';
 import { presentUser } from './presenter';
 import { createUserBody, updateUserBody, userIdParams } from './schema';
 
@@ -36,6 +38,11 @@ export function usersRouter(deps: AppDeps): Router {
       passwordHash: await hashPassword(body.password),
     });
     if (!user) throw errors.conflict(`A user with the email ${body.email} exists already`, { email: body.email });
+    await recordAudit(deps.audit, ctx, {
+      action: 'user.created',
+      target: { type: 'user', id: user.id },
+      details: { email: user.email, role: user.role },
+    });
     ctx.status = 201;
     ctx.set('Location', `/api/users/${user.id}`);
     ctx.body = presentUser(user);
@@ -44,15 +51,22 @@ export function usersRouter(deps: AppDeps): Router {
   router.patch('/:id', admin, async (ctx) => {
     const { id } = parseInput(userIdParams, ctx.params, 'params');
     const body = parseInput(updateUserBody, ctx.request.body, 'body');
+    const before = await users.find(id);
     const user = changed(id, await users.update(id, body));
     // A disabled user's sessions end now, not when they would have expired.
     if (user.disabledAt) await sessions.removeForUser(user.id);
+    await auditUserChange(deps, ctx, before, user);
     ctx.body = presentUser(user);
   });
 
   router.delete('/:id', admin, async (ctx) => {
     const { id } = parseInput(userIdParams, ctx.params, 'params');
-    changed(id, await users.remove(id));
+    const removed = changed(id, await users.remove(id));
+    await recordAudit(deps.audit, ctx, {
+      action: 'user.deleted',
+      target: { type: 'user', id },
+      details: { email: removed.email },
+    });
     ctx.status = 204;
   });
 

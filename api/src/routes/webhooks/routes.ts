@@ -3,8 +3,10 @@ import { createWebhookRepository } from '@catalog/db';
 import { errors, SECRET_OVERLAP_MS, webhookSettings } from '@catalog/domain';
 import { generateSecret, sendTestEvent } from '@catalog/webhooks';
 import Router from '@koa/router';
+import { recordAudit } from '../../audit/record-audit';
 import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
+import { auditEndpointChanges } from './audit';
 import { checkDestination } from './destination';
 import { presentDelivery, presentEndpoint, presentSecrets, storedEventTypes } from './presenter';
 import { createWebhookBody, listDeliveriesQuery, updateWebhookBody, webhookIdParams } from './schema';
@@ -38,6 +40,12 @@ export function webhooksRouter(deps: AppDeps): Router {
       enabled: body.enabled,
       secret: generateSecret(),
     });
+    await recordAudit(deps.audit, ctx, {
+      action: 'webhook.created',
+      target: { type: 'webhook', id: endpoint.id },
+      // The host, not the URL: a URL may carry a token in its query.
+      details: { name: endpoint.name, host: new URL(endpoint.url).host, enabled: endpoint.enabled },
+    });
     ctx.status = 201;
     ctx.set('Location', `/api/webhooks/${endpoint.id}`);
     ctx.body = presentEndpoint(endpoint);
@@ -59,21 +67,24 @@ export function webhooksRouter(deps: AppDeps): Router {
       ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
     });
     if (!endpoint) throw errors.notFound('Webhook', id);
+    await auditEndpointChanges(deps, ctx, id, body);
     ctx.body = presentEndpoint(endpoint);
   });
 
   router.delete('/:id', async (ctx) => {
     const { id } = parseInput(webhookIdParams, ctx.params, 'params');
     if (!(await endpoints.remove(id))) throw errors.notFound('Webhook', id);
+    await recordAudit(deps.audit, ctx, { action: 'webhook.deleted', target: { type: 'webhook', id } });
     ctx.status = 204;
   });
 
-  // The one route that shows a stored secret in the clear (decrypted by the repository). Issue 9's
-  // next wave puts requireRole('admin') in front of it and records the reveal in the audit log here.
+  // The one route that shows a stored secret in the clear (decrypted by the repository). The reveal
+  // is recorded before the answer is written: a reveal the log could not record is not made.
   router.get('/:id/secret', async (ctx) => {
     const { id } = parseInput(webhookIdParams, ctx.params, 'params');
     const secrets = await endpoints.readSecrets(id);
     if (!secrets) throw errors.notFound('Webhook', id);
+    await recordAudit(deps.audit, ctx, { action: 'webhook.secret_revealed', target: { type: 'webhook', id } });
     ctx.set('Cache-Control', 'no-store');
     ctx.body = presentSecrets(secrets);
   });
@@ -82,6 +93,7 @@ export function webhooksRouter(deps: AppDeps): Router {
     const { id } = parseInput(webhookIdParams, ctx.params, 'params');
     const secrets = await endpoints.rotateSecret(id, generateSecret(), SECRET_OVERLAP_MS);
     if (!secrets) throw errors.notFound('Webhook', id);
+    await recordAudit(deps.audit, ctx, { action: 'webhook.secret_rotated', target: { type: 'webhook', id } });
     ctx.set('Cache-Control', 'no-store');
     ctx.body = presentSecrets(secrets);
   });

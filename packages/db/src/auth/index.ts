@@ -7,6 +7,7 @@ export {
 export { createSessionRepository, type SessionLifetime, type SessionRepository } from './session-repository';
 export {
   createUserRepository,
+  type OidcIdentity,
   type UserChangeOutcome,
   type UserChanges,
   type UserRecord,

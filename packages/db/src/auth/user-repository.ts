@@ -12,6 +12,9 @@ export type UserRecord = {
   disabledAt: Date | null;
 };
 
+/** Who someone is at an OpenID Connect provider: stable, unlike their email. */
+export type OidcIdentity = { issuer: string; subject: string };
+
 export type UserChanges = { role?: Role; disabled?: boolean };
 
 /** Why a change was refused: nobody could administer the catalog any more after it. */
@@ -21,7 +24,7 @@ type UserRow = {
   id: string;
   email: string;
   role: Role;
-  password_hash: string;
+  password_hash: string | null;
   created_at: string;
   updated_at: string;
   disabled_at: string | null;
@@ -101,7 +104,7 @@ export function createUserRepository(db: Database) {
       return rows[0] ? toUser(rows[0]) : null;
     },
 
-    /** With the password hash, for sign-in and password changes only. */
+    /** With the password hash (null for someone made by a single sign-on), for sign-in and password changes only. */
     async findCredentials(by: { email: string } | { id: string }) {
       const { rows } =
         'email' in by
@@ -175,6 +178,46 @@ export function createUserRepository(db: Database) {
           (await client.query<UserRow>(`delete from users where id = $1 returning ${COLUMNS}`, [id])).rows[0],
         () => false,
       );
+    },
+
+    /** The user a single sign-on identity (the provider's issuer and subject) belongs to. */
+    async findByOidcIdentity(identity: OidcIdentity): Promise<UserRecord | null> {
+      const { rows } = await pool.query<UserRow>(
+        `select ${COLUMNS} from users where oidc_issuer = $1 and oidc_subject = $2`,
+        [identity.issuer, identity.subject],
+      );
+      return rows[0] ? toUser(rows[0]) : null;
+    },
+
+    /**
+     * Links the identity to the user with this email, unless that user is linked to another one
+     * already. Null when no user was linked.
+     */
+    async linkOidcIdentityByEmail(email: string, identity: OidcIdentity): Promise<UserRecord | null> {
+      const { rows } = await pool.query<UserRow>(
+        `update users set oidc_issuer = $2, oidc_subject = $3, updated_at = now()
+         where lower(email) = lower($1) and oidc_subject is null returning ${COLUMNS}`,
+        [email, identity.issuer, identity.subject],
+      );
+      return rows[0] ? toUser(rows[0]) : null;
+    },
+
+    /** A user known only through single sign-on (no password). Null when the email is taken. */
+    async createFromOidc(
+      user: { id: string; email: string; role: Role },
+      identity: OidcIdentity,
+    ): Promise<UserRecord | null> {
+      try {
+        const { rows } = await pool.query<UserRow>(
+          `insert into users (id, email, role, oidc_issuer, oidc_subject) values ($1, $2, $3, $4, $5)
+           returning ${COLUMNS}`,
+          [user.id, user.email, user.role, identity.issuer, identity.subject],
+        );
+        return rows[0] ? toUser(rows[0]) : null;
+      } catch (error) {
+        if (isUniqueViolation(error)) return null;
+        throw error;
+      }
     },
 
     async setPasswordHash(id: string, passwordHash: string): Promise<void> {

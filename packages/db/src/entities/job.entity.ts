@@ -1,7 +1,7 @@
-import type { JobKind, JobStatus } from '@catalog/domain';
+import type { ActorKind, JobKind, JobStatus } from '@catalog/domain';
 import { defineEntity, p } from '@mikro-orm/core';
 
-/** One row per background job (import, bulk delete). `seq` is the order in which jobs were accepted. */
+/** One row per background job (import, bulk delete, undo). `seq` is the order in which jobs were accepted. */
 export const JobSchema = defineEntity({
   name: 'Job',
   tableName: 'jobs',
@@ -15,6 +15,12 @@ export const JobSchema = defineEntity({
     fileName: p.string().fieldName('file_name').nullable(),
     fileSize: p.bigint('number').fieldName('file_size').nullable(),
     filePath: p.string().fieldName('file_path').nullable(),
+    /** Who asked for the job; null for jobs accepted before jobs recorded it. */
+    actorKind: p.string().$type<ActorKind>().fieldName('actor_kind').nullable(),
+    actorId: p.string().fieldName('actor_id').nullable(),
+    actorLabel: p.string().fieldName('actor_label').nullable(),
+    /** For a job of kind `undo`: the import it takes back. */
+    undoOf: p.uuid().fieldName('undo_of').nullable(),
     progress: p.json<Record<string, unknown>>().nullable(),
     result: p.json<Record<string, unknown>>().nullable(),
     error: p.json<{ code: string; message: string }>().nullable(),

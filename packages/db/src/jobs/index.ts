@@ -1,3 +1,4 @@
+export { jobActor } from './job-actor';
 export { type FoundStatus, JobNotRunningError, JobStateError, JobTransitionError } from './job-errors';
 export { type FinalStatus, unfinishedStatuses } from './job-guard';
 export { activeJobFilePaths, jobFilePath, jobsFinishedBefore, lastJobDurationMs } from './job-housekeeping';
@@ -20,3 +21,4 @@ export {
   type StartedJob,
   startJob,
 } from './job-transitions';
+export { createUndoJob, type ImportUndoState, importUndoStates } from './job-undo';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import type { JobKind } from '@catalog/domain';
+import { type JobKind, systemAttribution } from '@catalog/domain';
 import { isolatedDatabase } from '../../../../tests/support/database';
 import { type Database, openDatabase } from '../orm';
 import { JobNotRunningError, JobTransitionError } from './job-errors';
@@ -23,7 +23,14 @@ after(async () => {
 });
 
 async function newJob(kind: JobKind = 'import') {
-  return createJob(db, { id: randomUUID(), kind, fileName: 'a.csv', fileSize: 12, filePath: 'uploads/a' });
+  return createJob(db, {
+    id: randomUUID(),
+    kind,
+    fileName: 'a.csv',
+    fileSize: 12,
+    filePath: 'uploads/a',
+    by: systemAttribution('test'),
+  });
 }
 
 async function refused(work: Promise<unknown>, expected: Partial<JobTransitionError>) {
@@ -46,7 +53,12 @@ test('a new job is queued under a workflow id that carries its kind', async () =
 
 test('start: queued → running once; a retry finds it running; a finished job is refused', async () => {
   const job = await newJob();
-  assert.deepEqual(await startJob(db.pool, job.id), { kind: 'import', fileName: 'a.csv', fileSize: 12 });
+  assert.deepEqual(await startJob(db.pool, job.id), {
+    kind: 'import',
+    fileName: 'a.csv',
+    fileSize: 12,
+    actor: { kind: 'system', id: null, label: 'test' },
+  });
   assert.equal(await startJob(db.pool, job.id), null, 'a retried start is done, and says so');
   await requireJobRunning(db.pool, job.id);
   assert.equal(await finishJob(db.pool, job.id, { status: 'completed', result: { n: 1 } }), true);

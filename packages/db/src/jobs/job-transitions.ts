@@ -1,4 +1,5 @@
-import type { JobError, JobKind, JobStatus } from '@catalog/domain';
+import type { ActorRef, JobError, JobKind, JobStatus } from '@catalog/domain';
+import { type ActorColumns, actorFromColumns } from './job-actor';
 import { JobNotRunningError, JobTransitionError } from './job-errors';
 import { type FinalStatus, type Transition, transitions } from './job-guard';
 import type { JobSql } from './job-sql';
@@ -28,21 +29,30 @@ async function transition<Row extends object>(
   throw new JobTransitionError(jobId, from, to, found ?? 'missing');
 }
 
-export type StartedJob = { kind: JobKind; fileName: string | null; fileSize: number | null };
+export type StartedJob = { kind: JobKind; fileName: string | null; fileSize: number | null; actor: ActorRef | null };
 
 /**
  * Queued → running. Null when it already was running: an earlier attempt of the same activity
  * committed and its answer was lost, so it must not announce the start again.
  */
 export async function startJob(sql: JobSql, jobId: string): Promise<StartedJob | null> {
-  const row = await transition<{ kind: JobKind; file_name: string | null; file_size: string | null }>(
+  const row = await transition<{ kind: JobKind; file_name: string | null; file_size: string | null } & ActorColumns>(
     sql,
     jobId,
     transitions.start,
-    { columns: 'started_at = now()', params: [], returning: 'kind, file_name, file_size' },
+    {
+      columns: 'started_at = now()',
+      params: [],
+      returning: 'kind, file_name, file_size, actor_kind, actor_id, actor_label',
+    },
   );
   if (!row) return null;
-  return { kind: row.kind, fileName: row.file_name, fileSize: row.file_size === null ? null : Number(row.file_size) };
+  return {
+    kind: row.kind,
+    fileName: row.file_name,
+    fileSize: row.file_size === null ? null : Number(row.file_size),
+    actor: actorFromColumns(row),
+  };
 }
 
 /** How a job ended; a column left undefined keeps what the row holds. */

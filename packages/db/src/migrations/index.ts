@@ -9,6 +9,10 @@ import { Migration20261215000000_job_workflow_id } from './Migration202612150000
 import { Migration20261216000000_price_sort_no_price_last } from './Migration20261216000000_price_sort_no_price_last';
 import { Migration20261217000000_users_sessions_api_keys } from './Migration20261217000000_users_sessions_api_keys';
 import { Migration20261218000000_encrypt_webhook_secrets } from './Migration20261218000000_encrypt_webhook_secrets';
+import { Migration20261219000000_audit_log } from './Migration20261219000000_audit_log';
+import { Migration20261221000000_user_oidc_identity } from './Migration20261221000000_user_oidc_identity';
+import { Migration20261222000000_uploads_mapping_presets } from './Migration20261222000000_uploads_mapping_presets';
+import { Migration20261223000000_import_undo_jobs } from './Migration20261223000000_import_undo_jobs';
 
 /** Listed explicitly, in name order, so migrations run the same from source (tsx) and in any bundle. */
 export const migrationsList = [
@@ -32,4 +36,11 @@ export const migrationsList = [
     name: 'Migration20261218000000_encrypt_webhook_secrets',
     class: Migration20261218000000_encrypt_webhook_secrets,
   },
+  { name: 'Migration20261219000000_audit_log', class: Migration20261219000000_audit_log },
+  { name: 'Migration20261221000000_user_oidc_identity', class: Migration20261221000000_user_oidc_identity },
+  {
+    name: 'Migration20261222000000_uploads_mapping_presets',
+    class: Migration20261222000000_uploads_mapping_presets,
+  },
+  { name: 'Migration20261223000000_import_undo_jobs', class: Migration20261223000000_import_undo_jobs },
 ];

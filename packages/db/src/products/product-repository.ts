@@ -1,6 +1,7 @@
-import { errors, type Product, type ProductList } from '@catalog/domain';
+import { type Attribution, errors, type Product, type ProductList } from '@catalog/domain';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { appendAudit } from '../audit/append-audit';
 import { ProductSchema } from '../entities/product.entity';
 import type { Database } from '../orm';
 import { appendEvent } from '../outbox';
@@ -20,8 +21,9 @@ export type ProductFields = {
 
 /**
  * The products aggregate. Lists are raw SQL on the ORM's pool (see list-sql.ts); single-product
- * writes go through a forked entity manager, and each one appends its outbox event in the same
- * transaction, so no committed change can miss its webhook.
+ * writes go through a forked entity manager, and each one appends its outbox event (carrying the
+ * actor) and its audit line in the same transaction, so no committed change can miss its webhook
+ * or go unrecorded.
  */
 export function createProductRepository(db: Database, listTuning: ListTuning = DEFAULT_LIST_TUNING) {
   const em = (): EntityManager => db.orm.em.fork();
@@ -71,13 +73,19 @@ export function createProductRepository(db: Database, listTuning: ListTuning = D
       return listProducts(db.pool, request, listTuning);
     },
 
-    async create(fields: ProductFields): Promise<Product> {
+    async create(fields: ProductFields, by: Attribution): Promise<Product> {
       try {
         return await em().transactional(async (tx) => {
           const entity = tx.create(ProductSchema, { ...fields, createdAt: new Date(), updatedAt: new Date() });
           await tx.flush();
           const product = productFromEntity(entity);
-          await appendEvent(transactionExecutor(tx), 'product.created', product);
+          const sql = transactionExecutor(tx);
+          await appendEvent(sql, 'product.created', { ...product, actor: by.actor });
+          await appendAudit(sql, by, {
+            action: 'product.created',
+            target: productTarget(product),
+            details: { sku: product.sku },
+          });
           return product;
         });
       } catch (error) {
@@ -86,7 +94,12 @@ export function createProductRepository(db: Database, listTuning: ListTuning = D
     },
 
     /** Applies `changes` if the product is still at `expectedVersion`; a no-op edit writes nothing. */
-    async update(id: number, expectedVersion: number, changes: Partial<ProductFields>): Promise<Product> {
+    async update(
+      id: number,
+      expectedVersion: number,
+      changes: Partial<ProductFields>,
+      by: Attribution,
+    ): Promise<Product> {
       try {
         return await em().transactional(async (tx) => {
           const entity = await tx.findOne(ProductSchema, { id });
@@ -102,7 +115,13 @@ export function createProductRepository(db: Database, listTuning: ListTuning = D
           // write (another edit, an import) in between fails it with OptimisticLockError.
           await tx.flush();
           const product = productFromEntity(entity);
-          await appendEvent(transactionExecutor(tx), 'product.updated', { ...product, previous });
+          const sql = transactionExecutor(tx);
+          await appendEvent(sql, 'product.updated', { ...product, previous, actor: by.actor });
+          await appendAudit(sql, by, {
+            action: 'product.updated',
+            target: productTarget(product),
+            details: { sku: product.sku, fields: changed },
+          });
           return product;
         });
       } catch (error) {
@@ -111,7 +130,7 @@ export function createProductRepository(db: Database, listTuning: ListTuning = D
     },
 
     /** Deletes the product; with `expectedVersion`, only if nobody changed it since. */
-    async remove(id: number, expectedVersion: number | undefined): Promise<Product> {
+    async remove(id: number, expectedVersion: number | undefined, by: Attribution): Promise<Product> {
       return em().transactional(async (tx) => {
         const entity = await tx.findOne(ProductSchema, { id });
         if (!entity) throw errors.notFound('Product', String(id));
@@ -119,11 +138,22 @@ export function createProductRepository(db: Database, listTuning: ListTuning = D
         const product = productFromEntity(entity);
         const deleted = await tx.nativeDelete(ProductSchema, { id, version: entity.version });
         if (deleted === 0) throw await staleConflict(id);
-        await appendEvent(transactionExecutor(tx), 'product.deleted', product);
+        const sql = transactionExecutor(tx);
+        await appendEvent(sql, 'product.deleted', { ...product, actor: by.actor });
+        await appendAudit(sql, by, {
+          action: 'product.deleted',
+          target: productTarget(product),
+          details: { sku: product.sku },
+        });
         return product;
       });
     },
   };
+}
+
+/** Audit lines name the product by id, with its SKU in details: an id alone says little once it is gone. */
+function productTarget(product: Product) {
+  return { type: 'product' as const, id: String(product.id) };
 }
 
 export type ProductRepository = ReturnType<typeof createProductRepository>;

@@ -9,6 +9,7 @@ export const eventTypeLabels: Record<CatalogEventType, string> = {
   'import.started': 'Import started',
   'import.completed': 'Import completed',
   'import.failed': 'Import failed or cancelled',
+  'import.undone': 'Import undone',
 };
 
 export const eventTypes = Object.keys(eventTypeLabels).filter((key): key is CatalogEventType => key in eventTypeLabels);

@@ -1,0 +1,2 @@
+export { appendAudit } from './append-audit';
+export { type AuditRepository, createAuditRepository } from './audit-repository';

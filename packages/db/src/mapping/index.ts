@@ -1,0 +1,2 @@
+export * from './preset-repository';
+export * from './upload-repository';

@@ -1,0 +1,80 @@
+import { type Actor, headerListSchema } from '@catalog/domain';
+import { toDate } from '../auth/timestamps';
+import type { Database } from '../orm';
+
+/** A stored file waiting for its mapping (POST /api/uploads), then taken by the import that uses it. */
+export type UploadRecord = {
+  id: string;
+  fileKey: string;
+  fileName: string;
+  bytes: number;
+  delimiter: string;
+  headers: string[];
+  signature: string;
+  createdAt: Date;
+};
+
+type UploadRow = {
+  id: string;
+  file_key: string;
+  file_name: string;
+  bytes: string;
+  delimiter: string;
+  headers: unknown;
+  signature: string;
+  created_at: string;
+};
+
+const COLUMNS = 'id, file_key, file_name, bytes, delimiter, headers, signature, created_at';
+
+const toUpload = (row: UploadRow): UploadRecord => ({
+  id: row.id,
+  fileKey: row.file_key,
+  fileName: row.file_name,
+  bytes: Number(row.bytes),
+  delimiter: row.delimiter,
+  headers: headerListSchema.parse(row.headers),
+  signature: row.signature,
+  createdAt: toDate(row.created_at),
+});
+
+/** Uploads belong to the actor that sent them: another actor's id reads as absent. */
+export function createUploadRepository(db: Database) {
+  const { pool } = db;
+  return {
+    async create(actor: Actor, upload: Omit<UploadRecord, 'createdAt'>): Promise<UploadRecord> {
+      const { rows } = await pool.query<UploadRow>(
+        `insert into uploads (id, actor_kind, actor_id, file_key, file_name, bytes, delimiter, headers, signature)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${COLUMNS}`,
+        [
+          upload.id,
+          actor.kind,
+          actor.id,
+          upload.fileKey,
+          upload.fileName,
+          upload.bytes,
+          upload.delimiter,
+          JSON.stringify(upload.headers),
+          upload.signature,
+        ],
+      );
+      const row = rows[0];
+      if (!row) throw new Error('insert into uploads returned no row');
+      return toUpload(row);
+    },
+
+    async find(actor: Actor, id: string): Promise<UploadRecord | null> {
+      const { rows } = await pool.query<UploadRow>(
+        `select ${COLUMNS} from uploads where id = $1 and actor_kind = $2 and actor_id = $3`,
+        [id, actor.kind, actor.id],
+      );
+      return rows[0] ? toUpload(rows[0]) : null;
+    },
+
+    /** The import took the file: it now belongs to the job, which removes it when it ends. */
+    async remove(id: string): Promise<void> {
+      await pool.query(`delete from uploads where id = $1`, [id]);
+    },
+  };
+}
+export type UploadRepository = ReturnType<typeof createUploadRepository>;
