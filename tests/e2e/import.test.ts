@@ -4,13 +4,13 @@ import { after, before, test } from 'node:test';
 import type { ImportAccepted } from '@catalog/domain';
 import type { Browser } from 'playwright-core';
 import { assertAccessible } from '../support/axe';
-import { launchBrowser, openPage } from '../support/browser';
+import { launchBrowser, openSignedInPage } from '../support/browser';
 import { type Stack, startStack } from '../support/stack';
 
 /**
  * A CSV uploaded on the Import page, watched live to its summary, then checked in the database.
  * 50,000 rows, small chunks and a fast poll keep the import on screen long enough to be seen live.
- * Every page state visited is checked with axe-core.
+ * Signed in as an editor (who may import). Every page state visited is checked with axe-core.
  */
 let stack: Stack;
 let browser: Browser;
@@ -46,7 +46,7 @@ function catalogCsv(prefix: string, rows: number): string {
 test('an upload on the Import page shows live progress, the summary, and lands in the catalog', async () => {
   const prefix = `e2e-${randomBytes(4).toString('hex')}`;
   const rows = 50_000;
-  const { page, errors, close } = await openPage(browser, `${stack.baseUrl}/import`);
+  const { page, errors, close } = await openSignedInPage(browser, stack, '/import', 'editor');
   try {
     await page.addInitScript(recordStages);
     await page.reload();
@@ -100,7 +100,7 @@ test('an upload on the Import page shows live progress, the summary, and lands i
 test('a remembered import the server does not know is looked up once its stream is refused, then dropped', async () => {
   const unknownId = randomUUID();
   const storageKey = 'catalog-importer.active-imports';
-  const { page, errors, close } = await openPage(browser, `${stack.baseUrl}/import`);
+  const { page, errors, close } = await openSignedInPage(browser, stack, '/import', 'editor');
   try {
     const remembered = { key: storageKey, id: unknownId };
     await page.evaluate(({ key, id }) => localStorage.setItem(key, JSON.stringify([id])), remembered);
@@ -121,7 +121,7 @@ test('a remembered import the server does not know is looked up once its stream 
 
 test('a refused upload and a failed import are explained on the page', async () => {
   const prefix = `e2e-${randomBytes(4).toString('hex')}`;
-  const { page, errors, close } = await openPage(browser, `${stack.baseUrl}/import`);
+  const { page, errors, close } = await openSignedInPage(browser, stack, '/import', 'editor');
   try {
     await page.getByTestId('drop-zone').waitFor();
     const fileInput = page.getByTestId('file-input');

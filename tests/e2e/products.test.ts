@@ -1,18 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { type Product, type ProductList, productListSchema, productSchema } from '@catalog/domain';
 import type { Browser, Page } from 'playwright-core';
 import { z } from 'zod';
+import { requestAs } from '../support/auth';
 import { assertAccessible } from '../support/axe';
-import { launchBrowser, openPage, waitForExpression } from '../support/browser';
+import { launchBrowser, openSignedInPage, waitForExpression } from '../support/browser';
 import { holdProduct, seedProducts } from '../support/delete-all';
 import { pollUntil } from '../support/imports';
-import { productsApi } from '../support/products';
 import { type Stack, startStack } from '../support/stack';
 
 /**
  * The Products page in a real browser against the real API, worker and a database of its own:
  * filter and page (by number and by cursor), long text, inline edit, create, delete, and
- * delete-all with cancel and to completion. Every page state visited is checked with axe-core.
+ * delete-all with cancel and to completion. Signed in as an editor, or an admin for delete-all.
+ * Every page state visited is checked with axe-core.
  */
 let stack: Stack;
 let browser: Browser;
@@ -25,6 +27,25 @@ after(async () => {
   await browser?.close();
   await stack?.stop();
 });
+
+/** The products API as an editor's integration calls it, to set up and change data beside the page. */
+const productsApi = () => {
+  const asEditor = async (path: string, init: { method?: string; body?: unknown } = {}) =>
+    requestAs(stack.baseUrl, await stack.keyFor('editor'), `/api/products${path}`, init);
+  return {
+    async created(body: Record<string, unknown>): Promise<Product> {
+      const response = await asEditor('', { method: 'POST', body });
+      assert.equal(response.status, 201, await response.clone().text());
+      return productSchema.parse(await response.json());
+    },
+    async page(query: string): Promise<ProductList> {
+      const response = await asEditor(`?${query}`);
+      assert.equal(response.status, 200, await response.clone().text());
+      return productListSchema.parse(await response.json());
+    },
+    patch: (id: number, body: unknown) => asEditor(`/${id}`, { method: 'PATCH', body }),
+  };
+};
 
 const rows = (page: Page) => page.getByTestId('product-row');
 const total = async (page: Page) => (await page.getByTestId('total').textContent())?.replace(/,/g, '');
@@ -44,8 +65,8 @@ async function shownPage(page: Page, number: number): Promise<string[]> {
 
 test('filter, sort and page through products; the view is kept in the address', async () => {
   await seedProducts(stack.deps.db, 'grid', 120);
-  await productsApi(stack.baseUrl).created({ sku: 'xss-1', name: '<img src=x onerror=alert(1)>' });
-  const { page, errors, close } = await openPage(browser, `${stack.baseUrl}/products`);
+  await productsApi().created({ sku: 'xss-1', name: '<img src=x onerror=alert(1)>' });
+  const { page, errors, close } = await openSignedInPage(browser, stack, '/products', 'editor');
   try {
     await rows(page).first().waitFor();
     assert.equal(await total(page), '121');
@@ -92,12 +113,12 @@ test('many matches: an estimated total, Next/Previous by cursor with no row repe
      select 'wide-' || lpad(g::text, 5, '0'), 'Wide ' || g, 'Seeded wide product ' || g, g % 100, true
      from generate_series(1, 20000) g`,
   );
-  const api = productsApi(stack.baseUrl);
+  const api = productsApi();
   const filter = 'sku=wide-&pageSize=25';
   const answered = await api.page(filter);
   assert.notEqual(answered.totalRelation, 'eq', 'the API estimates or caps this total (else this test proves nothing)');
 
-  const { page, close } = await openPage(browser, `${stack.baseUrl}/products?${filter}`);
+  const { page, close } = await openSignedInPage(browser, stack, `/products?${filter}`, 'editor');
   try {
     const first = await shownPage(page, 1);
     assert.equal(first.length, 25);
@@ -169,7 +190,7 @@ test('many matches: an estimated total, Next/Previous by cursor with no row repe
 });
 
 test('long text is clamped to two lines, in full on hover and on expand (by keyboard too); inline edit still works', async () => {
-  const api = productsApi(stack.baseUrl);
+  const api = productsApi();
   const long = Array.from({ length: 60 }, (_, i) => `clause ${i} of a very long description`).join(', ');
   const clamped = await api.created({
     sku: 'clamp-long',
@@ -177,7 +198,7 @@ test('long text is clamped to two lines, in full on hover and on expand (by keyb
     description: long,
   });
   await api.created({ sku: 'clamp-short', name: 'Short', description: 'Fits on a line' });
-  const { page, errors, close } = await openPage(browser, `${stack.baseUrl}/products?sku=clamp-`);
+  const { page, errors, close } = await openSignedInPage(browser, stack, '/products?sku=clamp-', 'editor');
   try {
     const row = page.locator(`[data-testid=product-row][data-product-id="${clamped.id}"]`);
     const description = row.getByTestId('cell-description');
@@ -234,9 +255,9 @@ test('long text is clamped to two lines, in full on hover and on expand (by keyb
 });
 
 test('edit a product inline, see field errors and conflicts in place, and find it saved after a reload', async () => {
-  const api = productsApi(stack.baseUrl);
+  const api = productsApi();
   const product = await api.created({ sku: 'edit-me', name: 'Old name', price: '3' });
-  const { page, close } = await openPage(browser, `${stack.baseUrl}/products?sku=edit-me`);
+  const { page, close } = await openSignedInPage(browser, stack, '/products?sku=edit-me', 'editor');
   try {
     const row = page.locator(`[data-testid=product-row][data-product-id="${product.id}"]`);
     await row.getByTestId('edit-button').click();
@@ -271,7 +292,7 @@ test('edit a product inline, see field errors and conflicts in place, and find i
 });
 
 test('create a product in the dialog, then delete it with a confirmation', async () => {
-  const { page, close } = await openPage(browser, `${stack.baseUrl}/products?sku=made-in-ui`);
+  const { page, close } = await openSignedInPage(browser, stack, '/products?sku=made-in-ui', 'editor');
   try {
     await page.getByTestId('products-empty').waitFor();
     await page.getByTestId('create-button').click();
@@ -304,7 +325,7 @@ test('delete-all: typed confirmation, progress with Cancel keeps the rest, then 
   await stack.deps.db.pool.query(`delete from products`);
   await seedProducts(stack.deps.db, 'bulk', 60_000);
   const held = await holdProduct(stack.deps.db, 40_000);
-  const { page, close } = await openPage(browser, `${stack.baseUrl}/products`);
+  const { page, close } = await openSignedInPage(browser, stack, '/products', 'admin');
   try {
     await rows(page).first().waitFor();
     await page.getByTestId('delete-all-button').click();
@@ -334,9 +355,17 @@ test('delete-all: typed confirmation, progress with Cancel keeps the rest, then 
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await held.release();
     await progress.waitFor({ state: 'detached', timeout: 30_000 });
-    await page.getByTestId('toast').filter({ hasText: 'cancelled' }).waitFor();
-    const remaining = Number(await total(page));
+    const toast = page.getByTestId('toast').filter({ hasText: 'cancelled' });
+    await toast.waitFor();
+    const { rows: counted } = await stack.deps.db.pool.query<{ n: string }>('select count(*) as n from products');
+    const remaining = Number(counted[0]?.n);
     assert.ok(remaining > 0 && remaining < 60_000, `${remaining} products remain after cancel`);
+    assert.match(
+      (await toast.textContent()) ?? '',
+      new RegExp(`after ${(60_000 - remaining).toLocaleString('en-US')} products`),
+    );
+    // The grid reloads once the job has ended: wait for that list rather than read the one before it.
+    await waitForExpression(page, `document.querySelector('[data-testid=total]')?.textContent !== '60,000'`);
 
     await page.getByTestId('delete-all-button').click();
     await page.getByTestId('delete-all-input').fill('DELETE ALL');

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { productSchema } from '@catalog/domain';
+import { productSchema, webhookEndpointSchema } from '@catalog/domain';
 import type { Browser } from 'playwright-core';
+import { requestAs } from '../support/auth';
 import { assertAccessible } from '../support/axe';
-import { launchBrowser, openPage } from '../support/browser';
+import { launchBrowser, openSignedInPage } from '../support/browser';
 import { type Stack, startStack } from '../support/stack';
 import {
   type Receiver,
@@ -15,8 +16,9 @@ import {
 } from '../support/webhooks';
 
 /**
- * The Webhooks page: add an endpoint pointing at a receiver on loopback, press Test, then change a
- * product through the API and watch its delivery appear in the page's delivery log.
+ * The Webhooks page: an admin adds an endpoint pointing at a receiver on loopback, presses Test,
+ * then changes a product through the API and watches its delivery appear in the page's delivery
+ * log; an editor reads the same page without its management controls.
  * Every page state visited is checked with axe-core.
  */
 let stack: Stack;
@@ -38,10 +40,9 @@ after(async () => {
 });
 
 async function createProduct(sku: string): Promise<{ id: number; version: number }> {
-  const response = await fetch(`${stack.baseUrl}/api/products`, {
+  const response = await requestAs(stack.baseUrl, await stack.keyFor('editor'), '/api/products', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ sku, name: 'Desk lamp', price: '25.00' }),
+    body: { sku, name: 'Desk lamp', price: '25.00' },
   });
   assert.equal(response.status, 201, await response.clone().text());
   return productSchema.parse(await response.json());
@@ -49,7 +50,7 @@ async function createProduct(sku: string): Promise<{ id: number; version: number
 
 test('a webhook added on the page answers Test with 200 and a latency, and logs a product edit', async () => {
   const name = `Receiver ${randomBytes(3).toString('hex')}`;
-  const { page, errors, close } = await openPage(browser, `${stack.baseUrl}/webhooks`);
+  const { page, errors, close } = await openSignedInPage(browser, stack, '/webhooks', 'admin');
   try {
     await page.locator('[data-testid=webhook-table], [data-testid=webhooks-empty]').first().waitFor();
     await assertAccessible(page, 'the Webhooks page');
@@ -94,10 +95,9 @@ test('a webhook added on the page answers Test with 200 and a latency, and logs 
 
     const sku = `e2e-wh-${randomBytes(4).toString('hex')}`;
     const product = await createProduct(sku);
-    const edited = await fetch(`${stack.baseUrl}/api/products/${product.id}`, {
+    const edited = await requestAs(stack.baseUrl, await stack.keyFor('editor'), `/api/products/${product.id}`, {
       method: 'PATCH',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Desk lamp, brass', version: product.version }),
+      body: { name: 'Desk lamp, brass', version: product.version },
     });
     assert.equal(edited.status, 200, await edited.clone().text());
 
@@ -131,6 +131,33 @@ test('a webhook added on the page answers Test with 200 and a latency, and logs 
     await confirm.getByRole('button', { name: 'Back' }).click();
     await confirm.waitFor({ state: 'hidden' });
     assert.equal(await row.count(), 1, 'going back keeps the webhook');
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('an editor reads webhooks and their delivery log, without management controls or the secret', async () => {
+  const created = await requestAs(stack.baseUrl, await stack.keyFor('admin'), '/api/webhooks', {
+    method: 'POST',
+    body: { name: `Read only ${randomBytes(3).toString('hex')}`, url: receiver.url },
+  });
+  assert.equal(created.status, 201, await created.clone().text());
+  const endpoint = webhookEndpointSchema.parse(await created.json());
+  const { page, errors, close } = await openSignedInPage(browser, stack, '/webhooks', 'editor');
+  try {
+    const row = page.locator(`[data-testid=webhook-row][data-webhook-id="${endpoint.id}"]`);
+    await row.waitFor();
+    for (const control of ['webhook-add', 'webhook-toggle', 'webhook-test', 'webhook-edit', 'webhook-delete']) {
+      assert.equal(await page.getByTestId(control).count(), 0, `${control} is not offered`);
+    }
+    assert.equal(await row.getByTestId('webhook-enabled').textContent(), 'Yes');
+    await row.getByTestId('webhook-open').click();
+    const details = page.getByTestId('webhook-details');
+    await details.locator('[data-testid=delivery-log], [data-testid=delivery-log-empty]').first().waitFor();
+    assert.equal(await details.getByTestId('webhook-secret').count(), 0, 'no signing secret panel');
+    assert.equal(await details.getByTestId('delivery-redeliver').count(), 0);
+    await assertAccessible(page, 'the Webhooks page for an editor');
     assert.deepEqual(errors, []);
   } finally {
     await close();

@@ -1,5 +1,16 @@
+import type { Role } from '@catalog/domain';
 import { createRouter, createWebHistory } from 'vue-router';
 import ImportPage from './pages/ImportPage.vue';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    title?: string;
+    /** Open without signing in. */
+    public?: boolean;
+    /** The lowest role that may open the page; any signed-in user when unset. */
+    role?: Role;
+  }
+}
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -19,16 +30,35 @@ export const router = createRouter({
       meta: { title: 'Webhooks' },
     },
     {
+      path: '/users',
+      name: 'users',
+      component: () => import('./pages/UsersPage.vue'),
+      meta: { title: 'Users', role: 'admin' },
+    },
+    {
+      path: '/api-keys',
+      name: 'api-keys',
+      component: () => import('./pages/ApiKeysPage.vue'),
+      meta: { title: 'API keys', role: 'admin' },
+    },
+    {
+      path: '/account',
+      name: 'account',
+      component: () => import('./pages/AccountPage.vue'),
+      meta: { title: 'Your account' },
+    },
+    {
       path: '/audit',
       name: 'audit',
       component: () => import('./pages/AuditPage.vue'),
+      // No role here: the page itself tells a non-admin the log is for admins (only admins see the link).
       meta: { title: 'Audit log' },
     },
     {
       path: '/sign-in',
       name: 'sign-in',
       component: () => import('./pages/SignInPage.vue'),
-      meta: { title: 'Sign in' },
+      meta: { title: 'Sign in', public: true },
     },
     { path: '/:unknown(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue') },
   ],

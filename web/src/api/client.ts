@@ -6,6 +6,8 @@ export interface RequestOptions {
   body?: unknown;
   /** The caller handles the failure itself (e.g. a 404 that only means "gone"), so no toast. */
   quiet?: boolean;
+  /** Sent without a session (sign-in, who am I): a 401 is the answer itself, not a session that ended. */
+  anonymous?: boolean;
   signal?: AbortSignal;
 }
 
@@ -16,6 +18,8 @@ export interface ApiClient {
 export interface ApiClientOptions {
   /** Called once for every failed request that is not quiet; the app shows these as toasts. */
   onError?: (error: ApiError) => void;
+  /** Called instead of onError when a request that needed a session is answered 401: it ended. */
+  onUnauthenticated?: (error: ApiError) => void;
 }
 
 export const apiClientKey: InjectionKey<ApiClient> = Symbol('ApiClient');
@@ -46,7 +50,10 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         // The API is the typed contract in @catalog/domain; the UI trusts it rather than re-validating.
         return body as T;
       } catch (error) {
-        if (error instanceof ApiError && !init.quiet) options.onError?.(error);
+        if (error instanceof ApiError) {
+          if (error.status === 401 && !init.anonymous) options.onUnauthenticated?.(error);
+          else if (!init.quiet) options.onError?.(error);
+        }
         throw error;
       }
     },

@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import { shallowRef } from 'vue';
 import { ApiError } from '../api/errors';
 import { type Upload, uploadImport } from '../api/upload';
+import { useSessionStore } from './session';
 import { useTrackedImportsStore } from './trackedImports';
 
 export type UploadState =
@@ -34,6 +35,8 @@ export const useUploadStore = defineStore('upload', () => {
       // A newer upload replaced this one; its own state is what the user should see.
       if (current !== upload) return;
       const apiError = error instanceof ApiError ? error : new ApiError(0, 'upload_failed', String(error));
+      // Sent with XMLHttpRequest, so not through the API client that notices an ended session.
+      if (apiError.status === 401) useSessionStore().ended();
       state.value = { phase: 'failed', file, error: apiError };
     } finally {
       if (current === upload) current = null;
