@@ -76,7 +76,7 @@ export function createApp(deps: AppDeps): Koa {
   // Before the body parser, so a body that trickles in is timed too.
   app.use(deadlineMiddleware(deps.config.REQUEST_TIMEOUT_MS));
   // Sets ctx.state.actor when the request carries a session or an API key; then anything under
-  // /api (but sign-in and the docs) and /metrics needs one. Each route checks the role it needs.
+  // /api (but the few public routes: sign-in and -out, single sign-on, the docs) and /metrics needs one. Each route checks the role it needs.
   app.use(authenticateMiddleware(deps.auth));
   app.use(requireCredentialsMiddleware());
   app.use(csrfMiddleware(hosts));

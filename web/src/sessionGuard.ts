@@ -1,10 +1,10 @@
+import { sameSitePath } from '@catalog/domain';
 import { watch } from 'vue';
 import type { RouteLocationNormalized, RouteLocationRaw, Router } from 'vue-router';
 import { fetchMe } from './api/auth';
 import type { ApiClient } from './api/client';
 import type { useSessionStore } from './stores/session';
 import type { useToastStore } from './stores/toasts';
-import { nextPath } from './utils/nextPath';
 
 export interface SessionGuardOptions {
   api: ApiClient;
@@ -30,7 +30,7 @@ export function installSessionGuard(router: Router, { api, session, toasts }: Se
 
   router.beforeEach(async (to) => {
     await loaded;
-    if (to.meta.public) return to.name === 'sign-in' && session.user ? nextPath(to.query.next) : true;
+    if (to.meta.public) return to.name === 'sign-in' && session.user ? sameSitePath(to.query.next) : true;
     if (!session.user) return signInFor(to);
     const needed = to.meta.role;
     if (needed && !session.can(needed)) {

@@ -46,11 +46,12 @@ export function createFinalizeImport(deps: JobActivityDeps) {
             result,
             progress: { ...progress, stage: 'done' },
           });
+          // A retry that finds its own committed finish does nothing more: an undo may have spent the mark since.
           if (completed) {
             const actor = await jobActor(client, jobId);
             await appendEvent(client, 'import.completed', { importId: jobId, ...result, actor });
+            await keepUndoLog(client, jobId);
           }
-          await keepUndoLog(client, jobId);
         }),
       );
     } finally {

@@ -1,6 +1,5 @@
 import { appendEvent, finishJob, jobActor } from '@catalog/db';
 import {
-  failureTypes,
   type ImportUndoConflict,
   type JobError,
   type JobStatus,
@@ -9,14 +8,13 @@ import {
   undoConflictMessage,
 } from '@catalog/domain';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { PoolClient } from 'pg';
 import type { ActivityDeps } from '../deps';
 import { keepHeartbeating } from '../heartbeat';
 import { asJobStep } from '../jobs/running';
 import { wakeQueuedJobs } from '../jobs/wake-queued';
 import { inTransaction } from '../transaction';
-import { type UndoBatch, type UndoCounts, undoNextBatch } from './undo-batch';
+import { requireUndoLogKept, type UndoBatch, type UndoCounts, undoNextBatch } from './undo-batch';
 
 export type UndoPlanInput = { jobId: string; importId: string };
 export type UndoPlan = UndoCounts & { total: number };
@@ -41,14 +39,7 @@ export function createUndoActivities(deps: ActivityDeps) {
   return {
     async planUndo({ jobId, importId }: UndoPlanInput): Promise<UndoPlan> {
       return inTransaction(db, async (client) => {
-        const kept = await client.query(`select 1 from import_undo_logs where job_id = $1`, [importId]);
-        if (kept.rowCount === 0) {
-          throw ApplicationFailure.create({
-            message: `The changes of import ${importId} are no longer kept (pruned after the undo period)`,
-            type: failureTypes.undoExpired,
-            nonRetryable: true,
-          });
-        }
+        await requireUndoLogKept(client, importId);
         await client.query(
           `insert into import_undo_runs (job_id, import_id, total)
            select $1, $2,

@@ -1,10 +1,29 @@
 import { type Database, requireJobRunning } from '@catalog/db';
+import { failureTypes } from '@catalog/domain';
+import { ApplicationFailure } from '@temporalio/common';
 import type { PoolClient } from 'pg';
 import { asJobStep } from '../jobs/running';
 import { inTransaction } from '../transaction';
 
 /** An inserted product starts at version 1 (the column default), and every later write raises it. */
 const INSERTED_VERSION = 1;
+
+/**
+ * Fails the undo (not retryable) when the import's undo log is no longer kept. The mark is locked
+ * for share until the caller's transaction ends: retention deletes the mark first, so it waits for
+ * a batch under way, and the next batch finds it gone instead of finding nothing left and calling
+ * a half-done undo complete.
+ */
+export async function requireUndoLogKept(client: PoolClient, importId: string): Promise<void> {
+  const kept = await client.query(`select 1 from import_undo_logs where job_id = $1 for share`, [importId]);
+  if (kept.rowCount === 0) {
+    throw ApplicationFailure.create({
+      message: `The changes of import ${importId} are no longer kept (pruned after the undo period)`,
+      type: failureTypes.undoExpired,
+      nonRetryable: true,
+    });
+  }
+}
 
 export type UndoCounts = { processed: number; restored: number; removed: number; conflicts: number };
 export type UndoBatch = UndoCounts & { done: boolean };
@@ -94,6 +113,7 @@ export async function undoNextBatch(
   return asJobStep('undoing a batch', () =>
     inTransaction(db, async (client) => {
       await requireJobRunning(client, jobId);
+      await requireUndoLogKept(client, importId);
       const counts = await lockRun(client, jobId);
       const removing = await batch(client, REMOVE_INSERTED_SQL, importId, batchRows, jobId);
       const restoring =

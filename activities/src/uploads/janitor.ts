@@ -24,7 +24,8 @@ export async function sweepUploads({ db, uploads, maxAgeMs = DAY_MS, now = new D
     if (now.getTime() - upload.lastModified.getTime() >= maxAgeMs) old.push(upload.key);
   }
   if (old.length === 0) return [];
-  // Read after listing: a job that started meanwhile is then seen, and a new job never names an old file.
+  // Read after listing: a job that started meanwhile is then seen. A new job names an old file only
+  // through a mapped upload, which refuses uploads older than 23 hours (routes/imports/mapped-import.ts).
   const needed = new Set(await activeJobFilePaths(db.pool));
   const removed = old.filter((key) => !needed.has(key));
   for (const key of removed) await uploads.remove(key);

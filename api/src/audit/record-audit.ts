@@ -6,7 +6,7 @@ import { attributionOf } from './attribution';
 /**
  * One audit line for a change that is not a transaction of ours (a webhook edit, a sign-in), written
  * right after it by the request that made it. `actor` names someone else than the request's actor:
- * the user a sign-in just identified, or the email a failed one tried.
+ * the user a sign-in just identified (a failed one stays anonymous; what was typed goes in details).
  */
 export function recordAudit(
   audit: AuditRepository,

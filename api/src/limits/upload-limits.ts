@@ -77,8 +77,10 @@ export function uploadLimitsMiddleware(limits: UploadLimits): Middleware {
       await next();
     } finally {
       const received = socket.bytesRead - before;
-      if (received > 0) await limits.bytes.penalty(key, received);
       release();
+      // A count that cannot be written (its store away, with the in-memory insurance failing too)
+      // must not replace the upload's own answer; the next upload is counted again.
+      if (received > 0) await limits.bytes.penalty(key, received).catch(() => undefined);
     }
   };
 }

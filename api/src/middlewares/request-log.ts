@@ -29,7 +29,7 @@ export function requestLogMiddleware(logger: Logger, metrics: Metrics): Middlewa
         {
           requestId: ctx.state.requestId,
           method: ctx.method,
-          url: ctx.url,
+          url: loggedUrl(ctx.path, ctx.querystring),
           status,
           ms: Math.round(seconds * 1000),
           ...(clientGone ? { clientGone: true } : {}),
@@ -39,4 +39,10 @@ export function requestLogMiddleware(logger: Logger, metrics: Metrics): Middlewa
     });
     await next();
   };
+}
+
+/** The single sign-on callback's query holds an authorization code and state: never written to logs. */
+function loggedUrl(path: string, query: string): string {
+  if (!query) return path;
+  return path.toLowerCase().startsWith('/api/auth/oidc/') ? `${path}?…` : `${path}?${query}`;
 }

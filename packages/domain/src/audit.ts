@@ -49,6 +49,7 @@ export const auditActions = [
   'webhook.secret_rotated',
   'user.created',
   'user.role_changed',
+  'user.oidc_linked',
   'user.enabled',
   'user.disabled',
   'user.deleted',

@@ -25,7 +25,7 @@ test('single sign-on is off unless configured, with its defaults', () => {
   assert.equal(oidcSettings(config), null);
   assert.equal(config.OIDC_SCOPES, 'openid email profile');
   assert.equal(config.OIDC_ROLE_CLAIM, 'catalog_role');
-  assert.equal(config.OIDC_DEFAULT_ROLE, 'viewer');
+  assert.equal(config.OIDC_DEFAULT_ROLE, null, 'unmapped people are refused unless a default role is chosen');
   assert.deepEqual(config.OIDC_ROLE_MAP, { viewer: 'viewer', editor: 'editor', admin: 'admin' });
 });
 

@@ -210,10 +210,11 @@ export const configSchema = z.object({
   // objects (`realm_access.roles`). Its values are mapped by OIDC_ROLE_MAP; the highest mapped role wins.
   OIDC_ROLE_CLAIM: z.string().trim().min(1).default('catalog_role'),
   OIDC_ROLE_MAP: oidcRoleMap.default(Object.fromEntries(ROLES.map((role) => [role, role]))),
-  // The role of someone whose claim maps to none; `none` refuses them.
+  // The role of someone whose claim maps to none; `none` (the default) refuses them: with a provider
+  // shared by many organisations, a default role would let anyone it knows read the catalog.
   OIDC_DEFAULT_ROLE: z
     .enum([...ROLES, 'none'], { message: 'must be viewer, editor, admin or none' })
-    .default('viewer')
+    .default('none')
     .transform((value): Role | null => (value === 'none' ? null : value)),
   // Sign-in failures counted in a fixed window per account (the email, lower-cased) and per client
   // address; beyond either, sign-in answers 429 with Retry-After, even with the right password.

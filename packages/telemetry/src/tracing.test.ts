@@ -10,7 +10,7 @@ import root from '@opentelemetry/otlp-transformer/build/src/generated/root.js';
 import { z } from 'zod';
 import { type Api, apiAs } from '../../../tests/support/api';
 import { apiKeyInDatabase } from '../../../tests/support/api-keys';
-import { testConfig } from '../../../tests/support/config';
+import { isolatedDatabase } from '../../../tests/support/database';
 import { getImport, pollUntil, startImport } from '../../../tests/support/imports';
 import { type AppProcess, freePort, spawnEntry } from '../../../tests/support/processes';
 
@@ -53,6 +53,7 @@ let receiver: Server;
 let api: AppProcess;
 let worker: AppProcess;
 let editor: Api;
+let database: Awaited<ReturnType<typeof isolatedDatabase>>;
 
 before(async () => {
   receiver = createServer((request, response) => {
@@ -73,8 +74,11 @@ before(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const port = await freePort();
+  // A database of its own: on the shared one, other test files' jobs would queue ahead of its import.
+  database = await isolatedDatabase();
   const env = {
     ...process.env,
+    DATABASE_URL: database.url,
     HOST: '127.0.0.1',
     PORT: String(port),
     WORKER_HEALTH_PORT: '0',
@@ -91,12 +95,12 @@ before(async () => {
     api.waitForLine((line) => line.includes('"api listening"')),
     worker.waitForLine((line) => line.includes('"worker started"')),
   ]);
-  // The spawned API reads the database npm test prepared, as the test's own config does.
-  editor = apiAs(`http://127.0.0.1:${port}`, await apiKeyInDatabase(testConfig().DATABASE_URL, 'editor'));
+  editor = apiAs(`http://127.0.0.1:${port}`, await apiKeyInDatabase(database.url, 'editor'));
 });
 after(async () => {
   for (const app of [api, worker]) if (app?.child.exitCode === null) app.child.kill('SIGKILL');
   receiver?.close();
+  await database?.drop();
 });
 
 const attr = (span: Span, key: string) => span.attributes.find((a) => a.key === key)?.value.stringValue;

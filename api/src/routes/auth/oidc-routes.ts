@@ -46,14 +46,19 @@ export function oidcRouter(deps: AppDeps): Router {
       throw new SsoRefusal('sso_expired', 'The state does not match the pending sign-on');
     }
     const verified = await oidc.finish(ctx.querystring, login);
-    const user = await userForSignOn(deps.auth.users, verified, settings, deps.logger);
-    await startSession(ctx, deps.auth.sessions, user.id);
+    // The provider's word is the actor of what a sign-on changes: the user it stands for.
+    const asUser = (user: { id: string; email: string }) => ({ kind: 'user' as const, id: user.id, label: user.email });
+    const user = await userForSignOn(deps.auth.users, verified, settings, deps.logger, (changed, change) =>
+      recordAudit(deps.audit, ctx, { ...change, target: { type: 'user', id: changed.id } }, asUser(changed)),
+    );
+    // The audit line first: a sign-in the log could not record does not happen.
     await recordAudit(
       deps.audit,
       ctx,
       { action: 'user.signed_in', target: { type: 'user', id: user.id }, details: { method: 'oidc' } },
-      { kind: 'user', id: user.id, label: user.email },
+      asUser(user),
     );
+    await startSession(ctx, deps.auth.sessions, user.id);
     deps.logger.info({ userId: user.id, role: user.role, issuer: verified.issuer }, 'signed in with single sign-on');
     noStore(ctx);
     ctx.redirect(login.next);

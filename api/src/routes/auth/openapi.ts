@@ -60,6 +60,6 @@ export function documentAuth(registry: OpenAPIRegistry): void {
       'Needs the current password; the new one has at least 12 characters. Your other sessions are signed out.',
     ),
     request: json(changePasswordBody),
-    responses: { 204: { description: 'Changed' }, ...errorResponses(400, 401) },
+    responses: { 204: { description: 'Changed' }, ...errorResponses(400, 401, 429) },
   });
 }

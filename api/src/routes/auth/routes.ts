@@ -1,5 +1,6 @@
 import { errors } from '@catalog/domain';
 import Router from '@koa/router';
+import { z } from 'zod';
 import { recordAudit } from '../../audit/record-audit';
 import { actorOf, sessionIdOf } from '../../auth/actor';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../auth/passwords';
@@ -31,21 +32,26 @@ export function authRouter(deps: AppDeps): Router {
     if (!found || !matches || found.user.disabledAt) {
       // Which of the three it was is for admins reading the log, never for the caller.
       const reason = !found ? 'unknown_email' : !matches ? 'wrong_password' : 'disabled';
+      // What was typed as the email is kept only when it is an account's or looks like one: people
+      // type passwords there too.
+      const email = found ? found.user.email : z.email().safeParse(body.email).success ? body.email : undefined;
+      const typed = email === undefined ? {} : { email };
       await recordAudit(deps.audit, ctx, {
         action: 'user.sign_in_failed',
         target: found ? { type: 'user', id: found.user.id } : null,
-        details: { email: body.email, reason },
+        details: { ...typed, reason },
       });
       throw errors.unauthenticated(SIGN_IN_REFUSED);
     }
     await attempt.succeeded();
-    await startSession(ctx, sessions, found.user.id);
+    // The audit line first: a sign-in the log could not record does not happen.
     await recordAudit(
       deps.audit,
       ctx,
       { action: 'user.signed_in', target: { type: 'user', id: found.user.id } },
       { kind: 'user', id: found.user.id, label: found.user.email },
     );
+    await startSession(ctx, sessions, found.user.id);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { user: { id: found.user.id, email: found.user.email, role: found.user.role } };
   });
@@ -82,11 +88,14 @@ export function authRouter(deps: AppDeps): Router {
         issues: [{ parameter: 'currentPassword', message: 'you have no password here (single sign-on)' }],
       });
     }
+    // Counted like sign-ins: a stolen session must not become a way to guess the password.
+    const attempt = await deps.limits.signIn.begin(found.user.email, ctx.ip);
     if (!(await verifyPassword(body.currentPassword, found.passwordHash))) {
       throw errors.validation('Invalid body parameter "currentPassword": is not your current password', {
         issues: [{ parameter: 'currentPassword', message: 'is not your current password' }],
       });
     }
+    await attempt.succeeded();
     await users.setPasswordHash(found.user.id, await hashPassword(body.newPassword));
     // Anyone else signed in as this user (perhaps whoever learned the old password) is signed out.
     await sessions.removeForUser(found.user.id, sessionIdOf(ctx) ?? null);

@@ -46,7 +46,8 @@ export async function startMappedImport(deps: AppDeps, ctx: Context): Promise<vo
   const actor = actorOf(ctx);
   if (!actor) throw errors.unauthenticated();
   const uploads = createUploadRepository(deps.db);
-  const upload = await uploads.find(actor, body.uploadId);
+  // Claimed before anything else, so a double submit starts one import; given back if none starts.
+  const upload = await uploads.take(actor, body.uploadId);
   if (!upload) {
     throw errors.badRequest(`uploadId ${body.uploadId} is not an upload of yours waiting for a mapping.`, {
       uploadId: body.uploadId,
@@ -58,15 +59,21 @@ export async function startMappedImport(deps: AppDeps, ctx: Context): Promise<vo
       { uploadId: body.uploadId },
     );
   }
-  const plan = planMapping(upload.headers, body.mapping, body.options);
-  const jobId = await startImport(
-    deps,
-    attributionOf(ctx),
-    { fileName: upload.fileName, fileSize: upload.bytes, filePath: upload.fileKey, delimiter: upload.delimiter },
-    { mapping: plan },
-  );
-  // The job owns the file now: it removes it when it ends.
-  await uploads.remove(upload.id);
+  let plan: MappingPlan;
+  let jobId: string;
+  try {
+    plan = planMapping(upload.headers, body.mapping, body.options);
+    // The job owns the file from here: it removes it when it ends.
+    jobId = await startImport(
+      deps,
+      attributionOf(ctx),
+      { fileName: upload.fileName, fileSize: upload.bytes, filePath: upload.fileKey, delimiter: upload.delimiter },
+      { mapping: plan },
+    );
+  } catch (error) {
+    await uploads.giveBack(actor, upload);
+    throw error;
+  }
   const platform = suggestMapping(upload.headers.map((header) => ({ header, samples: [] }))).platform;
   await createMappingPresetRepository(deps.db).save({
     id: randomUUID(),

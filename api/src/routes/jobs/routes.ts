@@ -43,7 +43,7 @@ export function documentJobs(registry: OpenAPIRegistry): void {
     path: '/api/jobs/{id}',
     operationId: 'getJob',
     tags: ['Jobs'],
-    summary: 'A background job (import or bulk delete) and its live progress',
+    summary: 'A background job (import, delete-all or undo) and its live progress',
     ...requiresRole('viewer'),
     request: { params },
     responses: {
@@ -73,7 +73,7 @@ export function documentJobs(registry: OpenAPIRegistry): void {
     operationId: 'cancelJob',
     tags: ['Jobs'],
     summary: 'Cancel a running job',
-    ...requiresRole('editor', 'An import: the editor role. A delete-all: the admin role (a 403 names it).'),
+    ...requiresRole('editor', 'An import or an undo: the editor role. A delete-all: the admin role (a 403 names it).'),
     request: { params },
     responses: {
       202: {

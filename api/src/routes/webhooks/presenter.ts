@@ -1,12 +1,16 @@
 import type { WebhookDeliveryEntity, WebhookEndpointEntity, WebhookSecrets } from '@catalog/db';
 import type { CatalogEventType, WebhookDelivery, WebhookEndpoint, WebhookEvents, WebhookSecret } from '@catalog/domain';
 
-export function presentEndpoint(entity: WebhookEndpointEntity): WebhookEndpoint {
+/**
+ * An endpoint as JSON. Below admin the URL loses its user:password part and its query, where
+ * receivers often put a token: a viewer reads everything except secrets.
+ */
+export function presentEndpoint(entity: WebhookEndpointEntity, fullUrl = true): WebhookEndpoint {
   const previousExpiry = entity.previousSecretExpiresAt ?? null;
   return {
     id: entity.id,
     name: entity.name,
-    url: entity.url,
+    url: fullUrl ? entity.url : withoutCredentials(entity.url),
     events: entity.eventTypes ?? 'all',
     enabled: entity.enabled,
     disabledReason: entity.disabledReason ?? null,
@@ -23,6 +27,12 @@ export function presentEndpoint(entity: WebhookEndpointEntity): WebhookEndpoint 
     createdAt: entity.createdAt.toISOString(),
     updatedAt: entity.updatedAt.toISOString(),
   };
+}
+
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  const query = parsed.search ? '?…' : '';
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname}${query}`;
 }
 
 export function presentSecrets(secrets: WebhookSecrets): WebhookSecret {

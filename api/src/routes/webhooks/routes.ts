@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createWebhookRepository } from '@catalog/db';
-import { errors, SECRET_OVERLAP_MS, webhookSettings } from '@catalog/domain';
+import { errors, roleAtLeast, SECRET_OVERLAP_MS, webhookSettings } from '@catalog/domain';
 import { generateSecret, sendTestEvent } from '@catalog/webhooks';
 import Router from '@koa/router';
+import type { Context } from 'koa';
 import { recordAudit } from '../../audit/record-audit';
+import { actorOf } from '../../auth/actor';
 import { requireRole } from '../../auth/require-role';
 import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
@@ -33,8 +35,11 @@ export function webhooksRouter(deps: AppDeps): Router {
     return endpoint;
   };
 
+  const seesSecrets = (ctx: Context) => roleAtLeast(actorOf(ctx)?.role ?? 'viewer', 'admin');
+
   router.get('/', viewer, async (ctx) => {
-    ctx.body = { items: (await endpoints.list()).map(presentEndpoint) };
+    const fullUrl = seesSecrets(ctx);
+    ctx.body = { items: (await endpoints.list()).map((endpoint) => presentEndpoint(endpoint, fullUrl)) };
   });
 
   router.post('/', admin, async (ctx) => {
@@ -61,7 +66,7 @@ export function webhooksRouter(deps: AppDeps): Router {
 
   router.get('/:id', viewer, async (ctx) => {
     const { id } = parseInput(webhookIdParams, ctx.params, 'params');
-    ctx.body = presentEndpoint(await requireEndpoint(id));
+    ctx.body = presentEndpoint(await requireEndpoint(id), seesSecrets(ctx));
   });
 
   router.patch('/:id', admin, async (ctx) => {

@@ -237,7 +237,9 @@ test('a NUL character in a name or URL is a 400, not a database error', async ()
 });
 
 test('viewers and editors see endpoints and their log, never a secret, and cannot send, sign or change', async () => {
-  const created = await createWebhook(api, { url: receiver.url });
+  // Receivers often take a token in the query: it is a secret too.
+  const created = await createWebhook(api, { url: `${receiver.url}?token=query-secret` });
+  assert.equal(created.url, `${receiver.url}?token=query-secret`, 'an admin sees the whole URL');
   for (const role of ['viewer', 'editor'] as const) {
     const reader = await stack.as(role);
     const listed = await reader.fetch('/api/webhooks');
@@ -245,6 +247,9 @@ test('viewers and editors see endpoints and their log, never a secret, and canno
     const text = await listed.text();
     assert.ok(text.includes(created.id), `${role} lists it`);
     assert.ok(!text.includes('whsec_'), `no secret in the list for ${role}`);
+    assert.ok(!text.includes('query-secret'), `no URL query in the list for ${role}`);
+    const one = await (await reader.fetch(`/api/webhooks/${created.id}`)).text();
+    assert.ok(!one.includes('query-secret') && one.includes('?…'), `the URL's query is hidden from ${role}`);
     assert.equal((await reader.fetch(`/api/webhooks/${created.id}/deliveries`)).status, 200);
     for (const [method, path] of [
       ['GET', '/secret'],

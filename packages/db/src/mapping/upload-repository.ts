@@ -63,17 +63,36 @@ export function createUploadRepository(db: Database) {
       return toUpload(row);
     },
 
-    async find(actor: Actor, id: string): Promise<UploadRecord | null> {
+    /**
+     * Claims the upload for one import: the row goes in the same statement that reads it, so two
+     * requests sent at once with the same id cannot both start an import of the file.
+     */
+    async take(actor: Actor, id: string): Promise<UploadRecord | null> {
       const { rows } = await pool.query<UploadRow>(
-        `select ${COLUMNS} from uploads where id = $1 and actor_kind = $2 and actor_id = $3`,
+        `delete from uploads where id = $1 and actor_kind = $2 and actor_id = $3 returning ${COLUMNS}`,
         [id, actor.kind, actor.id],
       );
       return rows[0] ? toUpload(rows[0]) : null;
     },
 
-    /** The import took the file: it now belongs to the job, which removes it when it ends. */
-    async remove(id: string): Promise<void> {
-      await pool.query(`delete from uploads where id = $1`, [id]);
+    /** Gives a claimed upload back when its import did not start (a mapping to fix, Temporal away). */
+    async giveBack(actor: Actor, upload: UploadRecord): Promise<void> {
+      await pool.query(
+        `insert into uploads (id, actor_kind, actor_id, file_key, file_name, bytes, delimiter, headers, signature, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict do nothing`,
+        [
+          upload.id,
+          actor.kind,
+          actor.id,
+          upload.fileKey,
+          upload.fileName,
+          upload.bytes,
+          upload.delimiter,
+          JSON.stringify(upload.headers),
+          upload.signature,
+          upload.createdAt,
+        ],
+      );
     },
   };
 }
