@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { type Database, openDatabase } from '@catalog/db';
+import { createUploadRepository, type Database, openDatabase } from '@catalog/db';
 import { jobWorkflowId } from '@catalog/domain';
 import { createUploadStore, type UploadStore } from '@catalog/uploads';
 import { testConfig } from '../../../tests/support/config';
@@ -90,3 +90,40 @@ for (const { kind, skip, env } of stores) {
     });
   });
 }
+
+describe('upload janitor (upload rows)', () => {
+  test('forgets uploads never mapped once they are a day old, and keeps younger ones', async () => {
+    const uploads = createUploadStore(testConfig({ UPLOAD_STORE: 'fs', UPLOAD_DIR: mkdtempSync(`${root}/`) }));
+    const repository = createUploadRepository(db);
+    const actor = { kind: 'user' as const, id: randomUUID(), role: 'editor' as const, label: 'janitor test' };
+    const upload = () => ({
+      id: randomUUID(),
+      fileKey: `upload-${randomUUID()}.csv`,
+      fileName: 'products.csv',
+      bytes: 9,
+      delimiter: ',',
+      headers: ['sku', 'name'],
+      signature: randomUUID(),
+    });
+    const old = upload();
+    const young = upload();
+    try {
+      await repository.create(actor, old);
+      await repository.create(actor, young);
+      await db.pool.query(`update uploads set created_at = now() - interval '25 hours' where id = $1`, [old.id]);
+
+      await sweepUploads({ db, uploads });
+
+      const { rows } = await db.pool.query<{ id: string }>(`select id from uploads where id = any($1::uuid[])`, [
+        [old.id, young.id],
+      ]);
+      assert.deepEqual(
+        rows.map((row) => row.id),
+        [young.id],
+      );
+    } finally {
+      await db.pool.query(`delete from uploads where id = any($1::uuid[])`, [[old.id, young.id]]);
+      uploads.close();
+    }
+  });
+});

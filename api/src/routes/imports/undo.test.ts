@@ -33,6 +33,10 @@ after(async () => {
 
 const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 const jobEvent = z.object({ event: z.string(), data: jobSnapshotSchema });
+const conflictsPage = z.object({
+  items: z.array(z.object({ sku: z.string(), message: z.string() })),
+  nextCursor: z.string().nullable(),
+});
 
 async function importCsv(csv: string, fileName = 'catalog.csv'): Promise<string> {
   const form = new FormData();
@@ -131,6 +135,25 @@ test('undo removes what the import inserted and restores what it updated, keepin
     result.conflicts.map(({ sku, change, reason }) => `${sku}:${change}:${reason}`),
     ['n-2:inserted:edited', 'u-3:updated:edited', 'u-5:updated:deleted'],
   );
+  const paged: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+    const response = await requestAs(
+      stack.baseUrl,
+      await stack.keyFor('viewer'),
+      `/api/imports/${importId}/undo/conflicts?limit=2${query}`,
+    );
+    assert.equal(response.status, 200);
+    const page = conflictsPage.parse(await response.json());
+    paged.push(...page.items.map(({ sku, message }) => `${sku}:${message.length > 0}`));
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  assert.deepEqual(paged, ['n-2:true', 'u-3:true', 'u-5:true'], 'every conflict, once, in pages of two');
+  const badCursor = await requestAs(stack.baseUrl, admin, `/api/imports/${importId}/undo/conflicts?cursor=%25%25`);
+  assert.equal(badCursor.status, 400);
+  const neverUndone = await requestAs(stack.baseUrl, admin, `/api/imports/${randomUUID()}/undo/conflicts`);
+  assert.equal(neverUndone.status, 404);
   const progress = events.filter((e) => e.event === 'progress').map((e) => undoProgressSchema.parse(e.data.progress));
   assert.ok(progress.length > 0, 'progress was streamed');
 

@@ -21,4 +21,10 @@ export {
   type StartedJob,
   startJob,
 } from './job-transitions';
-export { createUndoJob, type ImportUndoState, importUndoStates } from './job-undo';
+export {
+  createUndoJob,
+  type ImportUndoState,
+  importUndoStates,
+  type UndoConflictRow,
+  undoConflictsPage,
+} from './job-undo';

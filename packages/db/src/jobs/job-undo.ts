@@ -59,3 +59,31 @@ export async function createUndoJob(
     throw error;
   }
 }
+
+/** A product the latest undo of an import left as it was, as `import_undo_conflicts` keeps it. */
+export type UndoConflictRow = { sku: string; change: 'inserted' | 'updated'; reason: 'edited' | 'deleted' };
+
+/**
+ * One page of the conflicts of the latest undo of `importId`, in SKU order after `afterSku`; null
+ * when the import was never undone. The undo's result lists only the first conflicts; this pages
+ * through all of them.
+ */
+export async function undoConflictsPage(
+  sql: JobSql,
+  importId: string,
+  afterSku: string | null,
+  limit: number,
+): Promise<UndoConflictRow[] | null> {
+  // Only the undo batch writes these rows, and only with the union's values.
+  const { rows } = await sql.query<{ sku: string | null } & Omit<UndoConflictRow, 'sku'>>(
+    `select c.sku, c.change, c.reason
+     from (select id from jobs where undo_of = $1 order by seq desc limit 1) u
+     left join lateral (
+       select sku, change, reason from import_undo_conflicts
+       where job_id = u.id and ($2::text is null or sku > $2) order by sku limit $3
+     ) c on true`,
+    [importId, afterSku, limit],
+  );
+  if (rows.length === 0) return null;
+  return rows.flatMap((row) => (row.sku === null ? [] : [{ sku: row.sku, change: row.change, reason: row.reason }]));
+}

@@ -94,6 +94,15 @@ export function createUploadRepository(db: Database) {
         ],
       );
     },
+
+    /**
+     * Forgets uploads never taken by an import, once their file is past the janitor's age: an
+     * import refuses them well before then, so the row only names a file that is gone.
+     */
+    async removeCreatedBefore(cutoff: Date): Promise<number> {
+      const { rowCount } = await pool.query(`delete from uploads where created_at < $1`, [cutoff]);
+      return rowCount ?? 0;
+    },
   };
 }
 export type UploadRepository = ReturnType<typeof createUploadRepository>;
