@@ -71,6 +71,7 @@ const env = {
 };
 const api = startProcess('api', env);
 let worker = startProcess('worker', env);
+let restarted: Promise<void> = Promise.resolve();
 const receiver = await startWebhookReceiver();
 const fast = Array.from({ length: endpointCount }, (_, i) => i);
 const endpointResponse = z.object({ id: z.string(), state: z.string().optional() });
@@ -116,11 +117,14 @@ try {
           run: () => {
             worker.kill('SIGKILL');
             events.push(`worker killed (SIGKILL) at ${(seconds / 2).toFixed(0)} s`);
-            // Started again a second later, while the writes go on; the run awaits the settle, not this.
-            setTimeout(() => {
-              worker = startProcess('worker', env);
-              events.push('a new worker started 1 s later');
-            }, 1_000);
+            // Started again a second later, while the writes go on; awaited before the processes are stopped.
+            restarted = new Promise((resolve) =>
+              setTimeout(() => {
+                worker = startProcess('worker', env);
+                events.push('a new worker started 1 s later');
+                resolve();
+              }, 1_000),
+            );
           },
         },
         settleMs: settleMs * 2,
@@ -132,6 +136,7 @@ try {
   const broken = results.some(({ phase, stats }) => stats.newIdRepeats > 0 || (phase === 'kill' && stats.missing > 0));
   if (broken || receiver.badSignatures() > 0) process.exitCode = 1;
 } finally {
+  await restarted;
   // Both processes hold the database open; it can be dropped once they are gone.
   await Promise.all([stop(api), stop(worker)]);
   await receiver.close();
