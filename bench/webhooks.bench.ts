@@ -237,7 +237,8 @@ function printVerdicts(results: { phase: Phase; stats: DeliveryStats }[]): void 
   const kill = results.find((result) => result.phase === 'kill')?.stats;
   if (kill) {
     console.log(
-      `kill -9: ${kill.missing} missing (must be 0), ${kill.duplicates} repeats under the same webhook-id, ` +
+      `kill -9: ${kill.missing} missing ${(settleMs * 2) / 1000} s after the last write (must be 0), ` +
+        `${kill.duplicates} repeats under the same webhook-id, ` +
         `${kill.newIdRepeats} under a new one (must be 0)`,
     );
   }
