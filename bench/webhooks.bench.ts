@@ -2,51 +2,62 @@ import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { productSchema, webhookEndpointSchema, webhookSecretSchema } from '@catalog/domain';
-import pg from 'pg';
-import { Webhook } from 'standardwebhooks';
+import { webhookSecretSchema } from '@catalog/domain';
 import { z } from 'zod';
 import { type Api, apiAs } from '../tests/support/api';
 import { apiKeyInDatabase } from '../tests/support/api-keys';
 import { isolatedDatabase } from '../tests/support/database';
+import { type DeliveryStats, deliveryStats, settle } from './lib/delivery-stats';
 import { startProcess, waitForHttp } from './lib/processes';
+import { steadyProductWrites, type WriteRun } from './lib/product-writes';
+import { type Answer, startWebhookReceiver } from './lib/webhook-receiver';
 
 /**
- * npm run bench:webhooks [-- --updates 1000 --endpoints 3 --rate 34 --concurrency 16]
- * Product updates through the real API process, delivered by the real worker process to endpoints
- * served by a receiver in this process, which verifies every signature with the Standard Webhooks
- * library. Updates are sent at a steady `--rate` per second (0: as fast as `--concurrency` clients
- * can), so the latency measured is the one at that sustained load, not the depth of a queue built
- * by a burst. The default, 34 updates/s to 3 endpoints, offers the targeted 100 deliveries/s. Latency runs from the moment the PATCH request was sent (so it also holds the API's
- * own time before its commit) to the moment the receiver has the delivery.
+ * npm run bench:webhooks [-- --rate 500 --seconds 60 --phases sustained,isolation,kill --slow 5000 --settle 60]
+ * Issue 10's webhook benchmark. Product creations and updates go through the real API process (with
+ * an admin API key, as an integrator's) at a steady rate; the real worker process delivers them to 3
+ * endpoints served by real loopback HTTP receivers in this process, which check every signature with
+ * the Standard Webhooks library. `--rate` is in deliveries offered per second (writes/s × endpoints).
+ *  sustained  the load for `--seconds`: offered and delivered rate, latency, missing, duplicates.
+ *  isolation  the same with a 4th endpoint answering after `--slow` ms (or `never`: the sender's
+ *             timeout); the 3 fast endpoints' p95 is printed beside the sustained phase's.
+ *  kill       the worker process is killed with SIGKILL half-way and started again; every message
+ *             must still arrive (repeats only under the same webhook-id).
+ * Latency runs from the write request being sent (so it includes the API's own time before its
+ * commit) to the first receipt. Works against the per-delivery backend too, which has no lane fields.
  */
+const PHASES = ['sustained', 'isolation', 'kill'] as const;
+type Phase = (typeof PHASES)[number];
+const ALIASES: Record<string, Phase> = { a: 'sustained', b: 'isolation', c: 'kill' };
+const BAR = { perSecond: 500, p95Ms: 250 };
+const GOAL = { perSecond: 1000, p95Ms: 150 };
+const EVENTS = ['product.created', 'product.updated'];
+
 const { values } = parseArgs({
   options: {
-    updates: { type: 'string', default: '1000' },
+    rate: { type: 'string', default: '500' },
+    seconds: { type: 'string', default: '60' },
+    phases: { type: 'string', default: PHASES.join(',') },
     endpoints: { type: 'string', default: '3' },
-    rate: { type: 'string', default: '34' },
-    concurrency: { type: 'string', default: '16' },
+    slow: { type: 'string', default: '5000' },
+    settle: { type: 'string', default: '60' },
   },
 });
-const updates = positive('updates', values.updates);
+const rate = positive('rate', values.rate);
+const seconds = positive('seconds', values.seconds);
 const endpointCount = positive('endpoints', values.endpoints);
-const concurrency = positive('concurrency', values.concurrency);
-const rate = Number(values.rate);
-if (!Number.isFinite(rate) || rate < 0)
-  throw new Error('--rate must be a number of updates per second, 0 for no limit');
-const SETTLE_MS = 60_000;
-/** When each update was sent, by product id and the version it creates: what its delivery carries. */
-const sentAt = new Map<string, number>();
+const settleMs = positive('settle', values.settle) * 1000;
+const slowAnswer: Answer = values.slow === 'never' ? 'never' : { delayMs: positive('slow', values.slow) };
+const phases = parsePhases(values.phases);
+const writesPerSecond = rate / endpointCount;
 
 const work = await mkdtemp(path.join(tmpdir(), 'catalog-bench-webhooks-'));
 const database = await isolatedDatabase();
 const port = await freePort();
-const baseUrl = `http://127.0.0.1:${port}`;
 const env = {
   DATABASE_URL: database.url,
   PORT: String(port),
@@ -59,77 +70,73 @@ const env = {
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
 };
 const api = startProcess('api', env);
-const worker = startProcess('worker', env);
-const receiver = await startBenchReceiver();
+let worker = startProcess('worker', env);
+let restarted: Promise<void> = Promise.resolve();
+const receiver = await startWebhookReceiver();
+const fast = Array.from({ length: endpointCount }, (_, i) => i);
+const endpointResponse = z.object({ id: z.string(), state: z.string().optional() });
 let admin: Api;
 
 try {
-  await waitForHttp(`${baseUrl}/health/live`);
-  // Webhooks and their secrets are the admins': an admin key, as `npm run apikey` makes one.
-  admin = apiAs(baseUrl, await apiKeyInDatabase(database.url, 'admin'));
-  const secrets: string[] = [];
-  for (let i = 0; i < endpointCount; i++) {
-    const endpoint = webhookEndpointSchema.parse(
-      await call('POST', '/api/webhooks', {
-        name: `bench ${i}`,
-        url: `${receiver.url}/${i}`,
-        events: ['product.updated'],
-      }),
-    );
-    secrets.push(webhookSecretSchema.parse(await call('GET', `/api/webhooks/${endpoint.id}/secret`)).secret);
+  await waitForHttp(`http://127.0.0.1:${port}/health/live`);
+  admin = apiAs(`http://127.0.0.1:${port}`, await apiKeyInDatabase(database.url, 'admin'));
+  let lanes = false;
+  for (const endpoint of fast) lanes = (await addEndpoint(endpoint, { delayMs: 0 })).lanes;
+  console.log(
+    `webhooks benchmark: ${endpointCount} endpoints on loopback, every signature verified; backend: ` +
+      (lanes ? 'per-endpoint lanes' : 'one workflow per delivery (no lane fields)'),
+  );
+  console.log(
+    `offered ${rate} deliveries/s (${writesPerSecond.toFixed(1)} product writes/s through the API, half creations, ` +
+      `half updates) for ${seconds} s per phase; latency = write request sent → first receipt`,
+  );
+  await warmUp();
+
+  const results: { phase: Phase; stats: DeliveryStats; settled: boolean }[] = [];
+  const run = async (phase: Phase, options: Parameters<typeof measure>[1] = {}) => {
+    const result = await measure(phase, options);
+    results.push({ phase, ...result });
+    printRow(phase, result.stats, result.settled);
+    return result;
+  };
+  printHeader();
+  for (const phase of phases) {
+    if (phase === 'sustained') await run(phase);
+    if (phase === 'isolation') {
+      const slow = endpointCount;
+      const { id } = await addEndpoint(slow, slowAnswer);
+      await run(phase);
+      // Its backlog would otherwise keep loading the worker during the next phase.
+      await call('DELETE', `/api/webhooks/${id}`);
+    }
+    if (phase === 'kill') {
+      const events: string[] = [];
+      await run(phase, {
+        atSecond: {
+          second: seconds / 2,
+          run: () => {
+            worker.kill('SIGKILL');
+            events.push(`worker killed (SIGKILL) at ${(seconds / 2).toFixed(0)} s`);
+            // Started again a second later, while the writes go on; awaited before the processes are stopped.
+            restarted = new Promise((resolve) =>
+              setTimeout(() => {
+                worker = startProcess('worker', env);
+                events.push('a new worker started 1 s later');
+                resolve();
+              }, 1_000),
+            );
+          },
+        },
+        settleMs: settleMs * 2,
+      });
+      console.log(`  kill: ${events.join('; ')}`);
+    }
   }
-  receiver.useSecrets(secrets);
-
-  const products = await inParallel(updates + 1, 16, (i) =>
-    call('POST', '/api/products', { sku: `bench-${i}`, name: `Bench product ${i}` }).then((body) =>
-      productSchema.parse(body),
-    ),
-  );
-  // One update first, until its deliveries arrive: the worker has bundled its workflows and is polling.
-  const [warmup, ...measured] = products;
-  if (!warmup) throw new Error('no products were created');
-  await update(warmup, 'warm-up');
-  await receiver.waitFor(endpointCount, SETTLE_MS);
-  receiver.reset();
-
-  const started = performance.now();
-  await inParallel(measured.length, concurrency, async (i) => {
-    const product = measured[i];
-    if (!product) throw new Error(`no product ${i}`);
-    const due = rate > 0 ? started + (i * 1000) / rate - performance.now() : 0;
-    if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
-    return update(product, 'measured');
-  });
-  const committed = performance.now();
-  const expected = measured.length * endpointCount;
-  await receiver.waitFor(expected, SETTLE_MS).catch(() => undefined);
-
-  const stats = receiver.stats();
-  const latencies = stats.latenciesMs.sort((a, b) => a - b);
-  const elapsedS = (stats.lastAt - started) / 1000;
-  console.log(
-    `webhooks benchmark: ${measured.length} product updates through the API, ${endpointCount} subscribed endpoints, ` +
-      (rate > 0
-        ? `sent at ${rate} updates/s (${rate * endpointCount} deliveries/s offered)`
-        : `sent as fast as ${concurrency} clients can`),
-  );
-  console.log(
-    `deliveries: ${stats.unique} of ${expected} received, ${expected - stats.unique} missing, ` +
-      `${stats.duplicates} duplicates, ${stats.badSignatures} with an invalid signature`,
-  );
-  console.log(
-    `throughput: ${(stats.unique / elapsedS).toFixed(0)} deliveries/s ` +
-      `(first update sent → last delivery received: ${elapsedS.toFixed(2)} s; updates committed at ` +
-      `${(measured.length / ((committed - started) / 1000)).toFixed(0)}/s)`,
-  );
-  console.log(
-    `commit-to-receipt latency: p50 ${percentile(latencies, 0.5)} ms, p95 ${percentile(latencies, 0.95)} ms, ` +
-      `max ${percentile(latencies, 1)} ms`,
-  );
-  console.log(await dispatchLag());
-  console.log('targets: all delivered, 0 missing, 0 duplicates, signatures valid; p95 ≤ 500 ms; ≥ 100 deliveries/s');
-  if (stats.unique !== expected || stats.duplicates > 0 || stats.badSignatures > 0) process.exitCode = 1;
+  printVerdicts(results);
+  const broken = results.some(({ phase, stats }) => stats.newIdRepeats > 0 || (phase === 'kill' && stats.missing > 0));
+  if (broken || receiver.badSignatures() > 0) process.exitCode = 1;
 } finally {
+  await restarted;
   // Both processes hold the database open; it can be dropped once they are gone.
   await Promise.all([stop(api), stop(worker)]);
   await receiver.close();
@@ -137,30 +144,108 @@ try {
   await rm(work, { recursive: true, force: true });
 }
 
-async function update(product: z.infer<typeof productSchema>, label: string): Promise<void> {
-  sentAt.set(`${product.id}:${product.version + 1}`, performance.now());
-  await call('PATCH', `/api/products/${product.id}`, { name: `${product.name} (${label})`, version: product.version });
+/** One phase: the steady writes, then up to the settle time for every message to arrive. */
+async function measure(
+  phase: Phase,
+  options: { atSecond?: { second: number; run: () => void }; settleMs?: number } = {},
+): Promise<{ stats: DeliveryStats; settled: boolean; run: WriteRun }> {
+  const run = await steadyProductWrites({
+    api: admin,
+    perSecond: writesPerSecond,
+    seconds,
+    skuPrefix: `bench-${phase}-${randomUUID().slice(0, 8)}`,
+    ...(options.atSecond ? { atSecond: options.atSecond } : {}),
+  });
+  const settled = await settle(run, receiver, fast, options.settleMs ?? settleMs);
+  return { stats: deliveryStats(run, receiver, fast), settled, run };
 }
 
-/** How long events waited in the outbox before their delivery workflows were started. */
-async function dispatchLag(): Promise<string> {
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ p50: number; p95: number }>(
-      `select round(percentile_cont(0.5) within group (order by lag))::int as p50,
-              round(percentile_cont(0.95) within group (order by lag))::int as p95
-       from (select extract(epoch from dispatched_at - occurred_at) * 1000 as lag
-             from outbox_events where type = 'product.updated') as lags`,
+/** One write first, until it reaches every endpoint: the worker is polling and the lanes exist. */
+async function warmUp(): Promise<void> {
+  const run = await steadyProductWrites({
+    api: admin,
+    perSecond: 1,
+    seconds: 1,
+    skuPrefix: `bench-warm-${randomUUID()}`,
+  });
+  if (!(await settle(run, receiver, fast, 120_000))) throw new Error('the warm-up write was not delivered in 120 s');
+}
+
+async function addEndpoint(index: number, answer: Answer): Promise<{ id: string; lanes: boolean }> {
+  const created = endpointResponse.parse(
+    await call('POST', '/api/webhooks', {
+      name: `bench ${index}`,
+      url: receiver.urlFor(index),
+      events: EVENTS,
+    }),
+  );
+  const { secret } = webhookSecretSchema.parse(await call('GET', `/api/webhooks/${created.id}/secret`));
+  receiver.addEndpoint(index, secret, answer);
+  return { id: created.id, lanes: created.state !== undefined };
+}
+
+function printHeader(): void {
+  console.log(
+    'phase      | offered/s | delivered/s | p50 ms | p95 ms | p99 ms | received / expected | missing | duplicates | new-id repeats',
+  );
+}
+
+function printRow(phase: Phase, stats: DeliveryStats, settled: boolean): void {
+  const latency = stats.latencyMs;
+  const cells = [
+    phase.padEnd(10),
+    stats.offeredPerSecond.toFixed(0).padStart(9),
+    stats.deliveredPerSecond.toFixed(0).padStart(11),
+    String(latency?.p50 ?? '–').padStart(6),
+    String(latency?.p95 ?? '–').padStart(6),
+    String(latency?.p99 ?? '–').padStart(6),
+    `${stats.received} / ${stats.expected}`.padStart(19),
+    String(stats.missing).padStart(7),
+    String(stats.duplicates).padStart(10),
+    String(stats.newIdRepeats).padStart(14),
+  ];
+  console.log(cells.join(' | '));
+  const notes = [
+    settled ? '' : `not all delivered within the settle time (${stats.missing} missing)`,
+    stats.failedWrites > 0 ? `${stats.failedWrites} writes failed` : '',
+    stats.skippedWrites > 0 ? `${stats.skippedWrites} writes not offered (256 requests open)` : '',
+  ].filter(Boolean);
+  if (notes.length > 0) console.log(`  ${phase}: ${notes.join('; ')}`);
+}
+
+function printVerdicts(results: { phase: Phase; stats: DeliveryStats }[]): void {
+  console.log(`bad signatures: ${receiver.badSignatures()}`);
+  const sustained = results.find((result) => result.phase === 'sustained')?.stats;
+  if (sustained) {
+    const meets = (target: { perSecond: number; p95Ms: number }) =>
+      sustained.missing === 0 &&
+      sustained.deliveredPerSecond >= target.perSecond &&
+      (sustained.latencyMs?.p95 ?? Number.POSITIVE_INFINITY) <= target.p95Ms
+        ? 'pass'
+        : 'miss';
+    console.log(`bar  (≥ ${BAR.perSecond}/s, p95 ≤ ${BAR.p95Ms} ms, 0 missing): ${meets(BAR)}`);
+    console.log(`goal (≥ ${GOAL.perSecond}/s, p95 ≤ ${GOAL.p95Ms} ms, 0 missing): ${meets(GOAL)}`);
+  }
+  const isolation = results.find((result) => result.phase === 'isolation')?.stats;
+  if (isolation) {
+    const slow = slowAnswer === 'never' ? 'never answering' : `answering after ${slowAnswer.delayMs} ms`;
+    console.log(
+      `isolation: the ${endpointCount} fast endpoints' p95 ${isolation.latencyMs?.p95 ?? '–'} ms with a 4th ${slow}` +
+        (sustained ? ` (sustained, without it: ${sustained.latencyMs?.p95 ?? '–'} ms)` : ''),
     );
-    return `of which outbox → delivery workflows started: p50 ${rows[0]?.p50} ms, p95 ${rows[0]?.p95} ms`;
-  } finally {
-    await client.end();
+  }
+  const kill = results.find((result) => result.phase === 'kill')?.stats;
+  if (kill) {
+    console.log(
+      `kill -9: ${kill.missing} missing ${(settleMs * 2) / 1000} s after the last write (must be 0), ` +
+        `${kill.duplicates} repeats under the same webhook-id, ` +
+        `${kill.newIdRepeats} under a new one (must be 0)`,
+    );
   }
 }
 
 async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
@@ -174,117 +259,21 @@ async function call(method: string, route: string, body?: unknown): Promise<unkn
     ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
   });
   if (!response.ok) throw new Error(`${method} ${route} answered ${response.status}: ${await response.text()}`);
-  return response.json();
+  return response.status === 204 ? null : response.json();
 }
 
-/** Counts deliveries per endpoint and webhook-id, checks each signature, notes when each arrived. */
-async function startBenchReceiver() {
-  const messageSchema = z.object({ data: z.object({ id: z.number(), version: z.number() }) });
-  let verifiers: Webhook[] = [];
-  let seen = new Map<string, number>();
-  let latenciesMs: number[] = [];
-  let badSignatures = 0;
-  let lastAt = 0;
-  let waiter: { count: number; resolve: () => void } | null = null;
-
-  function receive(request: IncomingMessage, body: string): void {
-    const arrived = performance.now();
-    const endpoint = Number(request.url?.split('/').at(-1));
-    const headers = { ...request.headers };
-    const verifier = verifiers[endpoint];
-    let message: unknown;
-    try {
-      if (!verifier) throw new Error(`no endpoint ${endpoint}`);
-      message = verifier.verify(body, {
-        'webhook-id': String(headers['webhook-id']),
-        'webhook-timestamp': String(headers['webhook-timestamp']),
-        'webhook-signature': String(headers['webhook-signature']),
-      });
-    } catch {
-      badSignatures++;
-      return;
-    }
-    const key = `${endpoint}:${headers['webhook-id']}`;
-    const times = (seen.get(key) ?? 0) + 1;
-    seen.set(key, times);
-    if (times > 1) return;
-    lastAt = arrived;
-    const { data } = messageSchema.parse(message);
-    const sent = sentAt.get(`${data.id}:${data.version}`);
-    if (sent !== undefined) latenciesMs.push(arrived - sent);
-    if (waiter && seen.size >= waiter.count) waiter.resolve();
-  }
-
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      receive(request, Buffer.concat(chunks).toString('utf8'));
-      response.writeHead(204).end();
-    });
+function parsePhases(list: string | undefined): Phase[] {
+  const names = (list ?? '').split(',').map((name) => name.trim().toLowerCase());
+  return names.map((name) => {
+    const phase = ALIASES[name] ?? PHASES.find((known) => known === name);
+    if (!phase) throw new Error(`--phases: unknown phase ${name} (use ${PHASES.join(', ')}, or a, b, c)`);
+    return phase;
   });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (typeof address !== 'object' || !address) throw new Error('the receiver has no port');
-  return {
-    url: `http://127.0.0.1:${address.port}/hook`,
-    useSecrets: (secrets: string[]) => {
-      verifiers = secrets.map((secret) => new Webhook(secret));
-    },
-    reset: () => {
-      seen = new Map();
-      latenciesMs = [];
-      badSignatures = 0;
-    },
-    waitFor: (count: number, timeoutMs: number) =>
-      new Promise<void>((resolve, reject) => {
-        if (seen.size >= count) return resolve();
-        const timer = setTimeout(
-          () => reject(new Error(`only ${seen.size} of ${count} deliveries arrived`)),
-          timeoutMs,
-        );
-        waiter = {
-          count,
-          resolve: () => {
-            clearTimeout(timer);
-            waiter = null;
-            resolve();
-          },
-        };
-      }),
-    stats: () => {
-      const unique = seen.size;
-      const received = [...seen.values()].reduce((sum, n) => sum + n, 0);
-      return { unique, duplicates: received - unique, badSignatures, latenciesMs, lastAt };
-    },
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-async function inParallel<T>(count: number, limit: number, work: (index: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, count) }, async () => {
-      for (let index = next++; index < count; index = next++) results[index] = await work(index);
-    }),
-  );
-  return results;
-}
-
-function percentile(sorted: number[], fraction: number): string {
-  if (sorted.length === 0) return '–';
-  const index = Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1);
-  return Math.round(sorted[Math.max(0, index)] ?? 0).toString();
 }
 
 function positive(name: string, value: string | undefined): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new Error(`--${name} must be a positive whole number`);
+  if (!Number.isFinite(number) || number <= 0) throw new Error(`--${name} must be a positive number`);
   return number;
 }
 

@@ -1,12 +1,14 @@
-import type { WebhookEndpoint, WebhookTestResult } from '@catalog/domain';
+import type { WebhookTestResult } from '@catalog/domain';
 import { onScopeDispose, ref, shallowRef } from 'vue';
 import { ApiError } from '../api/errors';
 import {
   createWebhook,
   deleteWebhook,
   listWebhooks,
+  recoverMessages,
   testWebhook,
   updateWebhook,
+  type WebhookEndpointView,
   type WebhookInput,
 } from '../api/webhooks';
 import { useToastStore } from '../stores/toasts';
@@ -20,7 +22,7 @@ export type TestState = { phase: 'running' } | { phase: 'done'; result: WebhookT
 export function useWebhooks() {
   const api = useApiClient();
   const toasts = useToastStore();
-  const items = shallowRef<WebhookEndpoint[]>([]);
+  const items = shallowRef<WebhookEndpointView[]>([]);
   const loaded = ref(false);
   const tests = ref<Record<string, TestState>>({});
 
@@ -33,7 +35,7 @@ export function useWebhooks() {
     }
   }
 
-  function replace(endpoint: WebhookEndpoint): void {
+  function replace(endpoint: WebhookEndpointView): void {
     const known = items.value.some((item) => item.id === endpoint.id);
     items.value = known
       ? items.value.map((item) => (item.id === endpoint.id ? endpoint : item))
@@ -41,7 +43,7 @@ export function useWebhooks() {
   }
 
   /** Rejects with the ApiError, for the form to show. */
-  async function save(id: string | null, input: WebhookInput): Promise<WebhookEndpoint> {
+  async function save(id: string | null, input: WebhookInput): Promise<WebhookEndpointView> {
     const endpoint = id ? await updateWebhook(api, id, input) : await createWebhook(api, input);
     replace(endpoint);
     return endpoint;
@@ -76,9 +78,17 @@ export function useWebhooks() {
     }
   }
 
+  /** How many failed or held messages were queued again; rejects with the ApiError, for the dialog to show. */
+  async function recover(id: string, since: string): Promise<number> {
+    const { recovered } = await recoverMessages(api, id, since);
+    // The endpoint's state and last delivery change as the recovered messages go out.
+    void refresh();
+    return recovered;
+  }
+
   // Deliveries happen in the worker: the status and last delivery of each endpoint are re-read while the page is open.
   const timer = setInterval(() => void refresh(), REFRESH_MS);
   onScopeDispose(() => clearInterval(timer));
 
-  return { items, loaded, tests, refresh, save, setEnabled, remove, test };
+  return { items, loaded, tests, refresh, save, setEnabled, remove, test, recover };
 }
