@@ -8,7 +8,7 @@ import { requestAs } from '../support/auth';
 import { assertAccessible } from '../support/axe';
 import { launchBrowser, openSignedInPage } from '../support/browser';
 import { productsApi } from '../support/products';
-import { type ExpectedProduct, type ShopExport, shopifyExport } from '../support/shop-exports';
+import { type ExpectedProduct, SHOPIFY_HEADERS, type ShopExport, shopifyExport } from '../support/shop-exports';
 import { type Stack, startStack } from '../support/stack';
 
 /**
@@ -93,6 +93,10 @@ test('a Shopify export: the mapping screen shows the suggestion, its preview fol
     assert.equal(await columnTarget(page, 'Title'), 'name');
     assert.equal(await columnTarget(page, 'Body (HTML)'), 'description');
     assert.equal(await columnTarget(page, 'Variant Price'), 'price');
+    // A long export opens on the columns it imports; the rest are one button away.
+    assert.equal(await page.getByTestId('mapping-column').count(), 5);
+    await page.getByTestId('columns-toggle').click();
+    assert.equal(await page.getByTestId('mapping-column').count(), SHOPIFY_HEADERS.length);
     assert.equal(await columnTarget(page, 'Variant Compare At Price'), '', 'the list price, not the compare-at price');
     assert.equal(await columnTarget(page, 'Status'), 'active');
     const skuReasons = page.locator(
