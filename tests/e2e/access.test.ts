@@ -81,6 +81,9 @@ test('an editor imports through the page and is not offered delete-all; an admin
       mimeType: 'text/csv',
       buffer: Buffer.from(`sku,name,price\n${prefix}-1,Lamp,10.00\n${prefix}-2,Chair,25.50\n`),
     });
+    // The file's own column names are what the mapping screen suggests.
+    await page.getByTestId('mapping-screen').waitFor();
+    await page.getByTestId('import-now-button').click();
     assert.equal((await uploaded).status(), 202);
     await page.locator('[data-testid=import-outcome][data-status=completed]').waitFor({ timeout: 60_000 });
     await assertAccessible(page, 'an import finished by an editor');

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { ImportAccepted } from '@catalog/domain';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { assertAccessible } from '../support/axe';
 import { launchBrowser, openSignedInPage } from '../support/browser';
 import { type Stack, startStack } from '../support/stack';
 
 /**
- * A CSV uploaded on the Import page, watched live to its summary, then checked in the database.
+ * A CSV uploaded on the Import page (through the mapping screen, with the suggested mapping), watched
+ * live to its summary, then checked in the database.
  * 50,000 rows, small chunks and a fast poll keep the import on screen long enough to be seen live.
  * Signed in as an editor (who may import). Every page state visited is checked with axe-core.
  */
@@ -35,6 +36,12 @@ const recordStages = `
   }).observe(document, { subtree: true, childList: true, attributes: true });
 `;
 
+/** A dropped file opens the mapping screen; these files' own column names are what it suggests. */
+async function importWithSuggestedMapping(page: Page): Promise<void> {
+  await page.getByTestId('mapping-screen').waitFor();
+  await page.getByTestId('import-now-button').click();
+}
+
 function catalogCsv(prefix: string, rows: number): string {
   const lines = ['SKU;Name;Price;Active;Color'];
   for (let i = 0; i < rows; i++) lines.push(`${prefix}-${i};Item ${i};${i % 100}.50;yes;red`);
@@ -60,6 +67,7 @@ test('an upload on the Import page shows live progress, the summary, and lands i
       mimeType: 'text/csv',
       buffer: Buffer.from(catalogCsv(prefix, rows)),
     });
+    await importWithSuggestedMapping(page);
     const response = await uploaded;
     assert.equal(response.status(), 202);
     const { jobId }: ImportAccepted = await response.json();
@@ -138,6 +146,7 @@ test('a refused upload and a failed import are explained on the page', async () 
     const cut = Buffer.concat([Buffer.from(`sku,name\n${prefix}-1,Lamp\n${prefix}-2,caf`), Buffer.from([0xc3])]);
     const uploaded = page.waitForResponse((r) => r.url().endsWith('/api/imports') && r.request().method() === 'POST');
     await fileInput.setInputFiles({ name: `${prefix}-cut.csv`, mimeType: 'text/csv', buffer: cut });
+    await importWithSuggestedMapping(page);
     const { jobId }: ImportAccepted = await (await uploaded).json();
     const card = page.locator(`[data-testid=import-job][data-job-id="${jobId}"]`);
     await card.getByTestId('import-error').waitFor({ timeout: 60_000 });
