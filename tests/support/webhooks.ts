@@ -140,6 +140,7 @@ export async function startWebhookRuntime(
           db: deps.db,
           client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
           taskQueue: webhookTaskQueue(config.TEMPORAL_TASK_QUEUE),
+          laneBatch: config.WEBHOOK_LANE_BATCH,
           logger: deps.logger,
           sweepEveryMs: 1_000,
         });

@@ -9,3 +9,4 @@ export { type SignedMessage, sendSigned } from './send-signed';
 export { generateSecret, signatureHeaders } from './signature';
 export { sendTestEvent, type TestTarget } from './test-send';
 export { attemptError, judge, type Verdict } from './verdict';
+export { type MessageFate, messageFate } from './retry-schedule';
