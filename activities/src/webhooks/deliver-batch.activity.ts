@@ -46,7 +46,13 @@ export function createDeliverBatch({ db, secrets }: DeliveryDeps, settings: Webh
     let health = null;
     if (attempts.length > 0) {
       health = laneHealth(endpoint, attempts, settings, now);
-      const { disabledNow } = await recordLaneBatch(db.pool, input.endpointId, attempts, health, settings.disableAfterMs);
+      const { disabledNow } = await recordLaneBatch(
+        db.pool,
+        input.endpointId,
+        attempts,
+        health,
+        settings.disableAfterMs,
+      );
       if (disabledNow) {
         await holdPendingMessages(db.pool, input.endpointId);
         return ended('disabled');

@@ -12,7 +12,12 @@ type Result = { ok: boolean; statusCode: number | null; error: string | null };
  * reaches `breakerFailures` and waits `breakerCooldownMs`; a batch while it is open is its probe (one
  * message): a success closes it, a failure opens it again for twice the previous cool-down.
  */
-export function laneHealth(before: LaneEndpoint, results: Result[], settings: BreakerSettings, now: number): LaneHealth {
+export function laneHealth(
+  before: LaneEndpoint,
+  results: Result[],
+  settings: BreakerSettings,
+  now: number,
+): LaneHealth {
   let streak = before.consecutiveFailures;
   let anySuccess = false;
   for (const result of results) {
@@ -20,7 +25,12 @@ export function laneHealth(before: LaneEndpoint, results: Result[], settings: Br
     streak = result.ok ? 0 : streak + 1;
   }
   const last = results.at(-1) ?? { ok: true, statusCode: null, error: null };
-  return { last, anySuccess, consecutiveFailures: streak, circuit: nextCircuit(before, anySuccess, streak, settings, now) };
+  return {
+    last,
+    anySuccess,
+    consecutiveFailures: streak,
+    circuit: nextCircuit(before, anySuccess, streak, settings, now),
+  };
 }
 
 function nextCircuit(

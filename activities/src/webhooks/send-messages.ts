@@ -59,7 +59,16 @@ async function sendOne(endpoint: LaneEndpoint, message: LaneMessage, settings: W
   if (!event) {
     // Only a deleted outbox row gets here: retention keeps the events of undelivered messages.
     const error = 'the event is no longer stored';
-    return { ...base, ok: false, statusCode: null, latencyMs: 0, responseSnippet: null, error, state: 'failed', retryInMs: null };
+    return {
+      ...base,
+      ok: false,
+      statusCode: null,
+      latencyMs: 0,
+      responseSnippet: null,
+      error,
+      state: 'failed',
+      retryInMs: null,
+    };
   }
   const body = messageBody(event.type, event.occurredAt, event.data);
   const outcome = await sendSigned(

@@ -13,7 +13,10 @@ export type LaneWaker = { client: Client; taskQueue: string; laneBatch: number; 
  * Failures are logged, not thrown: the messages are committed, and the dispatcher's sweep wakes
  * lanes whose messages stay overdue.
  */
-export async function wakeLanes({ client, taskQueue, laneBatch, logger }: LaneWaker, lanes: LaneToWake[]): Promise<void> {
+export async function wakeLanes(
+  { client, taskQueue, laneBatch, logger }: LaneWaker,
+  lanes: LaneToWake[],
+): Promise<void> {
   try {
     await mapLimit(lanes, SIGNALS_IN_FLIGHT, async (lane) => {
       await client.workflow.signalWithStart(

@@ -43,7 +43,6 @@ export const webhookMessageStates = ['pending', 'delivered', 'failed', 'held'] a
 export const webhookMessageStateSchema = z.enum(webhookMessageStates);
 export type WebhookMessageState = z.infer<typeof webhookMessageStateSchema>;
 
-
 /** How long a rotated-out secret keeps signing next to the new one, so receivers can switch over. */
 export const SECRET_OVERLAP_MS = 24 * 3_600_000;
 /** The part of a receiver's answer that is kept in the delivery log. */

@@ -65,6 +65,16 @@ export type LaneCarry = { woken: boolean; nextDueAt: number | null; notBefore: n
 /** A lane wake-up: the ids are hints for the Temporal UI and tests, never payloads; the lane reads the database. */
 export type LaneWake = { eventIds: string[] };
 
+export type LaneSignalWithStart = {
+  workflowId: string;
+  taskQueue: string;
+  args: [WebhookLaneInput];
+  signal: string;
+  signalArgs: [LaneWake];
+  memo: Record<string, string>;
+  staticSummary: string;
+};
+
 /**
  * The options of `client.workflow.signalWithStart(workflowTypes.webhookLane, …)`: wakes the
  * endpoint's lane, starting it if it is not running. The memo and summary name the endpoint, so
@@ -75,7 +85,7 @@ export function laneSignalWithStart(
   taskQueue: string,
   batchSize: number,
   eventIds: string[],
-) {
+): LaneSignalWithStart {
   const input: WebhookLaneInput = { endpointId: endpoint.id, batchSize };
   const wake: LaneWake = { eventIds };
   return {

@@ -2,10 +2,7 @@ import { WEBHOOK_RETRY } from '@catalog/domain';
 import type { Verdict } from './verdict';
 
 /** What becomes of a message after an attempt: delivered, failed for good, or due again at `nextAttemptAt`. */
-export type MessageFate =
-  | { state: 'delivered' }
-  | { state: 'failed' }
-  | { state: 'pending'; nextAttemptAt: number };
+export type MessageFate = { state: 'delivered' } | { state: 'failed' } | { state: 'pending'; nextAttemptAt: number };
 
 /**
  * The published schedule (WEBHOOK_RETRY): after the n-th failed attempt the next waits 2^(n-1) s, at

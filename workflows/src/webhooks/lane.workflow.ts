@@ -4,13 +4,13 @@ import { type LaneEnd, laneWakeSignal, type WebhookLaneInput } from '../definiti
 
 /**
  * A batch waits on receivers (up to WEBHOOK_TIMEOUT_MS per round of sends) and heartbeats every 2 s,
- * so a dead worker is noticed within 30 s and the batch runs again elsewhere; it resends only the
+ * so a dead worker is noticed within 20 s and the batch runs again elsewhere; it resends only the
  * messages still pending. Retried without end: the database or a worker being away is not a reason
  * to stop a lane.
  */
 const lane = proxyActivities<WebhookActivities>({
   startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 

@@ -1,7 +1,7 @@
 import {
   webhookDeliverySchema,
-  webhookMessageLogSchema,
   webhookEndpointSchema,
+  webhookMessageLogSchema,
   webhookSecretSchema,
   webhookTestResultSchema,
 } from '@catalog/domain';
@@ -136,7 +136,10 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
     ),
     request: { params, ...json(recoverWebhookBody) },
     responses: {
-      202: { description: 'How many messages were set pending', ...jsonContent(z.object({ recovered: z.number().int() })) },
+      202: {
+        description: 'How many messages were set pending',
+        ...jsonContent(z.object({ recovered: z.number().int() })),
+      },
       ...errorResponses(400, 401, 403, 404, 409),
     },
   });
@@ -145,7 +148,8 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
     path: '/api/webhooks/{id}/messages',
     operationId: 'listWebhookMessages',
     tags,
-    summary: 'The messages of an endpoint, newest first: one per event, with its state (pending, delivered, failed, held)',
+    summary:
+      'The messages of an endpoint, newest first: one per event, with its state (pending, delivered, failed, held)',
     ...requiresRole('viewer'),
     request: { params, query: listMessagesQuery },
     responses: {

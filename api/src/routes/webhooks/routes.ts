@@ -12,7 +12,6 @@ import { parseInput } from '../../http/validate';
 import { extendDeadline } from '../../limits/deadline';
 import { auditEndpointChanges } from './audit';
 import { checkDestination } from './destination';
-import { wakeLane } from './wake-lane';
 import { presentDelivery, presentEndpoint, presentSecrets, storedEventTypes } from './presenter';
 import {
   createWebhookBody,
@@ -22,6 +21,7 @@ import {
   updateWebhookBody,
   webhookIdParams,
 } from './schema';
+import { wakeLane } from './wake-lane';
 
 export { documentWebhooks } from './openapi';
 

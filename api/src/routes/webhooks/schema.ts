@@ -36,7 +36,14 @@ export const createWebhookBody = z.object({
 });
 
 export const updateWebhookBody = z
-  .object({ name, url: webhookUrlSchema, events: webhookEventsSchema, enabled: z.boolean(), rateLimitPerSecond, ordered })
+  .object({
+    name,
+    url: webhookUrlSchema,
+    events: webhookEventsSchema,
+    enabled: z.boolean(),
+    rateLimitPerSecond,
+    ordered,
+  })
   .partial()
   .refine((body) => Object.keys(body).length > 0, {
     message: 'send at least one of name, url, events, enabled, rateLimitPerSecond, ordered',
@@ -51,7 +58,10 @@ export const recoverWebhookBody = z.object({
 
 export const listMessagesQuery = z.object({
   state: webhookMessageStateSchema.optional(),
-  cursor: z.string().regex(/^\d{1,18}$/, 'must be the nextCursor of a previous page').optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,18}$/, 'must be the nextCursor of a previous page')
+    .optional(),
   pageSize: z.coerce.number().int().min(1).max(100).default(50),
 });
 

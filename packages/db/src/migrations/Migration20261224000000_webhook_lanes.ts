@@ -31,13 +31,17 @@ export class Migration20261224000000_webhook_lanes extends Migration {
         updated_at timestamptz not null default now(),
         unique (endpoint_id, event_id)
       )`);
-    this.addSql(`create index webhook_messages_pending_idx on webhook_messages (endpoint_id, seq) where state = 'pending'`);
+    this.addSql(
+      `create index webhook_messages_pending_idx on webhook_messages (endpoint_id, seq) where state = 'pending'`,
+    );
     this.addSql(`create index webhook_messages_due_idx on webhook_messages (next_attempt_at) where state = 'pending'`);
     this.addSql(`create index webhook_messages_log_idx on webhook_messages (endpoint_id, seq desc)`);
     this.addSql(`
       create index webhook_messages_recover_idx on webhook_messages (endpoint_id, created_at)
       where state in ('failed', 'held')`);
-    this.addSql(`create index webhook_messages_delivered_idx on webhook_messages (delivered_at) where state = 'delivered'`);
+    this.addSql(
+      `create index webhook_messages_delivered_idx on webhook_messages (delivered_at) where state = 'delivered'`,
+    );
     this.addSql(`create index webhook_messages_event_idx on webhook_messages (event_id)`);
     this.addSql(`
       alter table webhook_endpoints

@@ -9,7 +9,6 @@ export {
   type WebhookRepository,
   type WebhookSecrets,
 } from './endpoint-repository';
-export { type ReencryptScope, reencryptWebhookSecrets } from './reencrypt-secrets';
 export { type LaneEndpoint, type LaneMessage, loadLaneBatch, nextDueAt } from './lane-batch';
 export {
   holdPendingMessages,
@@ -22,3 +21,4 @@ export {
   type Sql,
 } from './message-store';
 export { type LaneAttempt, type LaneHealth, recordLaneBatch } from './record-lane-batch';
+export { type ReencryptScope, reencryptWebhookSecrets } from './reencrypt-secrets';
