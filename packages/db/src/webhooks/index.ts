@@ -1,5 +1,5 @@
 export { type WebhookDeliveryEntity, WebhookDeliverySchema } from './delivery.entity';
-export { type DeliveryTarget, readDelivery, readStoredEvent, type StoredEvent } from './delivery-context';
+export { readStoredEvent, type StoredEvent } from './delivery-context';
 export { type DeliveryAttempt, logTestAttempt } from './delivery-log';
 export { type WebhookEndpointEntity, WebhookEndpointSchema } from './endpoint.entity';
 export {
