@@ -78,12 +78,12 @@ const webhookWorker = await createWebhookWorker({
   tracing,
 });
 // The dispatcher lives with the workers: it needs no API process alive to turn committed events into
-// deliveries. It starts them on the workers' own connection, so they can start eagerly: the first
-// workflow task comes back with the start call instead of through a poll.
+// messages and wake the endpoints' lanes, which it does on the workers' own connection.
 const dispatcher = startOutboxDispatcher({
   db,
   client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
   taskQueue: webhookTaskQueue(config.TEMPORAL_TASK_QUEUE),
+  laneBatch: config.WEBHOOK_LANE_BATCH,
   logger,
 });
 // Orphan reaper, retention and upload janitor run as Temporal Schedules (visible in the UI's

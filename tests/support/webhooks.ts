@@ -7,8 +7,11 @@ import { appendEvent, type Database } from '@catalog/db';
 import {
   type WebhookDelivery,
   type WebhookEndpoint,
+  type WebhookMessageLog,
+  type WebhookMessageState,
   webhookDeliverySchema,
   webhookEndpointSchema,
+  webhookMessageLogSchema,
   webhookSecretSchema,
   webhookSettings,
   webhookTaskQueue,
@@ -18,6 +21,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
 import type { Api } from './api';
+import { pollUntil } from './imports';
 import type { Stack } from './stack';
 
 export type ReceivedRequest = { headers: Record<string, string>; body: string; at: number };
@@ -108,8 +112,8 @@ export function verifyWith(secret: string, request: ReceivedRequest): unknown {
 export type WebhookRuntime = { worker: Worker; dispatcher: OutboxDispatcher; stop: () => Promise<void> };
 
 /**
- * What the worker process runs for webhooks (the delivery worker on its own task queue, and the
- * outbox dispatcher), in this process, for a stack. Stop it before the stack.
+ * What the worker process runs for webhooks (the lane worker on its own task queue, and the outbox
+ * dispatcher), in this process, for a stack. Stop it before the stack.
  */
 export async function startWebhookRuntime(
   stack: Stack,
@@ -140,6 +144,7 @@ export async function startWebhookRuntime(
           db: deps.db,
           client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
           taskQueue: webhookTaskQueue(config.TEMPORAL_TASK_QUEUE),
+          laneBatch: config.WEBHOOK_LANE_BATCH,
           logger: deps.logger,
           sweepEveryMs: 1_000,
         });
@@ -213,4 +218,29 @@ export async function commitProductUpdate(
 export async function deliveryLog(api: Api, endpointId: string): Promise<WebhookDelivery[]> {
   const response = await api.fetch(`/api/webhooks/${endpointId}/deliveries?pageSize=100`);
   return z.object({ items: z.array(webhookDeliverySchema) }).parse(await response.json()).items;
+}
+
+/** The endpoint's messages through the API, newest first (one per event). */
+export async function messageLog(api: Api, endpointId: string): Promise<WebhookMessageLog[]> {
+  const response = await api.fetch(`/api/webhooks/${endpointId}/messages?pageSize=100`);
+  return z.object({ items: z.array(webhookMessageLogSchema) }).parse(await response.json()).items;
+}
+
+/** Waits until the event's message to the endpoint is in one of `states`; a final state is final, so counts read after it are too. */
+export async function waitForMessage(
+  api: Api,
+  endpointId: string,
+  eventId: string,
+  states: WebhookMessageState[] = ['delivered'],
+  timeoutMs = 60_000,
+): Promise<WebhookMessageLog> {
+  const log = await pollUntil(
+    `the message of ${eventId} to be ${states.join(' or ')}`,
+    () => messageLog(api, endpointId),
+    (items) => items.some((item) => item.eventId === eventId && states.includes(item.state)),
+    timeoutMs,
+  );
+  const message = log.find((item) => item.eventId === eventId);
+  if (!message) throw new Error(`no message of ${eventId}`);
+  return message;
 }

@@ -9,7 +9,7 @@ import type {
   UndoProgress,
   UndoResult,
 } from '@catalog/domain';
-import { queryNames, signalNames } from '@catalog/domain/workflows';
+import { type LaneWake, queryNames, signalNames } from '@catalog/domain/workflows';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 
 /**
@@ -77,11 +77,26 @@ export const progressQuery = defineQuery<JobState>(queryNames.progress);
 export const stagingProgressSignal = defineSignal<[StagingProgress]>(signalNames.stagingProgress);
 export const jobTurnSignal = defineSignal(signalNames.jobTurn);
 
-export type WebhookDeliveryInput = { eventId: string; endpointId: string; redelivery: boolean };
-export type WebhookDeliveryResult =
-  | { outcome: 'delivered'; attempt: number; statusCode: number }
-  | { outcome: 'skipped'; reason: string }
-  | { outcome: 'failed'; reason: string };
+export type { LaneCarry, LaneWake, WebhookLaneInput } from '@catalog/domain/workflows';
+export const laneWakeSignal = defineSignal<[LaneWake]>(signalNames.laneWake);
+/** One batch of a lane: up to `limit` messages of the endpoint (fewer in ordered mode, under a rate limit or a probe). */
+export type LaneBatchInput = { endpointId: string; limit: number };
+/** What a batch tells its lane: small, counts and times only. */
+export type LaneBatchSummary = {
+  /** `disabled` or `gone` ends the lane (its messages stay in the database; a wake-up starts it again). */
+  endpoint: 'active' | 'disabled' | 'gone';
+  sent: number;
+  delivered: number;
+  failed: number;
+  consecutiveFailures: number;
+  circuit: 'closed' | 'open';
+  /** Epoch ms of the next retry due (or, breaker open, of the probe); null: nothing pending. */
+  nextDueAt: number | null;
+  rateLimitPerSecond: number | null;
+  /** Epoch ms of the batch's last send, from which the rate limit spaces the next. */
+  lastSentAt: number | null;
+};
+export type LaneEnd = { ended: 'disabled' | 'gone' };
 
 /** Delete-all (`DELETE /api/products`): a job of kind `bulk_delete`. */
 export type BulkDeleteInput = JobInput & { batchRows: number; sliceMs: number };
@@ -106,6 +121,8 @@ export type PruneCounts = { deleted: number; batches: number };
 export type RetentionResult = {
   outboxEvents: PruneCounts;
   webhookDeliveries: PruneCounts;
+  /** Delivered messages; pending, failed and held ones are kept. */
+  webhookMessages: PruneCounts;
   importErrors: PruneCounts;
   importUndo: PruneCounts;
   importUndoInserts: PruneCounts;

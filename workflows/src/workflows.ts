@@ -3,4 +3,4 @@ export { BulkDeleteWorkflow } from './bulk-delete.workflow';
 export { HousekeepingWorkflow } from './housekeeping.workflow';
 export { ImportCsvWorkflow } from './import-csv.workflow';
 export { UndoImportWorkflow } from './undo/undo-import.workflow';
-export { WebhookDeliveryWorkflow } from './webhook-delivery.workflow';
+export { WebhookLaneWorkflow } from './webhooks/lane.workflow';

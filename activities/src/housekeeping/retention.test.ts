@@ -75,6 +75,27 @@ test('prunes exactly the expired rows, in batches, and keeps the rest', async ()
   for (let i = 0; i < 4; i++) await delivery(OLD);
   const recentDelivery = (await delivery(RECENT)).rows[0]?.id;
 
+  // Messages: two delivered long ago go; a recently delivered one, and failed, held and pending ones
+  // however old, stay, and so does the old dispatched event the held message still has to carry.
+  const heldEvent = randomUUID();
+  await db.pool.query(
+    `insert into outbox_events (id, type, data, occurred_at, dispatched_at) values ($1, 'test', '{}', ${OLD}, ${OLD})`,
+    [heldEvent],
+  );
+  const message = (state: string, at: string, eventId: string = randomUUID()) =>
+    db.pool.query<{ id: string }>(
+      `insert into webhook_messages (endpoint_id, event_id, event_type, state, created_at, delivered_at)
+       values ($1, $2, 'test', $3, ${at}, case when $3 = 'delivered' then ${at} end) returning seq::text as id`,
+      [endpoint, eventId, state],
+    );
+  for (let i = 0; i < 2; i++) await message('delivered', OLD);
+  const keptMessages = [
+    (await message('delivered', RECENT)).rows[0]?.id,
+    (await message('failed', OLD)).rows[0]?.id,
+    (await message('held', OLD, heldEvent)).rows[0]?.id,
+    (await message('pending', OLD)).rows[0]?.id,
+  ];
+
   // Jobs: only those finished before the period lose their data; a running one never does.
   const oldDone = await job('import', 'completed', OLD);
   const oldRunning = await job('import', 'running', null);
@@ -144,6 +165,7 @@ test('prunes exactly the expired rows, in batches, and keeps the rest', async ()
   const expected: RetentionResult = {
     outboxEvents: { deleted: 5, batches: 3 },
     webhookDeliveries: { deleted: 4, batches: 3 },
+    webhookMessages: { deleted: 2, batches: 2 },
     importErrors: { deleted: 3, batches: 2 },
     importUndo: { deleted: 0, batches: 1 },
     importUndoInserts: { deleted: 2, batches: 2 },
@@ -156,10 +178,11 @@ test('prunes exactly the expired rows, in batches, and keeps the rest', async ()
     workingTables: { deleted: 1, batches: 1 },
   };
   assert.deepEqual(result, expected);
-  assert.equal(heartbeats, 20, 'one heartbeat per statement');
+  assert.equal(heartbeats, 22, 'one heartbeat per statement');
   assert.deepEqual(await ids(`select id from sessions`), [liveSession]);
 
-  assert.deepEqual(await ids(`select id::text from outbox_events`), [pendingEvent, recentEvent].sort());
+  assert.deepEqual(await ids(`select id::text from outbox_events`), [pendingEvent, recentEvent, heldEvent].sort());
+  assert.deepEqual(await ids(`select seq::text as id from webhook_messages`), keptMessages.sort());
   assert.deepEqual(await ids(`select id::text from webhook_deliveries`), [recentDelivery]);
   assert.deepEqual(
     await ids(`select job_id::text || ':' || row_no as id from import_errors`),

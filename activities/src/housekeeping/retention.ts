@@ -27,8 +27,17 @@ const batchStatements: {
   {
     table: 'outboxEvents',
     by: 'cutoff',
+    // An event a message still has to carry (pending, failed or held: recover may send it) stays.
     sql: `delete from outbox_events where seq in (
-            select seq from outbox_events where dispatched_at < $1 order by seq limit $2)`,
+            select o.seq from outbox_events o where o.dispatched_at < $1
+              and not exists (select 1 from webhook_messages m where m.event_id = o.id and m.state <> 'delivered')
+            order by o.seq limit $2)`,
+  },
+  {
+    table: 'webhookMessages',
+    by: 'cutoff',
+    sql: `delete from webhook_messages where seq in (
+            select seq from webhook_messages where state = 'delivered' and delivered_at < $1 limit $2)`,
   },
   {
     table: 'webhookDeliveries',
@@ -113,7 +122,8 @@ export type PruneOptions = {
 };
 
 /**
- * Deletes what is older than the retention period: dispatched outbox events, delivery attempts, and
+ * Deletes what is older than the retention period: dispatched outbox events (but those of messages
+ * not delivered), delivery attempts, delivered webhook messages, and
  * the error rows and working data (undo log, chunk ledger, delete-all cursor, working tables) of jobs
  * finished before it; and expired sign-in sessions. Queued and running jobs' data is never touched. Every statement commits on its
  * own, so a run stopped half-way leaves consistent tables and the next run goes on from there.
@@ -130,6 +140,7 @@ export async function pruneExpired({
   const counts: RetentionResult = {
     outboxEvents: none(),
     webhookDeliveries: none(),
+    webhookMessages: none(),
     importErrors: none(),
     importUndo: none(),
     importUndoInserts: none(),

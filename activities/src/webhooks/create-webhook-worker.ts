@@ -6,6 +6,9 @@ import { type NativeConnection, Worker, type WorkflowBundleOption } from '@tempo
 import type { ActivityDeps } from '../deps';
 import { createWebhookActivities } from './index';
 
+/** Batches in flight in one worker: one per endpoint with a batch running. */
+const LANE_ACTIVITY_SLOTS = 500;
+
 export type WebhookWorkerOptions = ActivityDeps & {
   connection: NativeConnection;
   namespace: string;
@@ -23,10 +26,10 @@ export type WebhookWorkerOptions = ActivityDeps & {
 };
 
 /**
- * The worker for delivery workflows. A delivery is one workflow task that runs its HTTP attempt as
- * a local activity, mostly waiting on a receiver: many slots, on a queue of its own, where slow
- * receivers cannot starve imports. Nearly every delivery is a workflow seen once, so more pollers
- * serve the normal queue than the sticky one.
+ * The worker for webhook lanes, on a queue of its own where slow receivers cannot starve imports.
+ * A lane runs one batch activity at a time, which mostly waits on its receiver: activity slots are
+ * plenty (one per busy endpoint), so a receiver that answers in 5 s or never holds only its own
+ * lane's slot, never another endpoint's.
  */
 export function createWebhookWorker(options: WebhookWorkerOptions): Promise<Worker> {
   const { db, temporal, logger, secrets } = options;
@@ -38,10 +41,8 @@ export function createWebhookWorker(options: WebhookWorkerOptions): Promise<Work
     workflowBundle: options.workflowBundle,
     activities: { ...activities, ...options.overrideActivities?.(activities) },
     ...temporalWorkerTracing(options.tracing ?? tracingOff()),
+    maxConcurrentActivityTaskExecutions: LANE_ACTIVITY_SLOTS,
     maxConcurrentWorkflowTaskExecutions: 64,
-    maxConcurrentLocalActivityExecutions: 64,
-    maxConcurrentWorkflowTaskPolls: 20,
-    nonStickyToStickyPollRatio: 0.8,
     shutdownGraceTime: '5 seconds',
   });
 }

@@ -1,11 +1,9 @@
-import { type Database, OUTBOX_NOTIFY_CHANNEL } from '@catalog/db';
-import { deliveryWorkflowId, workflowTypes } from '@catalog/domain';
-import type { WebhookDeliveryInput } from '@catalog/workflows';
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { type Database, insertMessages, lanesWithOverdueMessages, OUTBOX_NOTIFY_CHANNEL } from '@catalog/db';
+import type { Client } from '@temporalio/client';
 import type { PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { inTransaction } from '../transaction';
-import { mapLimit } from './map-limit';
+import { wakeLanes } from './wake-lanes';
 
 export type DispatcherOptions = {
   db: Database;
@@ -13,23 +11,28 @@ export type DispatcherOptions = {
   /** The webhook task queue (`webhookTaskQueue(TEMPORAL_TASK_QUEUE)`). */
   taskQueue: string;
   logger: Logger;
-  /** The safety-net sweep for events whose notification was missed. */
+  /** The safety-net sweep for events whose notification was missed, and for lanes that missed a wake-up. */
   sweepEveryMs?: number;
   batchSize?: number;
+  /** Messages per lane batch (WEBHOOK_LANE_BATCH), part of a lane's input when a wake-up starts it. */
+  laneBatch: number;
 };
 
 export type OutboxDispatcher = { stop: () => Promise<void> };
 
-const STARTS_IN_FLIGHT = 64;
 const RECONNECT_MS = 1_000;
+/** A pending message due this long without its lane acting on it makes the sweep wake the lane. */
+const OVERDUE_GRACE_MS = 2_000;
 
 /**
- * Turns outbox events into delivery workflows, one per subscribed, enabled endpoint, and marks the
- * events dispatched. It wakes on the NOTIFY that each outbox insert sends on commit (so a delivery
- * starts within milliseconds), and also sweeps on a timer and at start, so events committed while
- * no dispatcher listened (a worker down, a lost connection) still go out. Several dispatchers may
- * run: rows are claimed with SKIP LOCKED, and a workflow id per event and endpoint makes a repeated
- * start (after a crash between start and mark) a no-op.
+ * Turns outbox events into webhook messages, one per subscribed endpoint (held for a disabled one),
+ * and marks the events dispatched, in one transaction; after the commit it wakes each affected
+ * endpoint's lane with one signal (signal-with-start). It wakes on the NOTIFY that each outbox
+ * insert sends on commit (so a delivery starts within milliseconds), and also sweeps on a timer and
+ * at start, so events committed while no dispatcher listened (a worker down, a lost connection)
+ * still go out; the sweep also wakes the lanes of endpoints with overdue messages, so a crash
+ * between the commit and the signal delays messages but loses none. Several dispatchers may run:
+ * rows are claimed with SKIP LOCKED, and a message per event and endpoint makes a repeat a no-op.
  */
 export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatcher {
   const { db, logger } = options;
@@ -39,12 +42,17 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
   let reconnect: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | null = null;
   let again = false;
+  let sweepLanes = true;
 
   async function drain(): Promise<void> {
     do {
       again = false;
       try {
         while (!stopped && (await dispatchBatch(options, batchSize)) === batchSize);
+        if (sweepLanes && !stopped) {
+          sweepLanes = false;
+          await wakeLanes(options, await lanesWithOverdueMessages(db.pool, OVERDUE_GRACE_MS));
+        }
       } catch (error) {
         // Temporal or the database is away: the rows stay pending for the next wake-up or sweep.
         logger.warn({ err: error }, 'webhook dispatch failed; will retry');
@@ -100,7 +108,10 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
     client.release();
   }
 
-  const sweep = setInterval(wake, options.sweepEveryMs ?? 5_000);
+  const sweep = setInterval(() => {
+    sweepLanes = true;
+    wake();
+  }, options.sweepEveryMs ?? 5_000);
   // Detached on purpose: listen() handles its own failures by retrying until stop().
   void listen();
 
@@ -115,44 +126,23 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
   };
 }
 
-type PendingEvent = { id: string; type: string };
-type Subscriber = { id: string; event_types: string[] | null };
-
-/** Claims up to `limit` pending events, starts their deliveries, marks them dispatched. Returns how many it claimed. */
-function dispatchBatch({ db, client, taskQueue }: DispatcherOptions, limit: number): Promise<number> {
-  return inTransaction(db, async (sql) => {
-    const { rows: events } = await sql.query<PendingEvent>(
-      `select id, type from outbox_events where dispatched_at is null
+/**
+ * Claims up to `limit` pending events, turns them into messages and marks them dispatched in one
+ * transaction, then wakes the lanes. Returns how many events it claimed.
+ */
+async function dispatchBatch(options: DispatcherOptions, limit: number): Promise<number> {
+  const { claimed, lanes } = await inTransaction(options.db, async (sql) => {
+    const { rows: events } = await sql.query<{ id: string }>(
+      `select id from outbox_events where dispatched_at is null
        order by seq limit $1 for update skip locked`,
       [limit],
     );
-    if (events.length === 0) return 0;
-    const { rows: endpoints } = await sql.query<Subscriber>(
-      `select id, event_types from webhook_endpoints where enabled`,
-    );
-    const starts: WebhookDeliveryInput[] = events.flatMap((event) =>
-      endpoints
-        .filter((endpoint) => endpoint.event_types === null || endpoint.event_types.includes(event.type))
-        .map((endpoint) => ({ eventId: event.id, endpointId: endpoint.id, redelivery: false })),
-    );
-    await mapLimit(starts, STARTS_IN_FLIGHT, (input) => startDelivery(client, taskQueue, input));
-    await sql.query(`update outbox_events set dispatched_at = now() where id = any($1::uuid[])`, [
-      events.map((event) => event.id),
-    ]);
-    return events.length;
+    if (events.length === 0) return { claimed: 0, lanes: [] };
+    const ids = events.map((event) => event.id);
+    const lanes = await insertMessages(sql, ids);
+    await sql.query(`update outbox_events set dispatched_at = now() where id = any($1::uuid[])`, [ids]);
+    return { claimed: events.length, lanes };
   });
-}
-
-async function startDelivery(client: Client, taskQueue: string, input: WebhookDeliveryInput): Promise<void> {
-  try {
-    await client.workflow.start(workflowTypes.webhookDelivery, {
-      workflowId: deliveryWorkflowId(input.eventId, input.endpointId),
-      taskQueue,
-      args: [input],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      requestEagerStart: true,
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
+  await wakeLanes(options, lanes);
+  return claimed;
 }

@@ -1,8 +1,8 @@
 import type { WebhookSettings } from '@catalog/domain';
-import { createDeliverWebhook, type DeliveryDeps } from './deliver.activity';
+import { createDeliverBatch, type DeliveryDeps } from './deliver-batch.activity';
 
 export function createWebhookActivities(deps: DeliveryDeps, settings: WebhookSettings) {
-  return { deliverWebhook: createDeliverWebhook(deps, settings) };
+  return { deliverBatch: createDeliverBatch(deps, settings) };
 }
 
 export type WebhookActivities = ReturnType<typeof createWebhookActivities>;

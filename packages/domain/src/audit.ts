@@ -47,6 +47,8 @@ export const auditActions = [
   'webhook.deleted',
   'webhook.secret_revealed',
   'webhook.secret_rotated',
+  'webhook.redelivered',
+  'webhook.recovered',
   'user.created',
   'user.role_changed',
   'user.oidc_linked',

@@ -159,9 +159,16 @@ export const configSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: booleanString.default(false),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   WEBHOOK_DISABLE_AFTER_HOURS: z.coerce.number().positive().default(24),
+  // Messages a lane takes per batch activity, and how many of them it sends at once to one endpoint.
+  WEBHOOK_LANE_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
+  WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  // The circuit breaker: this many failed attempts in a row pause a lane for the cool-down (doubling
+  // after each failed probe, up to 10 minutes or the cool-down if longer).
+  WEBHOOK_BREAKER_FAILURES: z.coerce.number().int().min(1).max(100_000).default(10),
+  WEBHOOK_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   // Dispatched outbox events, delivery attempts, import error rows and finished jobs' working data older
-  // than this are pruned by the hourly housekeeping. At least 2 days: a delivery retries for 24 h,
-  // reading its event each attempt.
+  // than this are pruned by the hourly housekeeping (delivered webhook messages too). At least 2 days:
+  // a delivery retries for 24 h, reading its event each attempt.
   RETENTION_DAYS: z.coerce.number().int().min(2).max(3650).default(30),
   // A completed import can be undone for this long; then the hourly housekeeping prunes what it changed
   // (previous values, inserted ids) and the Undo button goes away.

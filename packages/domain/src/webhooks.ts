@@ -9,6 +9,12 @@ export type WebhookSettings = {
   timeoutMs: number;
   /** An endpoint whose every delivery failed for this long is disabled automatically. */
   disableAfterMs: number;
+  /** Messages per lane batch (WEBHOOK_LANE_BATCH) and sends in flight per endpoint (WEBHOOK_ENDPOINT_CONCURRENCY). */
+  laneBatch: number;
+  endpointConcurrency: number;
+  /** Failed attempts in a row that open an endpoint's circuit breaker, and its first cool-down. */
+  breakerFailures: number;
+  breakerCooldownMs: number;
 };
 
 export function webhookSettings(config: Config): WebhookSettings {
@@ -16,8 +22,26 @@ export function webhookSettings(config: Config): WebhookSettings {
     allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,
     disableAfterMs: Math.round(config.WEBHOOK_DISABLE_AFTER_HOURS * 3_600_000),
+    laneBatch: config.WEBHOOK_LANE_BATCH,
+    endpointConcurrency: config.WEBHOOK_ENDPOINT_CONCURRENCY,
+    breakerFailures: config.WEBHOOK_BREAKER_FAILURES,
+    breakerCooldownMs: config.WEBHOOK_BREAKER_COOLDOWN_MS,
   };
 }
+
+/**
+ * The published retry schedule: attempts 1 s, 2 s, 4 s … apart, at most 2 hours apart, for 24 hours
+ * after the first attempt (about 24 attempts); a receiver's Retry-After replaces the wait.
+ */
+export const WEBHOOK_RETRY = { firstDelayMs: 1_000, maxDelayMs: 2 * 3_600_000, giveUpAfterMs: 24 * 3_600_000 } as const;
+
+/** Per-endpoint rate limit bounds (messages per second). */
+export const RATE_LIMIT_MAX = 10_000;
+
+/** Where a message stands: `held` waits for an admin (the endpoint was disabled), see recover. */
+export const webhookMessageStates = ['pending', 'delivered', 'failed', 'held'] as const;
+export const webhookMessageStateSchema = z.enum(webhookMessageStates);
+export type WebhookMessageState = z.infer<typeof webhookMessageStateSchema>;
 
 /** How long a rotated-out secret keeps signing next to the new one, so receivers can switch over. */
 export const SECRET_OVERLAP_MS = 24 * 3_600_000;
@@ -73,6 +97,13 @@ export const webhookEndpointSchema = z.object({
   lastDelivery: lastDeliverySchema.nullable(),
   /** While a rotated-out secret still signs next to the current one. */
   previousSecretExpiresAt: z.string().nullable(),
+  /** At most this many messages a second; null: no limit. */
+  rateLimitPerSecond: z.number().int().nullable(),
+  /** One message at a time, in event order: later messages wait while one is retried. */
+  ordered: z.boolean(),
+  /** `paused`: the circuit breaker is open (too many failures in a row) and the lane waits to probe. */
+  state: z.enum(['active', 'paused', 'disabled']),
+  circuit: z.object({ openedAt: z.string(), nextProbeAt: z.string().nullable() }).nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -109,3 +140,18 @@ export const webhookDeliverySchema = z.object({
   createdAt: z.string(),
 });
 export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>;
+
+/** One event for one endpoint, in the delivery log (`GET /api/webhooks/:id/messages`). */
+export const webhookMessageLogSchema = z.object({
+  eventId: z.string(),
+  eventType: z.string(),
+  state: webhookMessageStateSchema,
+  attempts: z.number().int(),
+  lastStatusCode: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  /** When a pending message is sent next. */
+  nextAttemptAt: z.string().nullable(),
+  deliveredAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type WebhookMessageLog = z.infer<typeof webhookMessageLogSchema>;

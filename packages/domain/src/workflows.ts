@@ -10,7 +10,7 @@ export const workflowTypes = {
   bulkDelete: 'BulkDeleteWorkflow',
   undoImport: 'UndoImportWorkflow',
   housekeeping: 'HousekeepingWorkflow',
-  webhookDelivery: 'WebhookDeliveryWorkflow',
+  webhookLane: 'WebhookLaneWorkflow',
 } as const;
 
 /** Failure types raised by activities that workflows react to by name. */
@@ -29,6 +29,8 @@ export const signalNames = {
   stagingProgress: 'stagingProgress',
   /** "A job ahead of you ended": a queued job looks at the queue again at once. */
   jobTurn: 'jobTurn',
+  /** "Messages may be due": sent to a webhook lane by the dispatcher, redeliver and recover. */
+  laneWake: 'laneWake',
 } as const;
 
 export const queryNames = { progress: 'progress' } as const;
@@ -42,9 +44,57 @@ export const jobWorkflowIdPrefixes: Record<JobKind, string> = {
 export const jobWorkflowId = (kind: JobKind, jobId: string): string => `${jobWorkflowIdPrefixes[kind]}-${jobId}`;
 
 /**
- * Webhook deliveries run on a task queue of their own (`<queue>-webhooks`), served by a worker with
- * many slots for waiting on receivers, so slow receivers never hold up import or delete work.
+ * Webhook lanes run on a task queue of their own (`<queue>-webhooks`), served by a worker with many
+ * activity slots for waiting on receivers, so slow receivers never hold up import or delete work.
  */
 export const webhookTaskQueue = (taskQueue: string): string => `${taskQueue}-webhooks`;
-/** One workflow per event and endpoint: starting it twice is refused, so an event is never sent as two messages. */
-export const deliveryWorkflowId = (eventId: string, endpointId: string): string => `delivery-${eventId}-${endpointId}`;
+/** One lane per endpoint: signal-with-start on this id finds the running lane or starts it. */
+export const laneWorkflowId = (endpointId: string): string => `webhook-lane-${endpointId}`;
+
+/** A lane's input: the endpoint, and the batch size (WEBHOOK_LANE_BATCH), fixed per run for determinism. */
+export type WebhookLaneInput = {
+  endpointId: string;
+  batchSize: number;
+  /** What a continued-as-new run carries over from the run before it. */
+  carry?: LaneCarry;
+  /** Batches per run before it continues as new (default 500); tests make it small. */
+  batchesPerRun?: number;
+};
+/** Lane state that outlives a run: a wake-up not acted on yet, the next retry due, the rate limit's next slot. */
+export type LaneCarry = { woken: boolean; nextDueAt: number | null; notBefore: number; paused: boolean };
+/** A lane wake-up: the ids are hints for the Temporal UI and tests, never payloads; the lane reads the database. */
+export type LaneWake = { eventIds: string[] };
+
+export type LaneSignalWithStart = {
+  workflowId: string;
+  taskQueue: string;
+  args: [WebhookLaneInput];
+  signal: string;
+  signalArgs: [LaneWake];
+  memo: Record<string, string>;
+  staticSummary: string;
+};
+
+/**
+ * The options of `client.workflow.signalWithStart(workflowTypes.webhookLane, …)`: wakes the
+ * endpoint's lane, starting it if it is not running. The memo and summary name the endpoint, so
+ * operators find its lane in the Temporal UI.
+ */
+export function laneSignalWithStart(
+  endpoint: { id: string; name: string },
+  taskQueue: string,
+  batchSize: number,
+  eventIds: string[],
+): LaneSignalWithStart {
+  const input: WebhookLaneInput = { endpointId: endpoint.id, batchSize };
+  const wake: LaneWake = { eventIds };
+  return {
+    workflowId: laneWorkflowId(endpoint.id),
+    taskQueue,
+    args: [input],
+    signal: signalNames.laneWake,
+    signalArgs: [wake],
+    memo: { endpointId: endpoint.id, endpointName: endpoint.name },
+    staticSummary: `Webhook lane of "${endpoint.name}" (${endpoint.id})`,
+  };
+}

@@ -15,6 +15,17 @@ export type PostOutcome =
 const USER_AGENT = 'CatalogImporter-Webhooks/1.0';
 
 /**
+ * Keep-alive agents for the process: a lane's messages to an endpoint reuse its open connections
+ * (a TLS handshake per message would cap throughput). No socket cap: each lane bounds its own
+ * concurrency (WEBHOOK_ENDPOINT_CONCURRENCY), so one endpoint's slow sockets never queue another's.
+ * A reused socket was connected through the guarded lookup, so the SSRF check still holds.
+ */
+const agents = {
+  http: new http.Agent({ keepAlive: true, scheduling: 'lifo' }),
+  https: new https.Agent({ keepAlive: true, scheduling: 'lifo' }),
+};
+
+/**
  * One JSON POST. Redirects are not followed (a 3xx is just the answer), the whole exchange is
  * bounded by `timeoutMs`, and at most the first RESPONSE_SNIPPET_BYTES of the body are read: the
  * rest is dropped with the connection. Never throws.
@@ -58,10 +69,12 @@ function send(
   signal: AbortSignal,
   allowPrivateNetworks: boolean,
 ): Promise<IncomingMessage> {
-  const transport = url.protocol === 'https:' ? https : http;
+  const secure = url.protocol === 'https:';
+  const transport = secure ? https : http;
   return new Promise((resolve, reject) => {
     const request = transport.request(url, {
       method: 'POST',
+      agent: secure ? agents.https : agents.http,
       signal,
       headers: {
         ...headers,

@@ -5,6 +5,7 @@
 export { type PostOutcome, postJson } from './http-post';
 export { messageBody, type WebhookMessage } from './message';
 export { assertPublicDestination, ForbiddenDestinationError } from './network-guard';
+export { type MessageFate, messageFate } from './retry-schedule';
 export { type SignedMessage, sendSigned } from './send-signed';
 export { generateSecret, signatureHeaders } from './signature';
 export { sendTestEvent, type TestTarget } from './test-send';

@@ -1,19 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import { createWebhookRepository, readStoredEvent } from '@catalog/db';
-import { errors, webhookTaskQueue, workflowTypes } from '@catalog/domain';
-import type { WebhookDeliveryInput } from '@catalog/workflows';
+import { createWebhookRepository, readStoredEvent, requeueMessage } from '@catalog/db';
+import { errors, laneWorkflowId } from '@catalog/domain';
 import Router from '@koa/router';
 import { z } from 'zod';
+import { recordAudit } from '../../audit/record-audit';
 import { requireRole } from '../../auth/require-role';
 import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
 import { errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
 import { requiresRole } from '../../openapi/security';
+import { wakeLane } from '../webhooks/wake-lane';
 
 const deliveryIdParams = z.object({ id: z.uuid({ message: 'must be a delivery id (UUID)' }) });
 const redeliveryAccepted = z.object({ workflowId: z.string(), eventId: z.string(), endpointId: z.string() });
 
-/** `POST /api/deliveries/:id/redeliver`: the same event to the same endpoint, under the same `webhook-id`. */
+/**
+ * `POST /api/deliveries/:id/redeliver`: the logged attempt's message back to pending (created if it
+ * predates messages), sent again by the endpoint's lane under the same `webhook-id`, with retries.
+ */
 export function deliveriesRouter(deps: AppDeps): Router {
   const router = new Router({ prefix: '/api/deliveries' });
   const endpoints = createWebhookRepository(deps.db, deps.secrets);
@@ -28,21 +31,16 @@ export function deliveriesRouter(deps: AppDeps): Router {
     if (!(await readStoredEvent(deps.db.pool, delivery.eventId))) {
       throw errors.conflict('Only catalog events can be redelivered; press Test to send another test event');
     }
-    const input: WebhookDeliveryInput = { eventId: delivery.eventId, endpointId: endpoint.id, redelivery: true };
-    // Each press is a new delivery of its own (a new workflow), carrying the event's own webhook-id.
-    const workflowId = `redelivery-${delivery.eventId}-${endpoint.id}-${randomUUID()}`;
-    try {
-      await deps.temporal.client.workflow.start(workflowTypes.webhookDelivery, {
-        workflowId,
-        taskQueue: webhookTaskQueue(deps.temporal.taskQueue),
-        args: [input],
-      });
-    } catch (error: unknown) {
-      deps.logger.error({ err: error, deliveryId: id }, 'could not start a redelivery');
-      throw errors.unavailable('The job service (Temporal) is unavailable; try again shortly.');
-    }
+    const message = { endpointId: endpoint.id, eventId: delivery.eventId, eventType: delivery.eventType };
+    await requeueMessage(deps.db.pool, message);
+    await recordAudit(deps.audit, ctx, {
+      action: 'webhook.redelivered',
+      target: { type: 'webhook', id: endpoint.id },
+      details: { eventId: delivery.eventId },
+    });
+    await wakeLane(deps, endpoint);
     ctx.status = 202;
-    ctx.body = { workflowId, eventId: delivery.eventId, endpointId: endpoint.id };
+    ctx.body = { workflowId: laneWorkflowId(endpoint.id), eventId: delivery.eventId, endpointId: endpoint.id };
   });
 
   return router;
@@ -55,14 +53,17 @@ export function documentDeliveries(registry: OpenAPIRegistry): void {
     operationId: 'redeliverWebhookDelivery',
     tags: ['Webhooks'],
     summary: 'Send a logged delivery again (same event, same endpoint, same webhook-id), with retries',
-    ...requiresRole('admin'),
+    ...requiresRole(
+      'admin',
+      "The message goes back to pending with a fresh retry schedule; the endpoint's lane (`workflowId`) sends it.",
+    ),
     request: { params: deliveryIdParams },
     responses: {
       202: {
-        description: 'Redelivery started; its attempts appear in the delivery log',
+        description: 'Redelivery queued; its attempts appear in the delivery log',
         ...jsonContent(redeliveryAccepted),
       },
-      ...errorResponses(400, 401, 403, 404, 409, 503),
+      ...errorResponses(400, 401, 403, 404, 409),
     },
   });
 }

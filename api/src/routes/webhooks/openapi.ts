@@ -1,13 +1,21 @@
 import {
   webhookDeliverySchema,
   webhookEndpointSchema,
+  webhookMessageLogSchema,
   webhookSecretSchema,
   webhookTestResultSchema,
 } from '@catalog/domain';
 import { z } from 'zod';
 import { errorResponses, jsonContent, type OpenAPIRegistry } from '../../openapi/registry';
 import { requiresRole } from '../../openapi/security';
-import { createWebhookBody, listDeliveriesQuery, updateWebhookBody, webhookIdParams } from './schema';
+import {
+  createWebhookBody,
+  listDeliveriesQuery,
+  listMessagesQuery,
+  recoverWebhookBody,
+  updateWebhookBody,
+  webhookIdParams,
+} from './schema';
 
 export function documentWebhooks(registry: OpenAPIRegistry): void {
   const params = webhookIdParams;
@@ -36,7 +44,9 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
     ...requiresRole(
       'admin',
       'The URL must be http(s). Unless WEBHOOK_ALLOW_PRIVATE_NETWORKS=true, a host that resolves to a loopback, ' +
-        'private, link-local or metadata address is refused. `events` is "all" or a list of event types.',
+        'private, link-local or metadata address is refused. `events` is "all" or a list of event types. ' +
+        '`rateLimitPerSecond` (1–10000, null: none) caps messages a second; `ordered` delivers one message at a ' +
+        'time in event order, later ones waiting while one is retried.',
     ),
     request: json(createWebhookBody),
     responses: { 201: endpoint, ...errorResponses(400, 401, 403) },
@@ -56,7 +66,9 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
     path: '/api/webhooks/{id}',
     operationId: 'updateWebhook',
     tags,
-    summary: 'Change name, URL, events or enabled; enabling again clears an automatic disable',
+    summary:
+      'Change name, URL, events, enabled, rate limit or ordered; enabling again clears an automatic disable and ' +
+      'closes the circuit breaker; disabling holds pending messages (see recover)',
     ...requiresRole('admin'),
     request: { params, ...json(updateWebhookBody) },
     responses: { 200: endpoint, ...errorResponses(400, 401, 403, 404) },
@@ -107,6 +119,44 @@ export function documentWebhooks(registry: OpenAPIRegistry): void {
     request: { params },
     responses: {
       200: { description: 'The outcome', ...jsonContent(webhookTestResultSchema) },
+      ...errorResponses(400, 401, 403, 404),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/webhooks/{id}/recover',
+    operationId: 'recoverWebhookMessages',
+    tags,
+    summary: 'Send again every failed or held message created since a time',
+    ...requiresRole(
+      'admin',
+      'Each message goes back to pending with a fresh retry schedule and is sent by the endpoint lane, under ' +
+        'its own webhook-id. `since` is an ISO 8601 date-time, not in the future. 409 while the endpoint is ' +
+        'disabled: enable it first.',
+    ),
+    request: { params, ...json(recoverWebhookBody) },
+    responses: {
+      202: {
+        description: 'How many messages were set pending',
+        ...jsonContent(z.object({ recovered: z.number().int() })),
+      },
+      ...errorResponses(400, 401, 403, 404, 409),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/webhooks/{id}/messages',
+    operationId: 'listWebhookMessages',
+    tags,
+    summary:
+      'The messages of an endpoint, newest first: one per event, with its state (pending, delivered, failed, held)',
+    ...requiresRole('viewer'),
+    request: { params, query: listMessagesQuery },
+    responses: {
+      200: {
+        description: 'A page of messages; pass `nextCursor` as `cursor` for the next one (null: the last page)',
+        ...jsonContent(z.object({ items: z.array(webhookMessageLogSchema), nextCursor: z.string().nullable() })),
+      },
       ...errorResponses(400, 401, 403, 404),
     },
   });

@@ -24,8 +24,24 @@ export function presentEndpoint(entity: WebhookEndpointEntity, fullUrl = true): 
         }
       : null,
     previousSecretExpiresAt: previousExpiry && previousExpiry > new Date() ? previousExpiry.toISOString() : null,
+    rateLimitPerSecond: entity.rateLimitPerSecond ?? null,
+    ordered: entity.ordered,
+    ...laneState(entity),
     createdAt: entity.createdAt.toISOString(),
     updatedAt: entity.updatedAt.toISOString(),
+  };
+}
+
+/** `paused`: the circuit breaker is open; a disabled endpoint's breaker does not matter until it is enabled. */
+function laneState(entity: WebhookEndpointEntity): Pick<WebhookEndpoint, 'state' | 'circuit'> {
+  if (!entity.enabled) return { state: 'disabled', circuit: null };
+  if (entity.circuitState !== 'open' || !entity.circuitOpenedAt) return { state: 'active', circuit: null };
+  return {
+    state: 'paused',
+    circuit: {
+      openedAt: entity.circuitOpenedAt.toISOString(),
+      nextProbeAt: entity.circuitNextProbeAt?.toISOString() ?? null,
+    },
   };
 }
 

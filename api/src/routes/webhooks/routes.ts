@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createWebhookRepository } from '@catalog/db';
+import { createWebhookRepository, listMessages, recoverMessages } from '@catalog/db';
 import { errors, roleAtLeast, SECRET_OVERLAP_MS, webhookSettings } from '@catalog/domain';
 import { generateSecret, sendTestEvent } from '@catalog/webhooks';
 import Router from '@koa/router';
@@ -13,14 +13,22 @@ import { extendDeadline } from '../../limits/deadline';
 import { auditEndpointChanges } from './audit';
 import { checkDestination } from './destination';
 import { presentDelivery, presentEndpoint, presentSecrets, storedEventTypes } from './presenter';
-import { createWebhookBody, listDeliveriesQuery, updateWebhookBody, webhookIdParams } from './schema';
+import {
+  createWebhookBody,
+  listDeliveriesQuery,
+  listMessagesQuery,
+  recoverWebhookBody,
+  updateWebhookBody,
+  webhookIdParams,
+} from './schema';
+import { wakeLane } from './wake-lane';
 
 export { documentWebhooks } from './openapi';
 
 /** Time beyond the endpoint's own timeout to look it up, sign, and record the delivery. */
 const TEST_SEND_MARGIN_MS = 5_000;
 
-/** Webhook endpoints: CRUD, their signing secret, the Test button and the delivery log. */
+/** Webhook endpoints: CRUD, their signing secret, the Test button, recover and the delivery log. */
 export function webhooksRouter(deps: AppDeps): Router {
   const router = new Router({ prefix: '/api/webhooks' });
   const endpoints = createWebhookRepository(deps.db, deps.secrets);
@@ -52,6 +60,8 @@ export function webhooksRouter(deps: AppDeps): Router {
       eventTypes: storedEventTypes(body.events),
       enabled: body.enabled,
       secret: generateSecret(),
+      ordered: body.ordered,
+      rateLimitPerSecond: body.rateLimitPerSecond,
     });
     await recordAudit(deps.audit, ctx, {
       action: 'webhook.created',
@@ -78,6 +88,8 @@ export function webhooksRouter(deps: AppDeps): Router {
       ...(body.url !== undefined ? { url: body.url } : {}),
       ...(body.events !== undefined ? { eventTypes: storedEventTypes(body.events) } : {}),
       ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
+      ...(body.ordered !== undefined ? { ordered: body.ordered } : {}),
+      ...(body.rateLimitPerSecond !== undefined ? { rateLimitPerSecond: body.rateLimitPerSecond } : {}),
     });
     if (!endpoint) throw errors.notFound('Webhook', id);
     await auditEndpointChanges(deps, ctx, id, body);
@@ -120,6 +132,34 @@ export function webhooksRouter(deps: AppDeps): Router {
     if (!secrets) throw errors.notFound('Webhook', id);
     const signing = secrets.previousSecret ? [secrets.secret, secrets.previousSecret] : [secrets.secret];
     ctx.body = await sendTestEvent(deps.db, { endpointId: id, url: endpoint.url, secrets: signing }, settings);
+  });
+
+  // Svix's "recover failed messages since": failed and held messages back to pending, sent by the lane.
+  router.post('/:id/recover', admin, async (ctx) => {
+    const { id } = parseInput(webhookIdParams, ctx.params, 'params');
+    const { since } = parseInput(recoverWebhookBody, ctx.request.body, 'body');
+    const endpoint = await requireEndpoint(id);
+    if (!endpoint.enabled) throw errors.conflict('The webhook is disabled; enable it first, then recover');
+    const recovered = await recoverMessages(deps.db.pool, id, since);
+    await recordAudit(deps.audit, ctx, {
+      action: 'webhook.recovered',
+      target: { type: 'webhook', id },
+      details: { since: since.toISOString(), recovered },
+    });
+    if (recovered > 0) await wakeLane(deps, endpoint);
+    ctx.status = 202;
+    ctx.body = { recovered };
+  });
+
+  router.get('/:id/messages', viewer, async (ctx) => {
+    const { id } = parseInput(webhookIdParams, ctx.params, 'params');
+    const query = parseInput(listMessagesQuery, ctx.query, 'query');
+    await requireEndpoint(id);
+    ctx.body = await listMessages(deps.db.pool, id, {
+      limit: query.pageSize,
+      ...(query.state ? { state: query.state } : {}),
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+    });
   });
 
   router.get('/:id/deliveries', viewer, async (ctx) => {

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { webhookEndpointSchema, webhookSecretSchema, webhookTestResultSchema } from '@catalog/domain';
+import {
+  webhookEndpointSchema,
+  webhookMessageLogSchema,
+  webhookSecretSchema,
+  webhookTestResultSchema,
+} from '@catalog/domain';
 import { z } from 'zod';
 import type { Api } from '../../../../tests/support/api';
 import { type Stack, startStack } from '../../../../tests/support/stack';
@@ -215,6 +220,8 @@ test('the webhook routes are in the OpenAPI document', async () => {
     '/api/webhooks/{id}/secret',
     '/api/webhooks/{id}/secret/rotate',
     '/api/webhooks/{id}/deliveries',
+    '/api/webhooks/{id}/messages',
+    '/api/webhooks/{id}/recover',
     '/api/deliveries/{id}/redeliver',
   ]) {
     assert.ok(path in document.paths, path);
@@ -263,4 +270,118 @@ test('viewers and editors see endpoints and their log, never a secret, and canno
     }
   }
   assert.equal(receiver.received.filter((r) => r.body.includes(created.id)).length, 0, 'no test was sent');
+});
+
+test('rate limit and ordered mode are set on create and PATCH; state and circuit are read-only', async () => {
+  const created = await createWebhook(api, { url: receiver.url });
+  assert.deepEqual(
+    [created.rateLimitPerSecond, created.ordered, created.state, created.circuit],
+    [null, false, 'active', null],
+  );
+  const response = await call(`/api/webhooks/${created.id}`, {
+    method: 'PATCH',
+    body: { rateLimitPerSecond: 25, ordered: true },
+  });
+  const changed = webhookEndpointSchema.parse(await response.json());
+  assert.deepEqual([changed.rateLimitPerSecond, changed.ordered], [25, true]);
+  const cleared = webhookEndpointSchema.parse(
+    await (await call(`/api/webhooks/${created.id}`, { method: 'PATCH', body: { rateLimitPerSecond: null } })).json(),
+  );
+  assert.equal(cleared.rateLimitPerSecond, null);
+  const disabled = webhookEndpointSchema.parse(
+    await (await call(`/api/webhooks/${created.id}`, { method: 'PATCH', body: { enabled: false } })).json(),
+  );
+  assert.equal(disabled.state, 'disabled');
+
+  const made = webhookEndpointSchema.parse(
+    await (
+      await call('/api/webhooks', {
+        method: 'POST',
+        body: { name: 'x', url: receiver.url, rateLimitPerSecond: 3, ordered: true },
+      })
+    ).json(),
+  );
+  assert.deepEqual([made.rateLimitPerSecond, made.ordered], [3, true]);
+
+  for (const [body, message] of [
+    [{ rateLimitPerSecond: 0 }, /"rateLimitPerSecond".*at least 1/],
+    [{ rateLimitPerSecond: 10_001 }, /"rateLimitPerSecond".*at most 10000/],
+    [{ rateLimitPerSecond: 2.5 }, /"rateLimitPerSecond".*whole number/],
+    [{ rateLimitPerSecond: 'fast' }, /"rateLimitPerSecond"/],
+    [{ ordered: 'yes' }, /"ordered".*true or false/],
+  ] as const) {
+    const refused = await call(`/api/webhooks/${created.id}`, { method: 'PATCH', body });
+    assert.equal(refused.status, 400, JSON.stringify(body));
+    assert.match(errorBody.parse(await refused.json()).error.message, message);
+  }
+});
+
+test('recover refuses a bad or future date, an unknown endpoint and a disabled one', async () => {
+  const created = await createWebhook(api, { url: receiver.url });
+  const recover = (id: string, body: unknown) => call(`/api/webhooks/${id}/recover`, { method: 'POST', body });
+  for (const body of [{}, { since: 'yesterday' }, { since: new Date(Date.now() + 3_600_000).toISOString() }]) {
+    const response = await recover(created.id, body);
+    assert.equal(response.status, 400, JSON.stringify(body));
+    assert.match(errorBody.parse(await response.json()).error.message, /"since"/);
+  }
+  assert.equal(
+    (await recover('00000000-0000-4000-8000-000000000000', { since: new Date().toISOString() })).status,
+    404,
+  );
+  const nothing = await recover(created.id, { since: new Date(Date.now() - 60_000).toISOString() });
+  assert.equal(nothing.status, 202);
+  assert.deepEqual(await nothing.json(), { recovered: 0 });
+
+  await call(`/api/webhooks/${created.id}`, { method: 'PATCH', body: { enabled: false } });
+  const conflict = await recover(created.id, { since: new Date(Date.now() - 60_000).toISOString() });
+  assert.equal(conflict.status, 409);
+  assert.match(errorBody.parse(await conflict.json()).error.message, /enable it first/);
+  const viewer = await stack.as('viewer');
+  const forbidden = await viewer.fetch(`/api/webhooks/${created.id}/recover`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ since: new Date().toISOString() }),
+  });
+  assert.equal(forbidden.status, 403);
+});
+
+test('the message log is keyset paged newest first and filtered by state; a bad cursor or state is a 400', async () => {
+  const created = await createWebhook(api, { url: receiver.url });
+  // Messages as the dispatcher writes them (no worker runs here).
+  for (const state of ['delivered', 'failed', 'held', 'delivered', 'pending']) {
+    await stack.deps.db.pool.query(
+      `insert into webhook_messages (endpoint_id, event_id, event_type, state) values ($1, gen_random_uuid(), 'product.updated', $2)`,
+      [created.id, state],
+    );
+  }
+  const page = z.object({
+    items: z.array(webhookMessageLogSchema),
+    nextCursor: z.string().nullable(),
+  });
+  const first = page.parse(await (await call(`/api/webhooks/${created.id}/messages?pageSize=3`)).json());
+  assert.deepEqual(
+    first.items.map((item) => item.state),
+    ['pending', 'delivered', 'held'],
+  );
+  assert.ok(first.items[0]?.nextAttemptAt, 'a pending message says when it is sent');
+  assert.ok(first.nextCursor);
+  const second = page.parse(
+    await (await call(`/api/webhooks/${created.id}/messages?pageSize=3&cursor=${first.nextCursor}`)).json(),
+  );
+  assert.deepEqual(
+    second.items.map((item) => item.state),
+    ['failed', 'delivered'],
+  );
+  assert.equal(second.nextCursor, null);
+  const failed = page.parse(await (await call(`/api/webhooks/${created.id}/messages?state=failed`)).json());
+  assert.deepEqual(
+    failed.items.map((item) => item.state),
+    ['failed'],
+  );
+  for (const query of ['state=lost', 'cursor=abc']) {
+    const response = await call(`/api/webhooks/${created.id}/messages?${query}`);
+    assert.equal(response.status, 400, query);
+  }
+  const viewer = await stack.as('viewer');
+  assert.equal((await viewer.fetch(`/api/webhooks/${created.id}/messages`)).status, 200);
 });

@@ -4,6 +4,7 @@ import type { SecretBox } from '../secrets/secret-box';
 import { type WebhookDeliveryEntity, WebhookDeliverySchema } from './delivery.entity';
 import { type WebhookEndpointEntity, WebhookEndpointSchema } from './endpoint.entity';
 import { openEndpointSecret, sealEndpointSecret } from './endpoint-secrets';
+import { holdPendingMessages } from './message-store';
 
 export type NewWebhookEndpoint = {
   id: string;
@@ -12,9 +13,13 @@ export type NewWebhookEndpoint = {
   eventTypes: CatalogEventType[] | null;
   enabled: boolean;
   secret: string;
+  ordered: boolean;
+  rateLimitPerSecond: number | null;
 };
 
-export type WebhookEndpointChanges = Partial<Pick<NewWebhookEndpoint, 'name' | 'url' | 'eventTypes' | 'enabled'>>;
+export type WebhookEndpointChanges = Partial<
+  Pick<NewWebhookEndpoint, 'name' | 'url' | 'eventTypes' | 'enabled' | 'ordered' | 'rateLimitPerSecond'>
+>;
 
 /** Signing secrets in the clear: only ever in memory, sealed by the repository before they are stored. */
 export type WebhookSecrets = { secret: string; previousSecret: string | null; previousSecretExpiresAt: Date | null };
@@ -46,7 +51,10 @@ export function createWebhookRepository(db: Database, box: SecretBox) {
       return entity;
     },
 
-    /** Enabling, by a person, also ends the failure streak that may have disabled the endpoint. */
+    /**
+     * Enabling, by a person, also ends the failure streak that may have disabled the endpoint and
+     * closes its breaker. Disabling holds its pending messages (recover sends them once it is enabled).
+     */
     async update(id: string, changes: WebhookEndpointChanges): Promise<WebhookEndpointEntity | null> {
       const fork = em();
       const entity = await fork.findOne(WebhookEndpointSchema, { id });
@@ -54,9 +62,16 @@ export function createWebhookRepository(db: Database, box: SecretBox) {
       fork.assign(entity, changes);
       if (changes.enabled !== undefined) {
         entity.disabledReason = null;
-        if (changes.enabled) entity.failingSince = null;
+        if (changes.enabled) {
+          entity.failingSince = null;
+          entity.consecutiveFailures = 0;
+          entity.circuitState = 'closed';
+          entity.circuitOpenedAt = null;
+          entity.circuitNextProbeAt = null;
+        }
       }
       await fork.flush();
+      if (changes.enabled === false) await holdPendingMessages(db.pool, id);
       return entity;
     },
 

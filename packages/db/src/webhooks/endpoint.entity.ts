@@ -24,6 +24,14 @@ export const WebhookEndpointSchema = defineEntity({
     lastOk: p.boolean().fieldName('last_ok').nullable(),
     lastStatusCode: p.integer().fieldName('last_status_code').nullable(),
     lastError: p.text().fieldName('last_error').nullable(),
+    /** Deliver one message at a time, in event order: later messages wait while one is retried. */
+    ordered: p.boolean().default(false),
+    rateLimitPerSecond: p.integer().fieldName('rate_limit_per_second').nullable(),
+    /** The lane's circuit breaker, persisted by the lane after every batch so the API can show it. */
+    consecutiveFailures: p.integer().fieldName('consecutive_failures').default(0),
+    circuitState: p.string().$type<'closed' | 'open'>().fieldName('circuit_state').default('closed'),
+    circuitOpenedAt: p.datetime().fieldName('circuit_opened_at').nullable(),
+    circuitNextProbeAt: p.datetime().fieldName('circuit_next_probe_at').nullable(),
     createdAt: p
       .datetime()
       .fieldName('created_at')

@@ -1,6 +1,6 @@
 export { type WebhookDeliveryEntity, WebhookDeliverySchema } from './delivery.entity';
-export { type DeliveryTarget, readDelivery, readStoredEvent, type StoredEvent } from './delivery-context';
-export { type DeliveryAttempt, logTestAttempt, recordDeliveryAttempt } from './delivery-log';
+export { readStoredEvent, type StoredEvent } from './delivery-context';
+export { type DeliveryAttempt, logTestAttempt } from './delivery-log';
 export { type WebhookEndpointEntity, WebhookEndpointSchema } from './endpoint.entity';
 export {
   createWebhookRepository,
@@ -9,4 +9,16 @@ export {
   type WebhookRepository,
   type WebhookSecrets,
 } from './endpoint-repository';
+export { type LaneEndpoint, type LaneMessage, loadLaneBatch, nextDueAt } from './lane-batch';
+export {
+  holdPendingMessages,
+  insertMessages,
+  type LaneToWake,
+  lanesWithOverdueMessages,
+  listMessages,
+  recoverMessages,
+  requeueMessage,
+  type Sql,
+} from './message-store';
+export { type LaneAttempt, type LaneHealth, recordLaneBatch } from './record-lane-batch';
 export { type ReencryptScope, reencryptWebhookSecrets } from './reencrypt-secrets';

@@ -6,9 +6,9 @@ import { after, before, test } from 'node:test';
 import { unmigratedDatabase } from '../../../../tests/support/database';
 import { type Database, openDatabase } from '../orm';
 import { createSecretBox } from '../secrets/secret-box';
-import { readDelivery } from './delivery-context';
 import { createWebhookRepository } from './endpoint-repository';
 import { sealEndpointSecret } from './endpoint-secrets';
+import { loadLaneBatch } from './lane-batch';
 import { reencryptWebhookSecrets } from './reencrypt-secrets';
 
 /**
@@ -97,8 +97,8 @@ test('secrets stored in plaintext before the migration are sealed at start, and 
   assert.equal((await repository.readSecrets(plain.id))?.secret, plain.secret);
   const both = await repository.readSecrets(rotated.id);
   assert.deepEqual([both?.secret, both?.previousSecret], [rotated.secret, rotated.previous]);
-  const { target } = await readDelivery(db.pool, box, rotated.id, randomUUID());
-  assert.deepEqual(target?.secrets, [rotated.secret, rotated.previous]);
+  const lane = await loadLaneBatch(db.pool, box, rotated.id, 1);
+  assert.deepEqual(lane?.endpoint.secrets, [rotated.secret, rotated.previous], 'a lane signs with both');
 });
 
 test('rotate re-encrypts every secret under SECRETS_KEY in batches, once; a wrong key changes nothing', async () => {

@@ -1,0 +1,135 @@
+import type { WebhookMessageLog, WebhookMessageState } from '@catalog/domain';
+import type { Pool, QueryResult, QueryResultRow } from 'pg';
+
+/** A pool or a transaction's client. */
+export type Sql = { query: <R extends QueryResultRow>(text: string, values?: unknown[]) => Promise<QueryResult<R>> };
+
+/** An endpoint whose lane should be woken, and the events that made it so (hints only). */
+export type LaneToWake = { endpointId: string; name: string; eventIds: string[] };
+
+/**
+ * Turns outbox events into messages, one per subscribed endpoint, in the caller's transaction:
+ * `pending` for an enabled endpoint, `held` for a disabled one (kept for recover, never lost). A
+ * repeat is a no-op (one message per event and endpoint). Returns the lanes to wake.
+ */
+export async function insertMessages(sql: Sql, eventIds: string[]): Promise<LaneToWake[]> {
+  const { rows } = await sql.query<{ endpoint_id: string; name: string; event_ids: string[] }>(
+    `with inserted as (
+       insert into webhook_messages (endpoint_id, event_id, event_type, state)
+       select e.id, o.id, o.type, case when e.enabled then 'pending' else 'held' end
+       from outbox_events o
+       join webhook_endpoints e on e.event_types is null or e.event_types ? o.type
+       where o.id = any($1::uuid[])
+       order by o.seq
+       on conflict (endpoint_id, event_id) do nothing
+       returning endpoint_id, event_id, state
+     )
+     select i.endpoint_id, e.name, array_agg(i.event_id::text) as event_ids
+     from inserted i join webhook_endpoints e on e.id = i.endpoint_id
+     where i.state = 'pending'
+     group by i.endpoint_id, e.name`,
+    [eventIds],
+  );
+  return rows.map((row) => ({ endpointId: row.endpoint_id, name: row.name, eventIds: row.event_ids }));
+}
+
+/**
+ * Enabled endpoints with a pending message due for longer than `graceMs` whose breaker is not
+ * waiting: their lane missed a wake-up (a crash between commit and signal) or is not running.
+ */
+export async function lanesWithOverdueMessages(pool: Pool, graceMs: number): Promise<LaneToWake[]> {
+  const { rows } = await pool.query<{ id: string; name: string }>(
+    `select e.id, e.name from webhook_endpoints e
+     where e.enabled and (e.circuit_state = 'closed' or e.circuit_next_probe_at <= now())
+       and exists (select 1 from webhook_messages m
+                   where m.endpoint_id = e.id and m.state = 'pending'
+                     and m.next_attempt_at <= now() - make_interval(secs => $1::double precision / 1000))`,
+    [graceMs],
+  );
+  return rows.map((row) => ({ endpointId: row.id, name: row.name, eventIds: [] }));
+}
+
+/** Redeliver: the message back to pending, due now, with a fresh retry schedule (created if missing). */
+export async function requeueMessage(
+  sql: Sql,
+  message: { endpointId: string; eventId: string; eventType: string },
+): Promise<void> {
+  await sql.query(
+    `insert into webhook_messages (endpoint_id, event_id, event_type, state, redelivery)
+     values ($1, $2, $3, 'pending', true)
+     on conflict (endpoint_id, event_id) do update
+     set state = 'pending', redelivery = true, attempts = 0, first_attempt_at = null, next_attempt_at = now(),
+         updated_at = now()`,
+    [message.endpointId, message.eventId, message.eventType],
+  );
+}
+
+/**
+ * Recover: every failed or held message of the endpoint created since `since` back to pending, due
+ * now, with a fresh schedule. Those sent before are logged as redeliveries. Returns how many.
+ */
+export async function recoverMessages(sql: Sql, endpointId: string, since: Date): Promise<number> {
+  const { rowCount } = await sql.query(
+    `update webhook_messages
+     set state = 'pending', redelivery = attempts > 0, attempts = 0, first_attempt_at = null, next_attempt_at = now(),
+         updated_at = now()
+     where endpoint_id = $1 and state in ('failed', 'held') and created_at >= $2`,
+    [endpointId, since],
+  );
+  return rowCount ?? 0;
+}
+
+/** A disabled endpoint's pending messages wait for an admin (recover) as `held`. */
+export async function holdPendingMessages(sql: Sql, endpointId: string): Promise<number> {
+  const { rowCount } = await sql.query(
+    `update webhook_messages set state = 'held', updated_at = now() where endpoint_id = $1 and state = 'pending'`,
+    [endpointId],
+  );
+  return rowCount ?? 0;
+}
+
+const ISO = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** The endpoint's messages newest first, `limit` per page, keyset paged by `seq` (the cursor). */
+export async function listMessages(
+  pool: Pool,
+  endpointId: string,
+  options: { state?: WebhookMessageState; cursor?: string; limit: number },
+): Promise<{ items: WebhookMessageLog[]; nextCursor: string | null }> {
+  const { rows } = await pool.query<{
+    seq: string;
+    event_id: string;
+    event_type: string;
+    state: WebhookMessageState;
+    attempts: number;
+    last_status_code: number | null;
+    last_error: string | null;
+    next_attempt_at: string | null;
+    delivered_at: string | null;
+    created_at: string;
+  }>(
+    `select seq, event_id, event_type, state, attempts, last_status_code, last_error,
+            case when state = 'pending' then ${ISO('next_attempt_at')} end as next_attempt_at,
+            ${ISO('delivered_at')} as delivered_at, ${ISO('created_at')} as created_at
+     from webhook_messages
+     where endpoint_id = $1 and ($2::text is null or state = $2) and ($3::bigint is null or seq < $3)
+     order by seq desc limit $4`,
+    [endpointId, options.state ?? null, options.cursor ?? null, options.limit + 1],
+  );
+  const page = rows.slice(0, options.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => ({
+      eventId: row.event_id,
+      eventType: row.event_type,
+      state: row.state,
+      attempts: row.attempts,
+      lastStatusCode: row.last_status_code,
+      lastError: row.last_error,
+      nextAttemptAt: row.next_attempt_at,
+      deliveredAt: row.delivered_at,
+      createdAt: row.created_at,
+    })),
+    nextCursor: rows.length > options.limit && last ? last.seq : null,
+  };
+}
