@@ -1,29 +1,17 @@
-import type {
-  WebhookDelivery,
-  WebhookEndpoint,
-  WebhookEvents,
-  WebhookSecret,
-  WebhookTestResult,
+import {
+  type WebhookDelivery,
+  type WebhookEndpoint,
+  type WebhookEvents,
+  type WebhookMessageLog,
+  type WebhookMessageState,
+  type WebhookSecret,
+  type WebhookTestResult,
+  webhookMessageStates,
 } from '@catalog/domain';
 import type { ApiClient } from './client';
 
-/** How an endpoint's lane stands: paused while its circuit breaker is open, between probes. */
-export type WebhookLaneState = 'active' | 'paused' | 'disabled';
-
-/**
- * What per-endpoint delivery lanes (issue 10) add to an endpoint. Partial on the endpoint the page
- * reads, because an API from before the lanes omits them: the page then shows what it had before.
- */
-export interface WebhookLaneFields {
-  /** Messages per second at most; null sends as fast as the receiver answers. */
-  rateLimitPerSecond: number | null;
-  /** Later messages wait while one is retried. */
-  ordered: boolean;
-  state: WebhookLaneState;
-  circuit: { openedAt: string; nextProbeAt: string } | null;
-}
-
-export type WebhookEndpointView = WebhookEndpoint & Partial<WebhookLaneFields>;
+/** An endpoint as the page shows it: what the user set, its lane's settings and state. */
+export type WebhookEndpointView = WebhookEndpoint;
 
 export const RATE_LIMIT_MAX = 10_000;
 
@@ -36,21 +24,10 @@ export interface WebhookInput {
   ordered: boolean;
 }
 
-export const messageStates = ['pending', 'delivered', 'failed', 'held'] as const;
-export type MessageState = (typeof messageStates)[number];
-
+export const messageStates = webhookMessageStates;
+export type MessageState = WebhookMessageState;
 /** One event for one endpoint, whatever number of attempts it took. */
-export interface WebhookMessage {
-  eventId: string;
-  eventType: string;
-  state: MessageState;
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  nextAttemptAt: string | null;
-  deliveredAt: string | null;
-  createdAt: string;
-}
+export type WebhookMessage = WebhookMessageLog;
 
 export interface MessagePage {
   items: WebhookMessage[];

@@ -8,12 +8,9 @@ export type EndpointStatus = {
   badge: 'badge--completed' | 'badge--failed' | 'badge--cancelled';
 };
 
-/**
- * What the Status column says of an endpoint. An API from before the lanes sends no `state`: it is
- * then derived from `enabled`, and an endpoint cannot be paused.
- */
+/** What the Status column says of an endpoint: its lane's state, and whether it is failing. */
 export function endpointStatus(endpoint: WebhookEndpointView): EndpointStatus {
-  const state = endpoint.state ?? (endpoint.enabled ? 'active' : 'disabled');
+  const { state } = endpoint;
   if (state === 'disabled') return { key: 'disabled', label: 'Disabled', badge: 'badge--cancelled' };
   if (state === 'paused') return { key: 'paused', label: 'Paused by circuit breaker', badge: 'badge--failed' };
   if (endpoint.failingSince) return { key: 'failing', label: 'Failing', badge: 'badge--failed' };
