@@ -27,13 +27,14 @@ export type ListRequest = {
  * `scanRows`: how many rows a text-filtered page walks in sort order before it takes the GIN path
  * instead (measured at 500k: a page fills within it for words in more than ~3% of rows).
  * `sampleRows`: the block sample that estimates a total the walk did not count.
- * `inMemoryMatches`: up to this many (estimated) matches, they are read through the GIN indexes
- * and sorted in memory; beyond it, walking the sort index finds a page sooner.
+ * `inMemoryMatches`: up to this many text matches, they are read through the GIN indexes and
+ * sorted in memory (exact total); the read stops one row past it, and walking the sort index
+ * finds a page sooner.
  */
 export type ListTuning = { scanRows: number; sampleRows: number; inMemoryMatches: number };
 export const DEFAULT_LIST_TUNING: ListTuning = { scanRows: 2_000, sampleRows: 5_000, inMemoryMatches: 10_000 };
 
-type PageRow = ProductRow & { sort_key: string; match_count?: number };
+type PageRow = ProductRow & { sort_key: string; match_count?: number; text_count?: number };
 type Estimate = { total: number; totalRelation: TotalRelation };
 type Read = { rows: PageRow[]; before: boolean; after: boolean; exactTotal: number | null; estimate?: Estimate };
 
@@ -122,8 +123,9 @@ async function readWalk(
 
 /**
  * A text filter. First a bounded walk in sort order: a common word fills the page there. If not,
- * a block sample estimates the matches: few are read through the GIN indexes and sorted in memory
- * (exact total); many but spread thin (or clustered away from the start) are found by walking on.
+ * the GIN indexes are read up to the cap: few matches are sorted in memory (exact total, and no
+ * block sample: at 1% it cost as much as the GIN read itself); more than the cap, spread thin
+ * or clustered away from the start, are found by walking on, with a sampled estimate.
  */
 async function readFiltered(
   pool: Pool,
@@ -143,23 +145,18 @@ async function readFiltered(
     const wholeList = !seeking && spec.offset === 0 && !spec.backward;
     return edges(scanned, spec, seeking, wholeList ? scanned.length : null);
   }
-  const estimate = await estimateMatches(pool, filter, tableTotal, tuning);
-  // The GIN path reads every row the text matches before `active` narrows them, so that count decides.
-  const textMatches =
-    filter.active === undefined
-      ? estimate
-      : await estimateMatches(pool, { ...filter, active: undefined }, tableTotal, tuning);
-  if (textMatches.totalRelation !== 'eq' && textMatches.total > tuning.inMemoryMatches) {
-    return { ...edges(await allRows<PageRow>(pool, walkQuery(filter, spec)), spec, seeking, null), estimate };
+  const matched = await allRows<PageRow>(pool, matchesQuery(filter, spec, tuning.inMemoryMatches));
+  const head = matched[0];
+  if (Number(head?.text_count ?? 0) <= tuning.inMemoryMatches) {
+    return edges(
+      matched.filter((row) => row.id !== null),
+      spec,
+      seeking,
+      Number(head?.match_count ?? 0),
+    );
   }
-  const matched = await allRows<PageRow>(pool, matchesQuery(filter, spec));
-  const count = Number(matched[0]?.match_count ?? 0);
-  return edges(
-    matched.filter((row) => row.id !== null),
-    spec,
-    seeking,
-    count,
-  );
+  const estimate = await estimateMatches(pool, filter, tableTotal, tuning);
+  return { ...edges(await allRows<PageRow>(pool, walkQuery(filter, spec)), spec, seeking, null), estimate };
 }
 
 /**
