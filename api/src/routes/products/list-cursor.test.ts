@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { listProducts } from '@catalog/db';
+import { listProducts, productListSql } from '@catalog/db';
 import type { ProductFilter, ProductSortField } from '@catalog/domain';
 import { errorOf, productsApi } from '../../../../tests/support/products';
 import { type Stack, startStack } from '../../../../tests/support/stack';
@@ -139,6 +139,48 @@ test('every read path (bounded walk, GIN matches in memory, walking on) pages li
         assert.deepEqual(ids(deep), want.slice(50, 75), `${c.query} ${field} page 3 ${JSON.stringify(tuning)}`);
       }
     }
+  }
+});
+
+test('the GIN path reads at most the cap of text matches, counted before `active` narrows them', async () => {
+  // name=lamp matches 2,000 rows, of which `active` keeps 1,600: the cap weighs the 2,000.
+  const request = {
+    filter: { name: 'lamp', active: true },
+    sort: { field: 'sku' as const, direction: 'asc' as const },
+    page: 1,
+    pageSize: 25,
+  };
+  const want = await referenceIds(cases[5] as Case, 'sku', 'asc');
+  const tuning = (cap: number) => ({ scanRows: 20, sampleRows: 500, inMemoryMatches: cap });
+  const read = await listProducts(stack.deps.db.pool, request, tuning(2_000));
+  assert.deepEqual([read.total, read.totalRelation], [1_600, 'eq'], 'all 2,000 text matches read: an exact total');
+  assert.deepEqual(ids(read), want.slice(0, 25));
+  const walked = await listProducts(stack.deps.db.pool, request, tuning(1_999));
+  assert.notEqual(walked.totalRelation, 'eq', 'over the cap: walked on in sort order, the total estimated');
+  assert.deepEqual(ids(walked), want.slice(0, 25));
+});
+
+test('a deep page of a name or price sort is an index-only scan', async () => {
+  // The sort indexes include the column their expression key is computed from; without it
+  // PostgreSQL visits the table for every row an OFFSET skips.
+  const client = await stack.deps.db.pool.connect();
+  try {
+    await client.query('begin');
+    await client.query('set local enable_seqscan = off');
+    await client.query('set local enable_sort = off');
+    for (const [field, index] of [
+      ['name', 'products_name_sort_idx'],
+      ['price', 'products_price_sort_idx'],
+    ] as const) {
+      const spec = { field, descending: false, backward: false, seek: null, offset: 3_000, limit: 26 };
+      const query = productListSql.walkQuery({}, spec);
+      const plan = await client.query<{ 'QUERY PLAN': string }>(`explain ${query.text}`, query.values);
+      const text = plan.rows.map((row) => row['QUERY PLAN']).join('\n');
+      assert.match(text, new RegExp(`Index Only Scan using ${index}`), text);
+    }
+  } finally {
+    await client.query('rollback');
+    client.release();
   }
 });
 

@@ -6,16 +6,25 @@ import type { Seek } from './list-sql';
  * The opaque `cursor` of GET /api/products: the boundary row's sort key and id, which way to read,
  * the page number it leads to, and a fingerprint of the filters, sort and page size it was made
  * for (a cursor replayed against other filters would silently show the wrong rows).
+ * `fromMatches`: the page it came from was read through the GIN matches (few of them), so the
+ * next one goes there straight away instead of walking the sort index first.
  */
-export type ListCursor = Seek & { backward: boolean; page: number };
+export type ListCursor = Seek & { backward: boolean; page: number; fromMatches: boolean };
 
-type CursorBody = { k: string; i: number; b: boolean; p: number; f: string };
+type CursorBody = { k: string; i: number; b: boolean; p: number; f: string; m?: boolean };
 
 function isCursorBody(value: unknown): value is CursorBody {
   if (typeof value !== 'object' || value === null) return false;
-  const { k, i, b, p, f } = value as Record<string, unknown>;
+  const { k, i, b, p, f, m } = value as Record<string, unknown>;
   const positive = (n: unknown) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 1;
-  return typeof k === 'string' && positive(i) && typeof b === 'boolean' && positive(p) && typeof f === 'string';
+  return (
+    typeof k === 'string' &&
+    positive(i) &&
+    typeof b === 'boolean' &&
+    positive(p) &&
+    typeof f === 'string' &&
+    (m === undefined || typeof m === 'boolean')
+  );
 }
 
 type Shape = { filter: ProductFilter; sort: ProductSort; pageSize: number };
@@ -35,7 +44,8 @@ function fingerprint({ filter, sort, pageSize }: Shape): string {
 }
 
 export function encodeCursor(cursor: ListCursor, shape: Shape): string {
-  const body = { k: cursor.key, i: cursor.id, b: cursor.backward, p: cursor.page, f: fingerprint(shape) };
+  const body: CursorBody = { k: cursor.key, i: cursor.id, b: cursor.backward, p: cursor.page, f: fingerprint(shape) };
+  if (cursor.fromMatches) body.m = true;
   return Buffer.from(JSON.stringify(body)).toString('base64url');
 }
 
@@ -60,7 +70,7 @@ export function decodeCursor(raw: string, shape: Shape): ListCursor {
       issues: [{ parameter: 'cursor', message: 'holds a sort key of the wrong form' }],
     });
   }
-  return { key: parsed.k, id: parsed.i, backward: parsed.b, page: parsed.p };
+  return { key: parsed.k, id: parsed.i, backward: parsed.b, page: parsed.p, fromMatches: parsed.m === true };
 }
 
 /** What `sort_key` looks like for each sort (see list-sql.ts): text without NUL, a price, or a timestamp as text. */

@@ -1,6 +1,6 @@
 import type { ProductFilter, ProductList, ProductSort, TotalRelation } from '@catalog/domain';
 import type { Pool } from 'pg';
-import { decodeCursor, encodeCursor } from './list-cursor';
+import { decodeCursor, encodeCursor, type ListCursor } from './list-cursor';
 import {
   countsQuery,
   hasTextFilter,
@@ -27,15 +27,23 @@ export type ListRequest = {
  * `scanRows`: how many rows a text-filtered page walks in sort order before it takes the GIN path
  * instead (measured at 500k: a page fills within it for words in more than ~3% of rows).
  * `sampleRows`: the block sample that estimates a total the walk did not count.
- * `inMemoryMatches`: up to this many (estimated) matches, they are read through the GIN indexes
- * and sorted in memory; beyond it, walking the sort index finds a page sooner.
+ * `inMemoryMatches`: up to this many text matches, they are read through the GIN indexes and
+ * sorted in memory (exact total); the read stops one row past it, and walking the sort index
+ * finds a page sooner.
  */
 export type ListTuning = { scanRows: number; sampleRows: number; inMemoryMatches: number };
 export const DEFAULT_LIST_TUNING: ListTuning = { scanRows: 2_000, sampleRows: 5_000, inMemoryMatches: 10_000 };
 
-type PageRow = ProductRow & { sort_key: string; match_count?: number };
+type PageRow = ProductRow & { sort_key: string; match_count?: number; text_count?: number };
 type Estimate = { total: number; totalRelation: TotalRelation };
-type Read = { rows: PageRow[]; before: boolean; after: boolean; exactTotal: number | null; estimate?: Estimate };
+type Read = {
+  rows: PageRow[];
+  before: boolean;
+  after: boolean;
+  exactTotal: number | null;
+  estimate?: Estimate;
+  fromMatches?: boolean;
+};
 
 /**
  * One page of the Products grid. Totals: exact from `product_counts` without a text filter, exact
@@ -65,7 +73,7 @@ export async function listProducts(
   const countedTotal = filter.active === undefined ? tableTotal : filter.active ? counts?.active : counts?.inactive;
 
   const read = hasTextFilter(filter)
-    ? await readFiltered(pool, filter, spec, cursor !== null, tableTotal, tuning)
+    ? await readFiltered(pool, filter, spec, cursor, tableTotal, tuning)
     : await readWalk(pool, filter, spec, cursor !== null, countedTotal ?? 0);
   if (backward && !read.before) {
     // Fewer rows than a page before the boundary (rows were deleted or added meanwhile): show
@@ -77,7 +85,13 @@ export async function listProducts(
   const last = rows.at(-1);
   const cursorAt = (row: PageRow, towardStart: boolean) =>
     encodeCursor(
-      { key: row.sort_key, id: Number(row.id), backward: towardStart, page: towardStart ? page - 1 : page + 1 },
+      {
+        key: row.sort_key,
+        id: Number(row.id),
+        backward: towardStart,
+        page: towardStart ? page - 1 : page + 1,
+        fromMatches: read.fromMatches === true,
+      },
       shape,
     );
   const shown = (page - 1) * pageSize + rows.length + (read.after ? 1 : 0);
@@ -122,44 +136,40 @@ async function readWalk(
 
 /**
  * A text filter. First a bounded walk in sort order: a common word fills the page there. If not,
- * a block sample estimates the matches: few are read through the GIN indexes and sorted in memory
- * (exact total); many but spread thin (or clustered away from the start) are found by walking on.
+ * the GIN indexes are read up to the cap: few matches are sorted in memory (exact total, and no
+ * block sample: at 1% it cost as much as the GIN read itself); more than the cap, spread thin
+ * or clustered away from the start, are found by walking on, with a sampled estimate. A cursor
+ * from a page read through the matches skips the walk: the next page is most likely there too.
  */
 async function readFiltered(
   pool: Pool,
   filter: ProductFilter,
   spec: PageSpec,
-  seeking: boolean,
+  cursor: ListCursor | null,
   tableTotal: number,
   tuning: ListTuning,
 ): Promise<Read> {
-  // An offset page needs the rows before it too: assume at least one row in ten matches.
-  const scanRows = tuning.scanRows + spec.offset * 10;
-  const scanned = await allRows<PageRow>(pool, scanQuery(filter, spec, scanRows));
-  if (scanned.length === spec.limit) return edges(scanned, spec, seeking, null);
-  const ends = await firstRow<{ rows: number }>(pool, scannedRowsQuery(spec, scanRows));
-  if (Number(ends?.rows ?? 0) < scanRows) {
-    // The walk reached the end of the list: these are all the matches on that side.
-    const wholeList = !seeking && spec.offset === 0 && !spec.backward;
-    return edges(scanned, spec, seeking, wholeList ? scanned.length : null);
+  const seeking = cursor !== null;
+  if (!cursor?.fromMatches) {
+    // An offset page needs the rows before it too: assume at least one row in ten matches.
+    const scanRows = tuning.scanRows + spec.offset * 10;
+    const scanned = await allRows<PageRow>(pool, scanQuery(filter, spec, scanRows));
+    if (scanned.length === spec.limit) return edges(scanned, spec, seeking, null);
+    const ends = await firstRow<{ rows: number }>(pool, scannedRowsQuery(spec, scanRows));
+    if (Number(ends?.rows ?? 0) < scanRows) {
+      // The walk reached the end of the list: these are all the matches on that side.
+      const wholeList = !seeking && spec.offset === 0 && !spec.backward;
+      return edges(scanned, spec, seeking, wholeList ? scanned.length : null);
+    }
+  }
+  const matched = await allRows<PageRow>(pool, matchesQuery(filter, spec, tuning.inMemoryMatches));
+  const head = matched[0];
+  if (Number(head?.text_count ?? 0) <= tuning.inMemoryMatches) {
+    const rows = matched.filter((row) => row.id !== null);
+    return { ...edges(rows, spec, seeking, Number(head?.match_count ?? 0)), fromMatches: true };
   }
   const estimate = await estimateMatches(pool, filter, tableTotal, tuning);
-  // The GIN path reads every row the text matches before `active` narrows them, so that count decides.
-  const textMatches =
-    filter.active === undefined
-      ? estimate
-      : await estimateMatches(pool, { ...filter, active: undefined }, tableTotal, tuning);
-  if (textMatches.totalRelation !== 'eq' && textMatches.total > tuning.inMemoryMatches) {
-    return { ...edges(await allRows<PageRow>(pool, walkQuery(filter, spec)), spec, seeking, null), estimate };
-  }
-  const matched = await allRows<PageRow>(pool, matchesQuery(filter, spec));
-  const count = Number(matched[0]?.match_count ?? 0);
-  return edges(
-    matched.filter((row) => row.id !== null),
-    spec,
-    seeking,
-    count,
-  );
+  return { ...edges(await allRows<PageRow>(pool, walkQuery(filter, spec)), spec, seeking, null), estimate };
 }
 
 /**

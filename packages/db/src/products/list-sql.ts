@@ -9,9 +9,9 @@ import type { ProductFilter, ProductSortField } from '@catalog/domain';
  *   or only `active` filters (the unfiltered total comes from `product_counts`).
  * - `scanQuery`: a bounded walk of the sort index, then the text filter over those rows. A common
  *   word fills the page after a few hundred rows, whatever its selectivity beyond that.
- * - `matchesQuery`: the trigram GIN bitmap, all matches sorted in memory, with their exact count.
- *   Taken when the bounded walk did not fill the page, so the matches are few (the planner
- *   cannot estimate trigram selectivity, so the choice is made here, by measurement).
+ * - `matchesQuery`: the trigram GIN bitmap, up to a cap of matches sorted in memory, with their
+ *   exact count. Taken when the bounded walk did not fill the page, so the matches are likely few
+ *   (the planner cannot estimate trigram selectivity, so the choice is made here, by measurement).
  */
 export type SqlQuery = { text: string; values: unknown[] };
 
@@ -173,19 +173,31 @@ export function scannedRowsQuery(spec: PageSpec, scanRows: number): SqlQuery {
   };
 }
 
-/** Every match through the GIN indexes, sorted in memory; each row also carries `match_count`. */
-export function matchesQuery(filter: ProductFilter, spec: PageSpec): SqlQuery {
+/**
+ * Every match through the GIN indexes, sorted in memory; each row also carries `match_count`, and
+ * `text_count`: the rows the text filters matched, read only up to `cap` + 1. Above `cap` the
+ * caller walks the sort index instead, so the GIN path never reads more than `cap` + 1 rows, and
+ * the exact count of a few matches costs no block sample first (`active` narrows the matches after
+ * the cap, so a common word with a rare `active` value is bounded too).
+ */
+export function matchesQuery(filter: ProductFilter, spec: PageSpec, cap: number): SqlQuery {
   const p = params();
-  const filters = filterParts(filter, p);
+  const text = filterParts({ ...filter, active: undefined }, p);
+  const active = filter.active === undefined ? [] : [`active = ${p.add(filter.active)}`];
   // Only ids and sort keys are kept and sorted (whole rows with long descriptions spill to disk).
   const key = sortKeys[spec.field];
   const keyColumns = key.columns.length === 1 ? ['key'] : ['key', 'id'];
   const seek = seekPart(spec, p, keyColumns);
   return {
-    text: `with matches as materialized (select id, ${key.columns[0]} as key from products ${where(filters)}),
+    text: `with text_matches as materialized (
+             select id, ${key.columns[0]} as key, active from products ${where(text)} limit ${p.add(cap + 1)}),
+           matches as (select id, key from text_matches ${where(active)}),
            page_ids as (select id from matches ${where(seek)} order by ${orderBy(spec, keyColumns)}
                         limit ${p.add(spec.limit)} offset ${p.add(spec.offset)})
-           select counted.match_count, page.* from (select count(*)::float8 as match_count from matches) counted
+           select counted.match_count, counted.text_count, page.* from (
+             select (select count(*) from matches)::float8 as match_count,
+                    (select count(*) from text_matches)::float8 as text_count
+           ) counted
            left join lateral (
              select ${PRODUCT_COLUMNS}, ${key.text} as sort_key from products where id in (select id from page_ids)
              order by ${orderBy(spec)}
