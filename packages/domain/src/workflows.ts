@@ -29,6 +29,8 @@ export const signalNames = {
   stagingProgress: 'stagingProgress',
   /** "A job ahead of you ended": a queued job looks at the queue again at once. */
   jobTurn: 'jobTurn',
+  /** A reviewed import is to be applied (carries who applied it); ignored unless it waits in review. */
+  applyReview: 'applyReview',
 } as const;
 
 export const queryNames = { progress: 'progress' } as const;

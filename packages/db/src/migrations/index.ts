@@ -13,6 +13,7 @@ import { Migration20261219000000_audit_log } from './Migration20261219000000_aud
 import { Migration20261221000000_user_oidc_identity } from './Migration20261221000000_user_oidc_identity';
 import { Migration20261222000000_uploads_mapping_presets } from './Migration20261222000000_uploads_mapping_presets';
 import { Migration20261223000000_import_undo_jobs } from './Migration20261223000000_import_undo_jobs';
+import { Migration20261225000000_import_review } from './Migration20261225000000_import_review';
 
 /** Listed explicitly, in name order, so migrations run the same from source (tsx) and in any bundle. */
 export const migrationsList = [
@@ -43,4 +44,5 @@ export const migrationsList = [
     class: Migration20261222000000_uploads_mapping_presets,
   },
   { name: 'Migration20261223000000_import_undo_jobs', class: Migration20261223000000_import_undo_jobs },
+  { name: 'Migration20261225000000_import_review', class: Migration20261225000000_import_review },
 ];
