@@ -144,7 +144,7 @@ export const reviewChangeSchema = z
   .object({
     line: z.number().int().describe('The row in the file (the header is row 1)'),
     sku: z.string().nullable(),
-    productId: z.string().nullable().optional().describe('updated and unchanged rows: the product'),
+    productId: z.number().int().nullable().optional().describe('updated and unchanged rows: the product'),
     values: z
       .object({ name: z.string(), description: z.string(), price: z.string().nullable(), active: z.boolean() })
       .optional()

@@ -20,8 +20,9 @@ export function presentReviewChange(kind: ReviewKind, row: ReviewChangeRow): Rev
       },
     };
   }
-  if (kind === 'unchanged') return { line, sku: row.sku, productId: row.product_id };
-  return { line, sku: row.sku, productId: row.product_id, changes: changedFields(row) };
+  const productId = row.product_id === null ? null : Number(row.product_id);
+  if (kind === 'unchanged') return { line, sku: row.sku, productId };
+  return { line, sku: row.sku, productId, changes: changedFields(row) };
 }
 
 function changedFields(row: ReviewChangeRow): NonNullable<ReviewChange['changes']> {
