@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { importTables } from '@catalog/db';
 import type { Api } from '../../../../tests/support/api';
+import { pollUntil } from '../../../../tests/support/imports';
 import { CSV_HEADER, startReviewedImport, untilFinished, untilReview } from '../../../../tests/support/review';
 import { type Stack, startStack } from '../../../../tests/support/stack';
 
@@ -25,9 +26,16 @@ test('a review nobody applies within IMPORT_REVIEW_TIMEOUT is discarded: cancell
   assert.equal(done.error?.code, 'review_expired');
   const { rows } = await stack.deps.db.pool.query(`select 1 from products where sku = 'T-001'`);
   assert.equal(rows.length, 0);
-  const left = await stack.deps.db.pool.query(
-    `select t from unnest($1::text[]) as t where to_regclass(t) is not null`,
-    [Object.values(importTables(id))],
+  // Dropped just after the job ends.
+  await pollUntil(
+    'the working tables to be dropped',
+    async () =>
+      (
+        await stack.deps.db.pool.query(`select t from unnest($1::text[]) as t where to_regclass(t) is not null`, [
+          Object.values(importTables(id)),
+        ])
+      ).rows.length,
+    (left) => left === 0,
+    10_000,
   );
-  assert.equal(left.rows.length, 0);
 });

@@ -79,13 +79,21 @@ async function catalog(skuPrefix: string) {
   return rows;
 }
 
-async function workingTablesLeft(id: string): Promise<string[]> {
+/** The job's working tables still there, once none are left or after a while (they go just after the job ends). */
+function workingTablesLeft(id: string): Promise<string[]> {
   const names = Object.values(importTables(id));
-  const { rows } = await stack.deps.db.pool.query<{ name: string }>(
-    `select t as name from unnest($1::text[]) as t where to_regclass(t) is not null`,
-    [names],
+  return pollUntil(
+    `the working tables of ${id} to be dropped`,
+    async () => {
+      const { rows } = await stack.deps.db.pool.query<{ name: string }>(
+        `select t as name from unnest($1::text[]) as t where to_regclass(t) is not null`,
+        [names],
+      );
+      return rows.map((row) => row.name);
+    },
+    (left) => left.length === 0,
+    10_000,
   );
-  return rows.map((row) => row.name);
 }
 
 async function auditActions(id: string) {
