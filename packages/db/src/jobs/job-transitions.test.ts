@@ -82,7 +82,8 @@ test('finish: a retry with the same outcome is done; another outcome is refused 
   await refused(finishJob(db.pool, job.id, { status: 'completed', result: {} }), {
     to: 'completed',
     found: 'cancelled',
-    from: ['queued', 'running'],
+    // Every unfinished status: a job waiting in review ends from there too (discarded, expired).
+    from: ['queued', 'running', 'review'],
   });
   const row = await findJob(db, job.id);
   assert.equal(row?.status, 'cancelled');
