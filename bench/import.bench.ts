@@ -11,6 +11,7 @@ import { apiKeyInDatabase } from '../tests/support/api-keys';
 import { isolatedDatabase } from '../tests/support/database';
 import { writeCatalogCsv } from './lib/catalog-csv';
 import { peakRssMb, repoRoot, startApp } from './lib/processes';
+import { reviewThenApply } from './lib/review-run';
 
 /**
  * npm run bench:import [-- --rows 5000000]
@@ -22,6 +23,8 @@ import { peakRssMb, repoRoot, startApp } from './lib/processes';
  * empty catalog database of its own, cloned from the same migrated template. The machine may be
  * shared, so only ratios within one run compare. (d) then undoes the first import (issue 13): every
  * product it inserted is removed again, batch by batch, as `POST /api/imports/:id/undo` does it.
+ * (e) then imports the same file again into the emptied catalog with review before apply (issue 13):
+ * upload → review ready (staged, planned, diffed), then apply → completed, beside (a).
  */
 /** The search indexes as the products migration defines them: the recipe drops and rebuilds them. */
 const SEARCH_INDEXES = {
@@ -52,7 +55,9 @@ try {
   const first = await importFile(csvPath);
   const again = await importFile(csvPath);
   const recipeAfter = runRecipe(recipeDbs[1].url, csvPath);
-  const undone = await undoImport(first.jobId, apiAs(admin.baseUrl, await apiKeyInDatabase(appDb.url, 'editor')));
+  const editor = apiAs(admin.baseUrl, await apiKeyInDatabase(appDb.url, 'editor'));
+  const undone = await undoImport(first.jobId, editor);
+  const reviewed = await reviewThenApply(editor, csvPath);
   const recipe = recipeBefore.totalMs <= recipeAfter.totalMs ? recipeBefore : recipeAfter;
   const baseline = recipe.totalMs;
   const apiRss = peakRssMb(api.pid);
@@ -78,6 +83,11 @@ try {
   console.log(
     `(d) undo of the first import, POST → completed: ${s(undone.totalMs)} (${undone.result}); ` +
       `d/a = ${(undone.totalMs / first.totalMs).toFixed(2)}`,
+  );
+  console.log(
+    `(e) reviewed import of the same file into the emptied catalog: review ready ${s(reviewed.reviewReadyMs)} ` +
+      `(upload ${s(reviewed.uploadMs)}; ${JSON.stringify(reviewed.review)}), apply → completed ${s(reviewed.applyMs)} ` +
+      `(${reviewed.result}); (review + apply)/a = ${((reviewed.reviewReadyMs + reviewed.applyMs) / first.totalMs).toFixed(2)}`,
   );
   console.log(`peak RSS: api ${apiRss} MB (bar ≤ 200, goal ≤ 150), worker ${workerRss} MB (bar ≤ 300, goal ≤ 250)`);
   for (const [name, run] of [

@@ -3,6 +3,7 @@ import { createHousekeepingActivities } from './housekeeping';
 import { createApplyImportChunk } from './imports/apply-chunk';
 import { createCompensateImport, createFinalizeImport } from './imports/finalize';
 import { createPlanImport } from './imports/plan';
+import { createDiffImport, createRequeueReviewedImport, createVerifyReview } from './imports/review';
 import { createStageImport } from './imports/stage';
 import { createJobQueueActivities } from './jobs/queue';
 import { createProductActivities } from './products';
@@ -18,6 +19,9 @@ export function createImportActivities(deps: JobActivityDeps) {
     ...createJobQueueActivities(deps),
     stageImport: createStageImport(deps),
     planImport: createPlanImport(deps),
+    diffImport: createDiffImport(deps),
+    requeueReviewedImport: createRequeueReviewedImport(deps),
+    verifyReview: createVerifyReview(deps),
     applyImportChunk: createApplyImportChunk(deps),
     finalizeImport: createFinalizeImport(deps),
     compensateImport: createCompensateImport(deps),

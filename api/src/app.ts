@@ -23,6 +23,7 @@ import { authRouter } from './routes/auth/routes';
 import { deliveriesRouter } from './routes/deliveries/routes';
 import { docsRouter } from './routes/docs/routes';
 import { healthRouter } from './routes/health/routes';
+import { importReviewRouter } from './routes/imports/review-routes';
 import { importsRouter } from './routes/imports/routes';
 import { importUndoRouter } from './routes/imports/undo-routes';
 import { jobsRouter } from './routes/jobs/routes';
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps): Koa {
     importsRouter(deps),
     uploadsRouter(deps),
     mappingPresetsRouter(deps),
+    importReviewRouter(deps),
     importUndoRouter(deps),
     jobsRouter(deps),
     productsRouter(deps),

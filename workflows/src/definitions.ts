@@ -1,4 +1,5 @@
 import type {
+  Attribution,
   BulkDeleteProgress,
   BulkDeleteResult,
   ImportProgress,
@@ -44,6 +45,11 @@ export type ImportCsvInput = JobInput & {
    */
   maxCellBytes?: number;
   maxRecordBytes?: number;
+  /**
+   * Review before apply: stage, plan and diff, then wait in status `review` for `applyReview` (or
+   * a cancel) at most `reviewTimeoutMs` (IMPORT_REVIEW_TIMEOUT), after which it is discarded.
+   */
+  review?: { timeoutMs: number };
 } & ImportColumns;
 
 /**
@@ -76,6 +82,8 @@ export type StagingProgress = {
 export const progressQuery = defineQuery<JobState>(queryNames.progress);
 export const stagingProgressSignal = defineSignal<[StagingProgress]>(signalNames.stagingProgress);
 export const jobTurnSignal = defineSignal(signalNames.jobTurn);
+/** Apply a reviewed import: who applied it travels along (recorded with the job and in the audit log). */
+export const applyReviewSignal = defineSignal<[Attribution]>(signalNames.applyReview);
 
 export type { LaneCarry, LaneWake, WebhookLaneInput } from '@catalog/domain/workflows';
 export const laneWakeSignal = defineSignal<[LaneWake]>(signalNames.laneWake);

@@ -4,6 +4,7 @@ import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import { type ImportCsvInput, stagingProgressSignal } from './definitions';
 import { settlement } from './imports/activities';
 import { applyChunks } from './imports/apply-chunks';
+import { listenForApply, reviewThenTurn } from './imports/review';
 import { MAX_RESTAGES, stageAndPlan } from './imports/stage-and-plan';
 import type { Job, JobEnding } from './jobs/definition';
 import { runJob } from './jobs/run-job';
@@ -11,16 +12,22 @@ import { runJob } from './jobs/run-job';
 /**
  * An import as a job: once its turn comes, stage the file, apply it in disjoint SKU-key chunks,
  * finalize. Any failure or cancellation runs the compensation, so the catalog is as it was before.
+ * A reviewed import waits in review between planning and applying (see `reviewThenTurn`).
  */
 export async function ImportCsvWorkflow(input: ImportCsvInput): Promise<ImportResult> {
+  let decision: ReturnType<typeof listenForApply> = { by: null, waiting: false };
   return runJob({
     jobId: input.jobId,
     progress: initialProgress(input),
     turnFallbackMs: input.turnFallbackMs,
     cancelled: { code: 'cancelled', message: 'The import was cancelled; the catalog is unchanged' },
     failed: { code: 'import_failed', message: 'The import failed' },
-    listen: listenToStaging,
-    steps: (job) => importFile(input, job),
+    announceFirstTurn: input.review === undefined,
+    listen: (job) => {
+      listenToStaging(job);
+      decision = listenForApply();
+    },
+    steps: (job) => importFile(input, job, decision),
     // The harness runs this out of cancellation's reach: past this point the import has landed, and
     // a late cancel request no longer undoes it.
     complete: async (result, job) => {
@@ -34,9 +41,14 @@ export async function ImportCsvWorkflow(input: ImportCsvInput): Promise<ImportRe
   });
 }
 
-async function importFile(input: ImportCsvInput, job: Job<ImportProgress>): Promise<ImportResult> {
+async function importFile(
+  input: ImportCsvInput,
+  job: Job<ImportProgress>,
+  decision: ReturnType<typeof listenForApply>,
+): Promise<ImportResult> {
   const { progress } = job;
-  let plan = await stageAndPlan(input, job);
+  const { review } = input;
+  let plan = review ? await reviewThenTurn({ ...input, review }, job, decision) : await stageAndPlan(input, job);
   progress.stage = 'applying';
   progress.rowsToApply = plan.distinctRows;
   job.restartRate(0);

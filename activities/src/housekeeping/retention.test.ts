@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { type Database, openDatabase } from '@catalog/db';
+import { type Database, importTables, openDatabase } from '@catalog/db';
 import type { RetentionResult } from '@catalog/workflows';
 import { isolatedDatabase } from '../../../tests/support/database';
-import { importTables } from '../imports/tables';
 import { pruneExpired } from './retention';
 
 /**

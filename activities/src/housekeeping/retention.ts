@@ -1,6 +1,5 @@
-import { type Database, jobsFinishedBefore } from '@catalog/db';
+import { type Database, importTables, jobsFinishedBefore } from '@catalog/db';
 import type { PruneCounts, RetentionResult } from '@catalog/workflows';
-import { importTables } from '../imports/tables';
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -108,7 +107,8 @@ const jobsWithWorkingTables = `
   where exists (
       select 1 from pg_class c
       where c.relkind = 'r'
-        and c.relname in ('import_staged_' || replace(j.id::text, '-', ''), 'import_final_' || replace(j.id::text, '-', '')))
+        and c.relname in ('import_staged_' || replace(j.id::text, '-', ''), 'import_final_' || replace(j.id::text, '-', ''),
+                          'import_review_' || replace(j.id::text, '-', '')))
   limit $2`;
 
 export type PruneOptions = {
@@ -168,9 +168,9 @@ export async function pruneExpired({
   for (let full = true; full; ) {
     const { rows } = await db.pool.query<{ id: string }>(jobsWithWorkingTables, [finishedJobs, batchRows]);
     for (const { id } of rows) {
-      const { staged, final } = importTables(id);
+      const { staged, final, review } = importTables(id);
       // Each drop locks only the dropped table, and only for the drop.
-      await db.pool.query(`drop table if exists ${staged}, ${final}`);
+      await db.pool.query(`drop table if exists ${staged}, ${final}, ${review}`);
     }
     counts.workingTables.deleted += rows.length;
     counts.workingTables.batches++;

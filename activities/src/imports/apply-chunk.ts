@@ -1,10 +1,9 @@
-import { requireJobRunning } from '@catalog/db';
+import { importTables, requireJobRunning } from '@catalog/db';
 import type { ActivityDeps } from '../deps';
 import { keepHeartbeating } from '../heartbeat';
 import { asJobStep } from '../jobs/running';
 import { inTransaction } from '../transaction';
 import { stagingLost } from './failures';
-import { importTables } from './tables';
 
 export type ApplyChunkInput = { jobId: string; chunkNo: number; expectedRows: number };
 export type ChunkResult = { inserted: number; updated: number; unchanged: number };

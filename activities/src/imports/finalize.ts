@@ -1,4 +1,4 @@
-import { appendEvent, type Database, finishJob, isJobRunning, jobActor, jobFilePath } from '@catalog/db';
+import { appendEvent, type Database, finishJob, importTables, isJobRunning, jobActor, jobFilePath } from '@catalog/db';
 import type { ImportProgress, ImportResult, JobError, JobStatus } from '@catalog/domain';
 import type { UploadStore } from '@catalog/uploads';
 import type { PoolClient } from 'pg';
@@ -9,7 +9,6 @@ import { wakeQueuedJobs } from '../jobs/wake-queued';
 import { inTransaction } from '../transaction';
 import { revertImportChanges } from './revert-changes';
 import { ensureSearchIndexes } from './search-indexes';
-import { importTables } from './tables';
 
 export type FinalizeInput = { jobId: string; result: ImportResult; progress: ImportProgress };
 export type CompensateInput = { jobId: string; status: Extract<JobStatus, 'failed' | 'cancelled'>; error: JobError };
@@ -128,8 +127,8 @@ async function clearUndo(client: PoolClient, jobId: string) {
 }
 
 async function dropWorkingData(db: Database, uploads: UploadStore, jobId: string): Promise<void> {
-  const { staged, final } = importTables(jobId);
-  await db.pool.query(`drop table if exists ${staged}, ${final}`);
+  const { staged, final, review } = importTables(jobId);
+  await db.pool.query(`drop table if exists ${staged}, ${final}, ${review}`);
   const filePath = await jobFilePath(db.pool, jobId);
   if (filePath) await uploads.remove(filePath);
 }

@@ -1,11 +1,21 @@
+import { importTables } from '@catalog/db';
+import type { PoolClient } from 'pg';
 import type { ActivityDeps } from '../deps';
 import { keepHeartbeating } from '../heartbeat';
 import { inTransaction } from '../transaction';
 import { stagingLost } from './failures';
 import { dropSearchIndexes, ensureSearchIndexes, rebuildsSearchIndexes } from './search-indexes';
-import { importTables } from './tables';
 
-export type PlanInput = { jobId: string; chunkRows: number; expectedValidRows: number };
+export type PlanInput = {
+  jobId: string;
+  chunkRows: number;
+  expectedValidRows: number;
+  /**
+   * A reviewed import plans, then leaves the queue to wait for review: it must not leave the search
+   * indexes dropped meanwhile, so the choice is made at apply (`verifyReview`) instead.
+   */
+  deferSearchIndexes?: boolean;
+};
 export type PlanResult = { distinctRows: number; chunks: number; chunkRows: number };
 
 /**
@@ -16,7 +26,12 @@ export type PlanResult = { distinctRows: number; chunks: number; chunkRows: numb
  * does not maintain them row by row; finalize or compensation builds them again in one pass.
  */
 export function createPlanImport({ db }: ActivityDeps) {
-  return async function planImport({ jobId, chunkRows, expectedValidRows }: PlanInput): Promise<PlanResult> {
+  return async function planImport({
+    jobId,
+    chunkRows,
+    expectedValidRows,
+    deferSearchIndexes = false,
+  }: PlanInput): Promise<PlanResult> {
     if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new Error(`chunkRows must be a positive integer`);
     const { staged, final } = importTables(jobId);
     const stop = keepHeartbeating();
@@ -33,11 +48,11 @@ export function createPlanImport({ db }: ActivityDeps) {
         await client.query(`drop table if exists ${final}`);
         await client.query(`
           create unlogged table ${final} as
-          select sku, sku_key, name, description, price, active,
+          select sku, sku_key, name, description, price, active, row_no,
                  ((row_number() over (order by sku_key)) - 1) / ${chunkRows} as chunk_no
           from (
             select distinct on (lower(sku) collate "C")
-                   lower(sku) collate "C" as sku_key, sku, name, description,
+                   lower(sku) collate "C" as sku_key, sku, name, description, row_no,
                    price::numeric(12, 2) as price, active::boolean as active
             from ${staged}
             where error_reason is null
@@ -47,13 +62,7 @@ export function createPlanImport({ db }: ActivityDeps) {
         await client.query(`analyze ${final}`);
         const counted = await client.query<{ n: number }>(`select count(*)::int as n from ${final}`);
         const rows = counted.rows[0]?.n ?? 0;
-        // The triggers' running totals: no scan of the catalog, whatever its size.
-        const catalog = await client.query<{ n: number }>(
-          `select coalesce(sum(active + inactive), 0)::int as n from product_counts`,
-        );
-        // Last, so the exclusive lock the drop takes is held only until this commits.
-        if (rebuildsSearchIndexes(rows, catalog.rows[0]?.n ?? 0)) await dropSearchIndexes(client);
-        else await ensureSearchIndexes(client);
+        if (!deferSearchIndexes) await chooseSearchIndexes(client, rows);
         return rows;
       });
       return { distinctRows, chunks: Math.ceil(distinctRows / chunkRows), chunkRows };
@@ -61,4 +70,18 @@ export function createPlanImport({ db }: ActivityDeps) {
       stop();
     }
   };
+}
+
+/**
+ * A large import into a much smaller catalog drops the search indexes for its load (finalize builds
+ * them again); otherwise they must be there. Last in its transaction, so the exclusive lock the
+ * drop takes is held only until that commits.
+ */
+export async function chooseSearchIndexes(client: PoolClient, rows: number): Promise<void> {
+  // The triggers' running totals: no scan of the catalog, whatever its size.
+  const catalog = await client.query<{ n: number }>(
+    `select coalesce(sum(active + inactive), 0)::int as n from product_counts`,
+  );
+  if (rebuildsSearchIndexes(rows, catalog.rows[0]?.n ?? 0)) await dropSearchIndexes(client);
+  else await ensureSearchIndexes(client);
 }

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { importTables } from '@catalog/db';
 import { createRowMapper, failureTypes, IMPORT_LIMIT_DEFAULTS, type MappedRow, signalNames } from '@catalog/domain';
 import { isUploadNotFound, type UploadStore } from '@catalog/uploads';
 import type { ImportCsvInput, StagingProgress } from '@catalog/workflows';
@@ -11,7 +12,6 @@ import type { JobActivityDeps } from '../deps';
 import { inTransaction } from '../transaction';
 import { mappedLine, stagedLine, unreadableLine } from './copy-row';
 import { CsvRecordReader } from './csv-records';
-import { importTables } from './tables';
 
 export type StageResult = StagingProgress;
 

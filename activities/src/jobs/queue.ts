@@ -21,16 +21,17 @@ export function createJobQueueActivities(deps: JobActivityDeps) {
     },
 
     /**
-     * Queued → running, once; an import announces itself (import.started) in the same transaction.
+     * Queued → running, once; an import announces itself (import.started) in the same transaction,
+     * except the first turn of a reviewed import: nothing is announced for a review, only for its apply.
      * A job that is neither queued nor running (marked failed while its start was unconfirmed)
      * fails the workflow before it touches the catalog; already running means an earlier attempt
      * of this activity committed and its answer was lost.
      */
-    async markJobRunning(jobId: string): Promise<void> {
+    async markJobRunning(jobId: string, announce = true): Promise<void> {
       await asJobStep('starting it', () =>
         inTransaction(db, async (client) => {
           const started = await startJob(client, jobId);
-          if (started?.kind === 'import') {
+          if (started?.kind === 'import' && announce) {
             await appendEvent(client, 'import.started', {
               importId: jobId,
               fileName: started.fileName,

@@ -18,6 +18,8 @@ export type JobView = {
   error: JobError | null;
   /** Who asked for the job (the actor's label); null for jobs accepted before jobs recorded it. */
   by: string | null;
+  /** Who applied a reviewed import (its label); null for every other job. */
+  appliedBy: string | null;
 };
 
 export function jobViewFromRow(job: JobRecord): JobView {
@@ -35,5 +37,6 @@ export function jobViewFromRow(job: JobRecord): JobView {
     result: job.result ?? null,
     error: job.error ?? null,
     by: job.actorLabel ?? null,
+    appliedBy: job.appliedByLabel ?? null,
   };
 }

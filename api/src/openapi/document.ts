@@ -5,6 +5,7 @@ import { documentAuth } from '../routes/auth/routes';
 import { documentDeliveries } from '../routes/deliveries/routes';
 import { documentDocs } from '../routes/docs/routes';
 import { documentHealth } from '../routes/health/routes';
+import { documentImportReview } from '../routes/imports/review-routes';
 import { documentImports } from '../routes/imports/routes';
 import { documentImportUndo } from '../routes/imports/undo-routes';
 import { documentJobs } from '../routes/jobs/routes';
@@ -30,6 +31,7 @@ const documenters: ((registry: OpenAPIRegistry) => void)[] = [
   documentImports,
   documentUploads,
   documentMappingPresets,
+  documentImportReview,
   documentImportUndo,
   documentJobs,
   documentProducts,

@@ -1,6 +1,7 @@
 export * from './audit';
 export * from './auth';
 export { type ProductEntity, ProductSchema } from './entities/product.entity';
+export * from './imports';
 export * from './jobs';
 export * from './mapping';
 export { createOrmConfig, entities, type SessionTimeouts } from './mikro-orm.config';

@@ -38,6 +38,8 @@ export const auditActions = [
   'product.updated',
   'product.deleted',
   'import.started',
+  'import.applied',
+  'import.discarded',
   'delete_all.started',
   'undo.started',
   'webhook.created',

@@ -16,6 +16,22 @@ const port = z.coerce
   .min(0, 'must be between 0 and 65535')
   .max(65535, 'must be between 0 and 65535');
 
+const DURATION_UNITS_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** A duration as people write it ("24h", "30m", "90s", "500ms"), as milliseconds; at least 1 s, at most 30 days. */
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, 'must be a whole number with a unit: ms, s, m, h or d (e.g. 24h)')
+  .transform((value) => {
+    const unit = (value.match(/(ms|s|m|h|d)$/)?.[1] ?? 'ms') as keyof typeof DURATION_UNITS_MS;
+    return Number.parseInt(value, 10) * DURATION_UNITS_MS[unit];
+  })
+  .pipe(
+    z
+      .number()
+      .min(1_000, 'must be at least 1s')
+      .max(30 * 86_400_000, 'must be at most 30d'),
+  );
+
 const url = (protocols: string[]) =>
   z.string().refine(
     (value) => {
@@ -137,6 +153,8 @@ export const configSchema = z.object({
     .default(1024 ** 3),
   WEB_DIST_DIR: z.string().min(1).default('web/dist'),
   IMPORT_CHUNK_ROWS: z.coerce.number().int().min(100).max(1_000_000).default(50_000),
+  // How long an import waits in review for apply or discard before it is discarded: "24h", "30m", "90s", "500ms".
+  IMPORT_REVIEW_TIMEOUT: duration.default(24 * 3_600_000),
   IMPORT_PARALLELISM: z.coerce.number().int().min(1).max(32).default(2),
   // A cell or row above these is one error row, never a failed import; they also bound the worker's memory per row.
   IMPORT_MAX_CELL_BYTES: z.coerce

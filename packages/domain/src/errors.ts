@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'already_undone'
   | 'undo_in_progress'
   | 'undo_not_undoable'
+  // Applying or reading a review (POST /api/imports/:id/apply, GET /changes) of an import not in review.
+  | 'not_in_review'
   | 'too_many_attempts'
   | 'rate_limited'
   | 'deadline_exceeded';
@@ -43,6 +45,7 @@ const statusByCode: Record<ErrorCode, number> = {
   already_undone: 409,
   undo_in_progress: 409,
   undo_not_undoable: 409,
+  not_in_review: 409,
   too_many_attempts: 429,
   rate_limited: 429,
   deadline_exceeded: 504,
@@ -110,6 +113,7 @@ export const errors = {
     message: string,
     details?: unknown,
   ) => new AppError(code, message, details),
+  notInReview: (message: string, details?: unknown) => new AppError('not_in_review', message, details),
   misdirectedRequest: (host: string) =>
     new AppError('misdirected_request', `This server does not answer for host ${host}; set PUBLIC_URL`, { host }),
 };

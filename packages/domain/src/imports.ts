@@ -1,8 +1,32 @@
 import { z } from 'zod';
 import { jobStatuses } from './jobs';
 
-export const importStages = ['queued', 'staging', 'applying', 'finalizing', 'done'] as const;
+/** `diffing` and `review` only for an import asked to be reviewed before it applies. */
+export const importStages = ['queued', 'staging', 'diffing', 'review', 'applying', 'finalizing', 'done'] as const;
 export type ImportStage = (typeof importStages)[number];
+
+/** What a reviewed import would do, row by row, counted by kind (see GET /api/imports/{id}/changes). */
+export const reviewKinds = ['inserted', 'updated', 'unchanged', 'invalid', 'skipped'] as const;
+export type ReviewKind = (typeof reviewKinds)[number];
+export const reviewCountsSchema = z
+  .object({
+    inserted: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    invalid: z.number().int(),
+    skipped: z.number().int(),
+  })
+  .meta({ id: 'ReviewCounts' });
+export type ReviewCounts = z.infer<typeof reviewCountsSchema>;
+
+/** Apply found products this import touches changed since its review: the diff was computed again. */
+export const reviewInvalidatedSchema = z
+  .object({
+    rowsChanged: z.number().int().describe('Rows of this import whose product changed (or appeared) since the review'),
+    at: z.string(),
+  })
+  .meta({ id: 'ReviewInvalidated' });
+export type ReviewInvalidated = z.infer<typeof reviewInvalidatedSchema>;
 
 /** What the workflow's `progress` query answers, and what every SSE `progress` event carries. */
 export const importProgressSchema = z.object({
@@ -24,6 +48,10 @@ export const importProgressSchema = z.object({
   unchanged: z.number().int(),
   rowsPerSecond: z.number(),
   updatedAt: z.string(),
+  /** A reviewed import, once its diff is computed: the counts by kind. */
+  review: reviewCountsSchema.nullable().optional(),
+  /** Set when an apply found the catalog changed since the review and sent the import back to review. */
+  reviewInvalidated: reviewInvalidatedSchema.nullable().optional(),
 });
 export type ImportProgress = z.infer<typeof importProgressSchema>;
 
@@ -86,6 +114,14 @@ export const importSummarySchema = z.object({
    * changed since are kept) and until when it is offered.
    */
   undoable: z.object({ removes: z.number().int(), restores: z.number().int(), until: z.string() }).nullable(),
+  /** A reviewed import: what it does, counted by kind (GET /api/imports/{id}/changes lists the rows). Null when not reviewed. */
+  review: reviewCountsSchema.nullable(),
+  /** Set when an apply found products of this import changed since the review: the review shown is the new one. */
+  reviewInvalidated: reviewInvalidatedSchema.nullable(),
+  appliedBy: z
+    .string()
+    .nullable()
+    .describe('Who applied a reviewed import (may differ from who started it); null otherwise'),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   by: z.string().nullable().describe('Who started the import (a user email or an API key); null for older imports'),
   createdAt: z.string(),
@@ -96,6 +132,31 @@ export const importSummarySchema = z.object({
   errorsUrl: z.string(),
 });
 export type ImportSummary = z.infer<typeof importSummarySchema>;
+
+const fieldValue = z.union([z.string(), z.boolean(), z.null()]);
+export const reviewFieldChangeSchema = z.object({
+  field: z.enum(['sku', 'name', 'description', 'price', 'active']),
+  before: fieldValue,
+  after: fieldValue,
+});
+/** One row of GET /api/imports/{id}/changes; which fields it has depends on the kind asked for. */
+export const reviewChangeSchema = z
+  .object({
+    line: z.number().int().describe('The row in the file (the header is row 1)'),
+    sku: z.string().nullable(),
+    productId: z.number().int().nullable().optional().describe('updated and unchanged rows: the product'),
+    values: z
+      .object({ name: z.string(), description: z.string(), price: z.string().nullable(), active: z.boolean() })
+      .optional()
+      .describe('inserted rows: what lands'),
+    changes: z.array(reviewFieldChangeSchema).optional().describe('updated rows: each changed field, before → after'),
+    reason: z.string().optional().describe('invalid and skipped rows: why'),
+  })
+  .meta({ id: 'ReviewChange' });
+export type ReviewChange = z.infer<typeof reviewChangeSchema>;
+export const reviewChangesPageSchema = z
+  .object({ items: z.array(reviewChangeSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'ReviewChangesPage' });
 
 export const importAcceptedSchema = z.object({
   jobId: z.string(),

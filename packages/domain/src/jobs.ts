@@ -4,7 +4,11 @@ import { z } from 'zod';
 export const jobKinds = ['import', 'bulk_delete', 'undo'] as const;
 export type JobKind = (typeof jobKinds)[number];
 
-export const jobStatuses = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+/**
+ * `review`: an import asked to be reviewed has staged, planned and computed its diff, and waits for
+ * apply or discard without holding the queue (see `queueHoldingStatuses` in the Job module).
+ */
+export const jobStatuses = ['queued', 'running', 'review', 'completed', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof jobStatuses)[number];
 
 export const finishedStatuses: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];

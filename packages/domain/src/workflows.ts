@@ -31,6 +31,8 @@ export const signalNames = {
   jobTurn: 'jobTurn',
   /** "Messages may be due": sent to a webhook lane by the dispatcher, redeliver and recover. */
   laneWake: 'laneWake',
+  /** A reviewed import is to be applied (carries who applied it); ignored unless it waits in review. */
+  applyReview: 'applyReview',
 } as const;
 
 export const queryNames = { progress: 'progress' } as const;

@@ -1,6 +1,6 @@
 import type { ImportProgress, ImportSummary } from '@catalog/domain';
 
-export type StageKey = 'queued' | 'staging' | 'applying' | 'finalizing';
+export type StageKey = 'queued' | 'staging' | 'diffing' | 'review' | 'applying' | 'finalizing';
 
 function ratio(done: number, total: number): number {
   return total > 0 ? Math.min(1, done / total) : 0;
@@ -36,7 +36,13 @@ export function stageLabel(summary: ImportSummary): string {
     if (ahead === 0) return 'Queued — next in line';
     return `Queued — waiting for ${ahead} earlier import${ahead === 1 ? '' : 's'}`;
   }
-  return { staging: 'Reading and checking rows', applying: 'Applying to the catalog', finalizing: 'Finalizing' }[stage];
+  return {
+    staging: 'Reading and checking rows',
+    diffing: 'Comparing with the catalog',
+    review: 'Waiting for review',
+    applying: 'Applying to the catalog',
+    finalizing: 'Finalizing',
+  }[stage];
 }
 
 /**

@@ -30,6 +30,8 @@ export async function stageAndPlan(input: ImportCsvInput, job: Job<ImportProgres
         jobId: input.jobId,
         chunkRows: input.chunkRows,
         expectedValidRows: staged.rowsValid,
+        // A reviewed import waits after planning, out of the queue: it must not leave the indexes dropped.
+        deferSearchIndexes: input.review !== undefined,
       });
     } catch (error) {
       if (failureType(error) !== failureTypes.stagingLost || restages >= MAX_RESTAGES) throw error;

@@ -29,6 +29,16 @@ export type Job<P extends JobProgress> = {
   restartRate(count: number): void;
   /** `count` are done now: sets `rowsPerSecond` (since the last sample) and `updatedAt`. */
   sample(count: number): void;
+  /**
+   * The job left the queue to wait for a person (an import in review): the snapshot says so. The
+   * steps have moved the job's row already.
+   */
+  enterReview(): void;
+  /**
+   * Takes a turn again, as at the start (the job's row was queued again): status `queued` until
+   * it is this job's turn, then `running`. Starting announces the job (import.started).
+   */
+  waitForTurn(): Promise<void>;
 };
 
 /**
@@ -45,6 +55,8 @@ export type JobDefinition<P extends JobProgress, R extends Record<string, unknow
   cancelled: JobError;
   /** What a failure says when the failure itself tells nothing more specific (its code, mostly). */
   failed: JobError;
+  /** False when the job's first turn must not announce its start (a reviewed import announces it at apply). */
+  announceFirstTurn?: boolean;
   /** Registers the kind's own signal handlers at workflow start, before the job waits for its turn. */
   listen?: (job: Job<P>) => void;
   /** The kind's work, once the job runs. Cancellation reaches it; any failure ends the job. */

@@ -2,7 +2,7 @@ import { failureTypes } from '@catalog/domain/workflows';
 import { CancellationScope, isCancellation, setHandler } from '@temporalio/workflow';
 import { type JobState, progressQuery } from '../definitions';
 import type { Job, JobDefinition, JobEnding, JobProgress } from './definition';
-import { describeFailure, failureType } from './failure';
+import { describeCancellation, describeFailure, failureType } from './failure';
 import { Rate } from './rate';
 import { DEFAULT_TURN_FALLBACK_MS, takeTurn } from './take-turn';
 
@@ -15,10 +15,24 @@ import { DEFAULT_TURN_FALLBACK_MS, takeTurn } from './take-turn';
 export async function runJob<P extends JobProgress, R extends Record<string, unknown>, D>(
   definition: JobDefinition<P, R, D>,
 ): Promise<R> {
-  const job = liveJob(definition.jobId, definition.progress);
+  const snapshot: JobState<P, R> = { status: 'queued', progress: definition.progress, result: null, error: null };
   // Writes the fields every kind shares; the kind's own fields are typed through `job.progress`.
-  const common: JobProgress = job.progress;
-  const snapshot: JobState<P, R> = { status: 'queued', progress: job.progress, result: null, error: null };
+  const common: JobProgress = definition.progress;
+  const fallbackMs = definition.turnFallbackMs ?? DEFAULT_TURN_FALLBACK_MS;
+  const turn = async (announce: boolean) => {
+    snapshot.status = 'queued';
+    common.stage = 'queued';
+    await takeTurn(definition.jobId, fallbackMs, announce, (ahead) => {
+      common.queuePosition = ahead;
+    });
+    snapshot.status = 'running';
+  };
+  const job = liveJob(definition.jobId, definition.progress, {
+    enterReview: () => {
+      snapshot.status = 'review';
+    },
+    waitForTurn: () => turn(true),
+  });
   setHandler(progressQuery, () => snapshot);
   definition.listen?.(job);
 
@@ -28,17 +42,14 @@ export async function runJob<P extends JobProgress, R extends Record<string, unk
   };
 
   try {
-    await takeTurn(definition.jobId, definition.turnFallbackMs ?? DEFAULT_TURN_FALLBACK_MS, (ahead) => {
-      common.queuePosition = ahead;
-    });
-    snapshot.status = 'running';
+    await turn(definition.announceFirstTurn ?? true);
     const done = await definition.steps(job);
     const result = await CancellationScope.nonCancellable(() => definition.complete(done, job));
     end('completed', result, null);
     return result;
   } catch (error) {
     const ending: JobEnding = isCancellation(error)
-      ? { status: 'cancelled', error: definition.cancelled }
+      ? { status: 'cancelled', error: describeCancellation(error, definition.cancelled) }
       : { status: 'failed', error: describeFailure(error, definition.failed) };
     // JobNotRunning: the job's row was settled by someone else (failed before its start was
     // confirmed, or undone as an orphan), so recording an end here would be refused, and there is
@@ -52,11 +63,16 @@ export async function runJob<P extends JobProgress, R extends Record<string, unk
   }
 }
 
-function liveJob<P extends JobProgress>(jobId: string, progress: P): Job<P> {
+function liveJob<P extends JobProgress>(
+  jobId: string,
+  progress: P,
+  lifecycle: Pick<Job<P>, 'enterReview' | 'waitForTurn'>,
+): Job<P> {
   const startedAt = Date.now();
   const common: JobProgress = progress;
   const rate = new Rate(startedAt);
   return {
+    ...lifecycle,
     jobId,
     progress,
     startedAt,

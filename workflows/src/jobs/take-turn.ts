@@ -18,11 +18,13 @@ export const DEFAULT_TURN_FALLBACK_MS = 60_000;
  * Imports, delete-all and undo change the whole catalog, so they take turns in the order they were
  * accepted (`jobs.seq`, which `jobQueuePosition` reads). Waits until no earlier such job is queued
  * or running, telling `onAhead` how many are (null once it is this job's turn), then marks the job
- * running; a job that is no longer queued fails there (`JobNotRunning`) before touching anything.
+ * running (announcing an import's start unless `announce` is false); a job that is no longer queued
+ * fails there (`JobNotRunning`) before touching anything.
  */
 export async function takeTurn(
   jobId: string,
   fallbackMs: number,
+  announce: boolean,
   onAhead: (ahead: number | null) => void,
 ): Promise<void> {
   let woken = false;
@@ -38,5 +40,5 @@ export async function takeTurn(
     await condition(() => woken, fallbackMs);
   }
   onAhead(null);
-  await queue.markJobRunning(jobId);
+  await queue.markJobRunning(jobId, announce);
 }

@@ -27,7 +27,10 @@ export const mappedImportBody = z
     review: z
       .boolean()
       .default(false)
-      .describe('Only false (apply at once) is supported for now; true is refused with 400'),
+      .describe(
+        'true: stage, plan and compute the diff, then wait in status `review` for POST /api/imports/{id}/apply ' +
+          '(or /cancel; discarded after IMPORT_REVIEW_TIMEOUT). false: apply at once',
+      ),
   })
   .strict()
   .meta({ id: 'MappedImportRequest' });
@@ -40,9 +43,6 @@ export const mappedImportBody = z
  */
 export async function startMappedImport(deps: AppDeps, ctx: Context): Promise<void> {
   const body = parseInput(mappedImportBody, ctx.request.body, 'body');
-  if (body.review) {
-    throw errors.badRequest('review: true is not supported yet; send review: false to apply the import at once.');
-  }
   const actor = actorOf(ctx);
   if (!actor) throw errors.unauthenticated();
   const uploads = createUploadRepository(deps.db);
@@ -69,6 +69,7 @@ export async function startMappedImport(deps: AppDeps, ctx: Context): Promise<vo
       attributionOf(ctx),
       { fileName: upload.fileName, fileSize: upload.bytes, filePath: upload.fileKey, delimiter: upload.delimiter },
       { mapping: plan },
+      body.review ? { timeoutMs: deps.config.IMPORT_REVIEW_TIMEOUT } : undefined,
     );
   } catch (error) {
     await uploads.giveBack(actor, upload);

@@ -24,12 +24,13 @@ export function presentImport(
 ): ImportSummary {
   const started = view.startedAt ? Date.parse(view.startedAt) : null;
   const finished = view.finishedAt ? Date.parse(view.finishedAt) : null;
+  const progress = parseOrNull<ImportProgress>(importProgressSchema, view.progress);
   return {
     id: view.id,
     fileName: view.fileName ?? '',
     fileSize: view.fileSize ?? 0,
     status: view.status,
-    progress: parseOrNull<ImportProgress>(importProgressSchema, view.progress),
+    progress,
     // A completed import's result is its counts; a failed or cancelled one's is what its undo did.
     result: view.status === 'completed' ? parseOrNull<ImportResult>(importResultSchema, view.result) : null,
     undo:
@@ -38,6 +39,9 @@ export function presentImport(
         : parseOrNull<ImportUndo>(importUndoSchema, undoState.undo?.result ?? null),
     undoJob: undoState.undo ? { id: undoState.undo.id, status: undoState.undo.status } : null,
     undoable: undoableNow(view, links.undoRetentionDays, undoState, now),
+    review: progress?.review ?? null,
+    reviewInvalidated: progress?.reviewInvalidated ?? null,
+    appliedBy: view.appliedBy,
     error: view.error,
     by: view.by,
     createdAt: view.createdAt,

@@ -2,6 +2,7 @@ import { errors, importAcceptedSchema, importSummarySchema, isFinished } from '@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { attributionOf } from '../../audit/attribution';
+import { recordAudit } from '../../audit/record-audit';
 import { requireRole } from '../../auth/require-role';
 import type { AppDeps } from '../../deps';
 import { parseInput } from '../../http/validate';
@@ -90,7 +91,11 @@ export function importsRouter(deps: AppDeps): Router {
 
   router.post('/:id/cancel', editor, async (ctx) => {
     const { id } = parseInput(jobIdParams, ctx.params, 'params');
-    await cancelJob(deps, id, 'import');
+    const view = await cancelJob(deps, id, 'import');
+    // Discarding a review is a decision worth a line (who applies is recorded with the job).
+    if (view.status === 'review') {
+      await recordAudit(deps.audit, ctx, { action: 'import.discarded', target: { type: 'job', id } });
+    }
     ctx.status = 202;
     ctx.body = { jobId: id, status: 'cancelling' };
   });
@@ -195,7 +200,8 @@ export function documentImports(registry: OpenAPIRegistry): void {
     path: '/api/imports/{id}/cancel',
     operationId: 'cancelImport',
     tags: ['Imports'],
-    summary: 'Cancel an import; the catalog is left exactly as it was before it started',
+    summary:
+      'Cancel an import (or discard one waiting in review); the catalog is left exactly as it was before it started',
     ...requiresRole('editor'),
     request: { params },
     responses: {

@@ -8,12 +8,13 @@ import { importWorkflowMetadata } from '../../jobs/workflow-metadata';
 
 export type ImportFile = { fileName: string; fileSize: number; filePath: string; delimiter: string };
 
-/** Creates the import's job row and starts its workflow: the file by key, how to read its columns, the limits. */
+/** Creates the import's job row and starts its workflow: the file by key, how to read its columns, the limits, and whether it waits for review. */
 export async function startImport(
   deps: AppDeps,
   by: Attribution,
   file: ImportFile,
   columns: ImportColumns,
+  review?: ImportCsvInput['review'],
 ): Promise<string> {
   const jobId = randomUUID();
   const job = await deps.jobs.create({
@@ -34,6 +35,7 @@ export async function startImport(
     parallelism: deps.config.IMPORT_PARALLELISM,
     maxCellBytes: deps.config.IMPORT_MAX_CELL_BYTES,
     maxRecordBytes: deps.config.IMPORT_MAX_RECORD_BYTES,
+    ...(review ? { review } : {}),
   };
   await startJobWorkflow(deps, job, (workflowId) =>
     deps.temporal.client.workflow.start(workflowTypes.importCsv, {

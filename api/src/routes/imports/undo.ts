@@ -31,7 +31,7 @@ export function refuseUndo(
   if (job.kind === 'undo') {
     return errors.undoRefused('undo_not_undoable', 'An undo cannot be undone: import the file again instead', details);
   }
-  if (job.status === 'queued' || job.status === 'running') {
+  if (job.status === 'queued' || job.status === 'running' || job.status === 'review') {
     return errors.undoRefused('import_not_completed', 'The import has not finished yet; cancel it instead', details);
   }
   if (job.status !== 'completed') {

@@ -220,8 +220,8 @@ describe('bad input is a 400 naming it', () => {
       /^400 Invalid body parameter "options.priceFormat.decimal"/,
     );
     assert.match(
-      await send({ mapping: { sku: 'Code', name: 'Title' }, review: true }),
-      /^400 review: true is not supported yet/,
+      await send({ mapping: { sku: 'Code', name: 'Title' }, review: 'yes' }),
+      /^400 Invalid body parameter "review"/,
     );
     assert.match(await send({ mapping: { sku: 'Code' } }), /^400 Invalid body parameter "mapping.name"/);
     // Nothing was started: the upload still waits and imports once the mapping fits.

@@ -19,6 +19,8 @@ export const JobSchema = defineEntity({
     actorKind: p.string().$type<ActorKind>().fieldName('actor_kind').nullable(),
     actorId: p.string().fieldName('actor_id').nullable(),
     actorLabel: p.string().fieldName('actor_label').nullable(),
+    /** Who applied a reviewed import; null for every other job. */
+    appliedByLabel: p.string().fieldName('applied_by_label').nullable(),
     /** For a job of kind `undo`: the import it takes back. */
     undoOf: p.uuid().fieldName('undo_of').nullable(),
     progress: p.json<Record<string, unknown>>().nullable(),

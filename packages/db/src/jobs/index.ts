@@ -1,6 +1,6 @@
 export { jobActor } from './job-actor';
 export { type FoundStatus, JobNotRunningError, JobStateError, JobTransitionError } from './job-errors';
-export { type FinalStatus, unfinishedStatuses } from './job-guard';
+export { type FinalStatus, queueHoldingStatuses, unfinishedStatuses } from './job-guard';
 export { activeJobFilePaths, jobFilePath, jobsFinishedBefore, lastJobDurationMs } from './job-housekeeping';
 export {
   isJobRunning,
@@ -17,6 +17,8 @@ export {
   failUnstartedJob,
   finishJob,
   type JobOutcome,
+  moveJobToReview,
+  requeueReviewedJob,
   requireJobRunning,
   type StartedJob,
   startJob,

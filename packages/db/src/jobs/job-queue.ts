@@ -1,9 +1,9 @@
 import type { JobKind } from '@catalog/domain';
-import { unfinishedStatuses } from './job-guard';
+import { queueHoldingStatuses, unfinishedStatuses } from './job-guard';
 import type { JobSql } from './job-sql';
 
 /**
- * A job that holds the queue: queued or running. `old` says it was created more than the given
+ * A job that holds the queue (queued or running), or, for the orphan reaper, any unfinished one. `old` says it was created more than the given
  * grace period ago, so a workflow that does not exist will not be started any more.
  */
 export type QueuedJob = { id: string; kind: JobKind; workflowId: string; old: boolean };
@@ -19,13 +19,13 @@ const fromRow = (row: QueuedJobRow): QueuedJob => ({
 /** Jobs that write the whole catalog take turns, in the order they were accepted (`seq`). */
 const queueColumns = `id, kind, workflow_id, created_at < now() - make_interval(secs => $1) as old`;
 
-/** The unfinished jobs accepted before this one, oldest first: this job's turn comes when none is left. */
+/** The jobs holding the queue that were accepted (or queued again) before this one, oldest first: its turn comes when none is left. */
 export async function jobsAhead(sql: JobSql, jobId: string, graceSeconds: number): Promise<QueuedJob[]> {
   const { rows } = await sql.query<QueuedJobRow>(
     `select ${queueColumns} from jobs
      where seq < (select seq from jobs where id = $2) and status = any($3::text[])
      order by seq`,
-    [graceSeconds, jobId, unfinishedStatuses],
+    [graceSeconds, jobId, queueHoldingStatuses],
   );
   return rows.map(fromRow);
 }
@@ -48,7 +48,10 @@ export async function isJobUnfinished(sql: JobSql, jobId: string): Promise<boole
   return (rowCount ?? 0) > 0;
 }
 
-/** True once the job took its turn and has not ended: only such a job can have planned (and changed) anything. */
+/**
+ * True once the job took its turn and has not ended: only such a job can have planned (and changed)
+ * anything. A job in review planned in an earlier turn, but dropped nothing for it (see planImport).
+ */
 export async function isJobRunning(sql: JobSql, jobId: string): Promise<boolean> {
   const { rowCount } = await sql.query(`select 1 from jobs where id = $1 and status = 'running'`, [jobId]);
   return (rowCount ?? 0) > 0;

@@ -7,7 +7,14 @@ import { type Database, openDatabase } from '../orm';
 import { JobNotRunningError, JobTransitionError } from './job-errors';
 import { jobsAhead, queuedWorkflowIds } from './job-queue';
 import { createJob, findJob } from './job-records';
-import { failUnstartedJob, finishJob, requireJobRunning, startJob } from './job-transitions';
+import {
+  failUnstartedJob,
+  finishJob,
+  moveJobToReview,
+  requeueReviewedJob,
+  requireJobRunning,
+  startJob,
+} from './job-transitions';
 
 /** The one guard, against the real table: every refused transition throws, retries of one that happened do not. */
 let database: Awaited<ReturnType<typeof isolatedDatabase>>;
@@ -75,7 +82,8 @@ test('finish: a retry with the same outcome is done; another outcome is refused 
   await refused(finishJob(db.pool, job.id, { status: 'completed', result: {} }), {
     to: 'completed',
     found: 'cancelled',
-    from: ['queued', 'running'],
+    // Every unfinished status: a job waiting in review ends from there too (discarded, expired).
+    from: ['queued', 'running', 'review'],
   });
   const row = await findJob(db, job.id);
   assert.equal(row?.status, 'cancelled');
@@ -111,4 +119,41 @@ test('the jobs ahead are the unfinished ones accepted earlier, oldest first', as
     'a finished job holds no one up; the rest in acceptance order',
   );
   for (const job of [first, second, third]) await failUnstartedJob(db.pool, job.id, 'test over');
+});
+
+test('review: running → review leaves the queue; apply queues it again behind later jobs, recording who', async () => {
+  const reviewed = await newJob();
+  await startJob(db.pool, reviewed.id);
+  const later = await newJob();
+  assert.deepEqual(
+    (await jobsAhead(db.pool, later.id, 60)).map((job) => job.id),
+    [reviewed.id],
+  );
+  assert.equal(await moveJobToReview(db.pool, reviewed.id, { stage: 'review' }), true);
+  assert.equal(await moveJobToReview(db.pool, reviewed.id, { stage: 'review' }), false, 'a retry finds it done');
+  assert.deepEqual(await jobsAhead(db.pool, later.id, 60), [], 'a job in review holds no one up');
+  assert.equal((await findJob(db, reviewed.id))?.status, 'review');
+
+  const applier = systemAttribution('applier');
+  assert.equal(await requeueReviewedJob(db.pool, reviewed.id, applier), true);
+  assert.equal(await requeueReviewedJob(db.pool, reviewed.id, applier), false);
+  const requeued = await findJob(db, reviewed.id);
+  assert.equal(requeued?.status, 'queued');
+  assert.equal(requeued?.appliedByLabel, 'applier');
+  assert.ok(Number(requeued?.seq) > Number(later.seq), 'it takes its turn behind the jobs accepted meanwhile');
+  assert.deepEqual(
+    (await jobsAhead(db.pool, reviewed.id, 60)).map((job) => job.id),
+    [later.id],
+  );
+  const audit = await db.pool.query<{ n: number }>(
+    `select count(*)::int as n from audit_log where action = 'import.applied' and target_id = $1`,
+    [reviewed.id],
+  );
+  assert.equal(audit.rows[0]?.n, 1, 'one audit line, however often the step ran');
+
+  await startJob(db.pool, later.id);
+  await refused(moveJobToReview(db.pool, reviewed.id, {}), { found: 'queued', to: 'review' });
+  await refused(requeueReviewedJob(db.pool, later.id, applier), { found: 'running', to: 'queued' });
+  await finishJob(db.pool, later.id, { status: 'completed' });
+  await finishJob(db.pool, reviewed.id, { status: 'cancelled' });
 });

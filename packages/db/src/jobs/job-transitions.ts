@@ -1,4 +1,5 @@
-import type { ActorRef, JobError, JobKind, JobStatus } from '@catalog/domain';
+import type { ActorRef, Attribution, JobError, JobKind, JobStatus } from '@catalog/domain';
+import { appendAudit } from '../audit/append-audit';
 import { type ActorColumns, actorFromColumns } from './job-actor';
 import { JobNotRunningError, JobTransitionError } from './job-errors';
 import { type FinalStatus, type Transition, transitions } from './job-guard';
@@ -108,4 +109,34 @@ export async function requireJobRunning(sql: JobSql, jobId: string): Promise<voi
   const { rows } = await sql.query<{ status: JobStatus }>(`select status from jobs where id = $1 for share`, [jobId]);
   const status = rows[0]?.status;
   if (status !== 'running') throw new JobNotRunningError(jobId, status ?? 'missing');
+}
+
+/**
+ * Running → review: the reviewed import's diff is ready and it stops holding the queue. `progress`
+ * (its review counts) is stored with it, so the row tells what waits even when no worker answers.
+ * True when this call moved it; false when an earlier attempt already had.
+ */
+export async function moveJobToReview(sql: JobSql, jobId: string, progress: Record<string, unknown>): Promise<boolean> {
+  const row = await transition(sql, jobId, transitions.toReview, {
+    columns: 'progress = $4',
+    params: [JSON.stringify(progress)],
+    returning: 'id',
+  });
+  return row !== null;
+}
+
+/**
+ * Review → queued, for a reviewed import someone applied: it gets a new `seq`, so it takes its turn
+ * behind every job accepted so far, and records who applied it (with an audit line, in the
+ * caller's transaction). False when an earlier attempt already moved it.
+ */
+export async function requeueReviewedJob(sql: JobSql, jobId: string, by: Attribution): Promise<boolean> {
+  const row = await transition(sql, jobId, transitions.requeue, {
+    columns: 'seq = default, applied_by_kind = $4, applied_by_id = $5, applied_by_label = $6',
+    params: [by.actor.kind, by.actor.id, by.actor.label],
+    returning: 'id',
+  });
+  if (row === null) return false;
+  await appendAudit(sql, by, { action: 'import.applied', target: { type: 'job', id: jobId } });
+  return true;
 }

@@ -14,6 +14,7 @@ import { Migration20261221000000_user_oidc_identity } from './Migration202612210
 import { Migration20261222000000_uploads_mapping_presets } from './Migration20261222000000_uploads_mapping_presets';
 import { Migration20261223000000_import_undo_jobs } from './Migration20261223000000_import_undo_jobs';
 import { Migration20261224000000_webhook_lanes } from './Migration20261224000000_webhook_lanes';
+import { Migration20261225000000_import_review } from './Migration20261225000000_import_review';
 import { Migration20261226000000_sort_indexes_index_only } from './Migration20261226000000_sort_indexes_index_only';
 
 /** Listed explicitly, in name order, so migrations run the same from source (tsx) and in any bundle. */
@@ -46,6 +47,7 @@ export const migrationsList = [
   },
   { name: 'Migration20261223000000_import_undo_jobs', class: Migration20261223000000_import_undo_jobs },
   { name: 'Migration20261224000000_webhook_lanes', class: Migration20261224000000_webhook_lanes },
+  { name: 'Migration20261225000000_import_review', class: Migration20261225000000_import_review },
   {
     name: 'Migration20261226000000_sort_indexes_index_only',
     class: Migration20261226000000_sort_indexes_index_only,

@@ -1,0 +1,2 @@
+export { type ReviewChangeRow, reviewChangesPage } from './review-changes';
+export { importTables } from './tables';
