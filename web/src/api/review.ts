@@ -1,43 +1,29 @@
-import type { ColumnMapping, ImportAccepted, ImportSummary, MappingOptions } from '@catalog/domain';
+import {
+  type ColumnMapping,
+  type ImportAccepted,
+  type ImportSummary,
+  type JobStatus,
+  type MappingOptions,
+  type ReviewChange,
+  type ReviewCounts,
+  type ReviewKind,
+  reviewKinds,
+} from '@catalog/domain';
 import type { ApiClient } from './client';
 import type { JobEndpoints } from './jobs';
 
-export const REVIEW_KINDS = ['inserted', 'updated', 'unchanged', 'invalid', 'skipped'] as const;
-export type ReviewKind = (typeof REVIEW_KINDS)[number];
-export type ReviewCounts = Record<ReviewKind, number>;
+export const REVIEW_KINDS = reviewKinds;
+export type { ReviewChange, ReviewCounts, ReviewKind };
 
-/** An import's summary with what review-before-apply adds to it. */
-export type ReviewedImport = ImportSummary & {
-  review?: ReviewCounts | null;
-  /** The catalog changed since the diff was made in rows this import touches; the diff was made again. */
-  reviewInvalidated?: { rowsChanged: number; at: string } | null;
-};
+/** An import's summary; a reviewed one carries its counts and whether the diff was made again. */
+export type ReviewedImport = ImportSummary;
 
-export type ProductValues = {
-  sku: string;
-  name: string;
-  description: string | null;
-  price: string | null;
-  active: boolean;
-};
-export type FieldChange = { field: string; before: unknown; after: unknown };
-export type UpdatedChange = { sku: string; productId: string; changes: FieldChange[] };
-export type RejectedRow = { line: number; sku?: string; reason: string };
-
-/** What GET /api/imports/:id/changes lists for each kind. */
-export type ReviewChange = {
-  inserted: ProductValues;
-  updated: UpdatedChange;
-  unchanged: ProductValues;
-  invalid: RejectedRow;
-  skipped: RejectedRow;
-};
-export type ReviewPage<K extends ReviewKind> = { items: ReviewChange[K][]; nextCursor: string | null };
+/** A page of GET /api/imports/:id/changes: every kind's rows share one shape, filled in by kind. */
+export type ReviewPage = { items: ReviewChange[]; nextCursor: string | null };
 
 const importPath = (id: string): string => `/api/imports/${encodeURIComponent(id)}`;
 
-/** The job waits for review once status is `review` (a status the API adds for this; JobStatus does not list it yet). */
-export const isInReview = (status: string): boolean => status === 'review';
+export const isInReview = (status: JobStatus): boolean => status === 'review';
 
 export interface MappedImportRequest {
   uploadId: string;
@@ -59,16 +45,16 @@ export const reviewedImportJob: JobEndpoints<ReviewedImport> = {
   fetch: getReviewedImport,
 };
 
-export function listChanges<K extends ReviewKind>(
+export function listChanges(
   api: ApiClient,
   id: string,
-  kind: K,
+  kind: ReviewKind,
   cursor: string | null,
   limit: number,
-): Promise<ReviewPage<K>> {
+): Promise<ReviewPage> {
   const query = new URLSearchParams({ kind, limit: String(limit) });
   if (cursor) query.set('cursor', cursor);
-  return api.request<ReviewPage<K>>(`${importPath(id)}/changes?${query}`);
+  return api.request<ReviewPage>(`${importPath(id)}/changes?${query}`);
 }
 
 export const applyImport = (api: ApiClient, id: string): Promise<unknown> =>

@@ -2,8 +2,8 @@ import { type Ref, ref, type ShallowRef, shallowRef } from 'vue';
 import { listChanges, type ReviewChange, type ReviewKind } from '../api/review';
 import { useApiClient } from './useApiClient';
 
-export interface ReviewChanges<K extends ReviewKind> {
-  items: ShallowRef<ReviewChange[K][]>;
+export interface ReviewChanges {
+  items: ShallowRef<ReviewChange[]>;
   /** More rows after the ones shown. */
   hasMore: Ref<boolean>;
   loading: Ref<boolean>;
@@ -12,9 +12,9 @@ export interface ReviewChanges<K extends ReviewKind> {
 }
 
 /** One kind of a reviewed import's rows, a page at a time (the API's cursor), appended as they come. */
-export function useReviewChanges<K extends ReviewKind>(jobId: string, kind: K, pageSize = 50): ReviewChanges<K> {
+export function useReviewChanges(jobId: string, kind: ReviewKind, pageSize = 50): ReviewChanges {
   const api = useApiClient();
-  const items = shallowRef<ReviewChange[K][]>([]);
+  const items = shallowRef<ReviewChange[]>([]);
   const hasMore = ref(false);
   const loading = ref(false);
   const loaded = ref(false);
