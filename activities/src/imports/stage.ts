@@ -48,7 +48,9 @@ export function createStageImport({ db, temporal, logger, uploads }: JobActivity
           `create unlogged table ${staged} (row_no bigint not null, sku text, name text, description text,
             price text, active text, error_column text, error_reason text, raw text)`,
         );
-        const copy = client.query(copyFrom(`copy ${staged} from stdin`));
+        // FREEZE (allowed: the table is new in this transaction) writes the rows already frozen, so
+        // the first scan of the table (plan's) does not dirty and write every page again to set hint bits.
+        const copy = client.query(copyFrom(`copy ${staged} from stdin with (freeze)`));
         await pipeline(file, stagedLines(input, counts), copy, {
           signal: context.cancellationSignal,
         });
