@@ -18,16 +18,14 @@ const APPLY_SQL = (final: string) => `
   with src as (
     select sku, sku_key, name, description, price, active from ${final} where chunk_no = $2
   ),
-  -- A chunk is a contiguous key range: bounding the products scan to it reads one slice of the
+  -- A chunk is a contiguous key range: bounding the products side to it reads one slice of the
   -- unique key's index instead of every product, which is what a re-import of a large catalog paid.
-  cur as (
-    select p.* from products p join src s on p.sku_key = s.sku_key
-    where p.sku_key between (select min(sku_key) from src) and (select max(sku_key) from src)
-  ),
+  -- One join both finds the current row and compares it, so an unchanged row costs one lookup.
   changed as (
     select s.*, c.id as cur_id, c.sku as cur_sku, c.name as cur_name, c.description as cur_description,
            c.price as cur_price, c.active as cur_active, c.version as cur_version
-    from src s left join cur c on c.sku_key = s.sku_key
+    from src s left join products c on c.sku_key = s.sku_key
+      and c.sku_key between (select min(sku_key) from src) and (select max(sku_key) from src)
     where c.id is null
        or (c.sku, c.name, c.description, c.price, c.active)
           is distinct from (s.sku, s.name, s.description, s.price, s.active)
@@ -71,6 +69,9 @@ export function createApplyImportChunk({ db }: ActivityDeps) {
       return await asJobStep(`applying chunk ${chunkNo}`, () =>
         inTransaction(db, async (client) => {
           await client.query(`set local work_mem = '64MB'`);
+          // Compiling the statement (JIT) took a quarter of an unchanged chunk's time and saves nothing
+          // on 50,000 rows: the plan is a few hash joins, each row touched once.
+          await client.query(`set local jit = off`);
           // Two attempts of one chunk (a retry racing a worker presumed dead) serialize here.
           await client.query(`select pg_advisory_xact_lock(hashtext($1), $2)`, [jobId, chunkNo]);
           // An undo of this import holds this lock exclusively; once it has run, the job is no longer

@@ -47,6 +47,8 @@ export class CsvRecordReader {
   private state = Field.Start;
   private fieldStart = 0;
   private closeAt = -1;
+  /** The quoted field being read holds a `""`, so its text needs unescaping. */
+  private doubled = false;
   private cells: string[] = [];
   private problem: Problem | null = null;
   /** The record broke a limit: its bytes are dropped until it ends; only quote state is followed. */
@@ -114,6 +116,9 @@ export class CsvRecordReader {
   private scan(data: Buffer, from: number): number {
     let recordStart = 0;
     const delimiter = this.delimiter;
+    // Most of a file is quoted text (descriptions): without a NUL to report, the inside of a quoted
+    // field is skipped to its next quote with one native search instead of a byte-by-byte walk.
+    const nulFree = data.indexOf(NUL, from) === -1;
     for (let i = from; i < data.length; i++) {
       const byte = data[i];
       switch (this.state) {
@@ -125,11 +130,20 @@ export class CsvRecordReader {
           this.state = Field.Unquoted;
           break;
         case Field.Quoted:
-          if (byte === QUOTE) this.state = Field.QuoteInQuoted;
+          if (nulFree) {
+            const quote = data.indexOf(QUOTE, i);
+            if (quote === -1) {
+              i = data.length;
+              continue;
+            }
+            i = quote;
+            this.state = Field.QuoteInQuoted;
+          } else if (byte === QUOTE) this.state = Field.QuoteInQuoted;
           else if (byte === NUL) this.nulFound();
           continue;
         case Field.QuoteInQuoted:
           if (byte === QUOTE) {
+            this.doubled = true;
             this.state = Field.Quoted;
             continue;
           }
@@ -170,6 +184,8 @@ export class CsvRecordReader {
 
   /** `end` (like fieldStart and closeAt) counts from `base`, where the record starts in `data`. */
   private endField(data: Buffer, base: number, end: number): void {
+    const doubled = this.doubled;
+    this.doubled = false;
     if (this.skipping) return;
     if (end - this.fieldStart > this.limits.maxCellBytes) {
       this.problem ??= this.cellTooLarge();
@@ -180,7 +196,8 @@ export class CsvRecordReader {
     if (this.state === Field.Quoted || this.state === Field.QuoteInQuoted || this.state === Field.Closed) {
       const close =
         this.state === Field.Closed ? base + this.closeAt : this.state === Field.QuoteInQuoted ? stop - 1 : stop;
-      const inner = data.toString('utf8', start + 1, close).replaceAll('""', '"');
+      const text = data.toString('utf8', start + 1, close);
+      const inner = doubled ? text.replaceAll('""', '"') : text;
       this.cells.push(close + 1 < stop ? inner + data.toString('utf8', close + 1, stop) : inner);
     } else {
       this.cells.push(data.toString('utf8', start, stop));

@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { importTables } from '@catalog/db';
@@ -12,6 +11,7 @@ import type { JobActivityDeps } from '../deps';
 import { inTransaction } from '../transaction';
 import { mappedLine, stagedLine, unreadableLine } from './copy-row';
 import { CsvRecordReader } from './csv-records';
+import { Utf8Check } from './utf8-check';
 
 export type StageResult = StagingProgress;
 
@@ -48,7 +48,9 @@ export function createStageImport({ db, temporal, logger, uploads }: JobActivity
           `create unlogged table ${staged} (row_no bigint not null, sku text, name text, description text,
             price text, active text, error_column text, error_reason text, raw text)`,
         );
-        const copy = client.query(copyFrom(`copy ${staged} from stdin`));
+        // FREEZE (allowed: the table is new in this transaction) writes the rows already frozen, so
+        // the first scan of the table (plan's) does not dirty and write every page again to set hint bits.
+        const copy = client.query(copyFrom(`copy ${staged} from stdin with (freeze)`));
         await pipeline(file, stagedLines(input, counts), copy, {
           signal: context.cancellationSignal,
         });
@@ -114,13 +116,11 @@ function stagedLines(input: ImportCsvInput, counts: StageResult): Transform {
       buffer += unreadableLine(rowNo, reason, raw);
     },
   });
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const utf8 = new Utf8Check();
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
-      try {
-        decoder.decode(chunk, { stream: true });
-      } catch {
-        const bad = firstInvalidUtf8Byte(chunk);
+      const bad = utf8.write(chunk);
+      if (bad !== -1) {
         // The rows before the bad byte are read, so the reader knows which row holds it.
         reader.write(chunk.subarray(0, bad));
         callback(
@@ -137,9 +137,7 @@ function stagedLines(input: ImportCsvInput, counts: StageResult): Transform {
       else callback();
     },
     flush(callback) {
-      try {
-        decoder.decode();
-      } catch {
+      if (!utf8.end()) {
         callback(
           badFile(
             `The file ends in the middle of a character in row ${reader.rowsRead + 1}: the upload was cut short. ` +
@@ -176,30 +174,4 @@ function lineMaker(input: ImportCsvInput): LineMaker {
 /** Retrying cannot change the bytes of the file, so a bad file fails the import at once. */
 function badFile(message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, failureTypes.badFile);
-}
-
-/**
- * Where the chunk stops being UTF-8 (only called once the decoder refused it), for the message.
- * Continuation bytes at the start finish a character begun in the previous chunk.
- */
-function firstInvalidUtf8Byte(chunk: Buffer): number {
-  let i = 0;
-  while (i < 3 && i < chunk.length && (chunk[i] ?? 0) >> 6 === 0b10) i++;
-  while (i < chunk.length) {
-    const lead = chunk[i] ?? 0;
-    const length =
-      lead < 0x80
-        ? 1
-        : lead >= 0xc2 && lead <= 0xdf
-          ? 2
-          : lead >= 0xe0 && lead <= 0xef
-            ? 3
-            : lead >= 0xf0 && lead <= 0xf4
-              ? 4
-              : 0;
-    if (length === 0 || i + length > chunk.length || !isUtf8(chunk.subarray(i, i + length))) return i;
-    i += length;
-  }
-  // The chunk itself is fine: the character carried over from the previous chunk was not.
-  return 0;
 }
