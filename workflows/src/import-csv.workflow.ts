@@ -15,7 +15,7 @@ import { runJob } from './jobs/run-job';
  * A reviewed import waits in review between planning and applying (see `reviewThenTurn`).
  */
 export async function ImportCsvWorkflow(input: ImportCsvInput): Promise<ImportResult> {
-  let decision: ReturnType<typeof listenForApply> = { by: null, waiting: false };
+  let decision: ReturnType<typeof listenForApply> = { by: null };
   return runJob({
     jobId: input.jobId,
     progress: initialProgress(input),

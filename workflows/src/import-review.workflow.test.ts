@@ -57,6 +57,9 @@ class FakeReviewImport {
   /** What each verifyReview answers, in turn; 0 (the review stands) once spent. */
   readonly rowsChanged: number[] = [];
   deferred: boolean[] = [];
+  /** When set, diffImport waits for it: the row says `review` before the workflow knows. */
+  diffGate: Promise<void> | null = null;
+  diffStarted = false;
 
   activities(): Activities {
     return {
@@ -76,6 +79,8 @@ class FakeReviewImport {
       diffImport: async (input) => {
         this.log.push('diff');
         this.diffs.push(input);
+        this.diffStarted = true;
+        await this.diffGate;
         return COUNTS;
       },
       requeueReviewedImport: async ({ by }) => {
@@ -178,6 +183,26 @@ test('an apply signal sent before the review is ready does nothing; the import s
     assert.deepEqual(fake.requeuedBy, []);
     await handle.cancel();
     await assertCancelled(handle);
+  });
+});
+
+test('an apply that arrives while the diff activity is finishing is kept, not dropped', async () => {
+  const fake = new FakeReviewImport();
+  let release = () => {};
+  fake.diffGate = new Promise((resolve) => {
+    release = resolve;
+  });
+  await runReview('apply-during-diff', fake, NEVER_MS, async (handle) => {
+    await waitFor(
+      'the diff to start',
+      async () => fake.diffStarted,
+      (started) => started,
+    );
+    // The API accepted it: the diff's transaction has set the row to `review`.
+    await handle.signal(applyReviewSignal, APPLIER);
+    release();
+    assert.equal((await handle.result()).inserted, 7);
+    assert.deepEqual(fake.requeuedBy, [APPLIER]);
   });
 });
 

@@ -8,6 +8,9 @@ import { attemptError, judge, messageBody, messageFate, sendSigned } from '@cata
  * one after another, stopping at the first message not due yet or to be retried (a message failed
  * for good no longer holds the rest back). Under a rate limit the sends start 1/rate s apart.
  */
+/** Sends a batch starts within; with the timeout (60 s at most) it stays well inside the activity's 15 minutes. */
+export const BATCH_SEND_BUDGET_MS = 120_000;
+
 export async function sendMessages(
   endpoint: LaneEndpoint,
   messages: LaneMessage[],
@@ -16,9 +19,15 @@ export async function sendMessages(
 ): Promise<LaneAttempt[]> {
   const attempts: LaneAttempt[] = [];
   const started = Date.now();
+  // A batch is recorded when it ends: past its budget it starts no more sends, so slow receivers
+  // (an ordered endpoint, one answering near the timeout) never keep it past the activity's limit,
+  // where nothing would be recorded and the same messages would be sent again. The rest stay
+  // pending for the lane's next batch.
+  const overBudget = () => Date.now() - started >= BATCH_SEND_BUDGET_MS;
   const spacingMs = endpoint.rateLimitPerSecond ? 1_000 / endpoint.rateLimitPerSecond : 0;
   let next = 0;
   const sendNext = async (): Promise<LaneAttempt | null> => {
+    if (overBudget()) return null;
     const index = next++;
     const message = messages[index];
     if (!message) return null;

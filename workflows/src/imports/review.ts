@@ -7,14 +7,20 @@ import { endAsCancelled, failureType } from '../jobs/failure';
 import { dataSteps } from './activities';
 import { type ImportPlan, stageAndPlan } from './stage-and-plan';
 
-/** Who applied the review, once someone did; set only while the import waits in review. */
-type Decision = { by: Attribution | null; waiting: boolean };
+/** Who applied the review the import waits in, once someone did. */
+type Decision = { by: Attribution | null };
 
-/** Registers the apply signal at workflow start, so one sent early is not lost; it counts only during the wait. */
+/**
+ * Registers the apply signal at workflow start. An apply is kept as soon as it arrives, even before
+ * the workflow starts waiting: the API accepts one once the diff's activity has committed status
+ * `review`, which is before the workflow sees that activity complete. What arrived before a diff
+ * was computed is forgotten when it starts (see reviewThenTurn), so an apply is never carried over
+ * to a diff nobody saw.
+ */
 export function listenForApply(): Decision {
-  const decision: Decision = { by: null, waiting: false };
+  const decision: Decision = { by: null };
   setHandler(applyReviewSignal, (by) => {
-    if (decision.waiting && decision.by === null) decision.by = by;
+    if (decision.by === null) decision.by = by;
   });
   return decision;
 }
@@ -35,6 +41,9 @@ export async function reviewThenTurn(
   let plan = await stageAndPlan(input, job);
   let invalidated: ReviewInvalidated | null = null;
   for (;;) {
+    // The API refuses applies until this diff's `review` status commits: any decision held now was
+    // made on an earlier diff.
+    decision.by = null;
     progress.stage = 'diffing';
     progress.review = await dataSteps.diffImport({
       jobId: input.jobId,
@@ -45,10 +54,7 @@ export async function reviewThenTurn(
     progress.stage = 'review';
     job.enterReview();
 
-    decision.by = null;
-    decision.waiting = true;
     const decided = await condition(() => decision.by !== null, input.review.timeoutMs);
-    decision.waiting = false;
     if (!decided || decision.by === null) {
       throw endAsCancelled({
         code: 'review_expired',

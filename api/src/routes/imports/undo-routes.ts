@@ -28,7 +28,7 @@ const encodeCursor = (sku: string) => Buffer.from(sku, 'utf8').toString('base64u
 function decodeCursor(cursor: string | undefined): string | null {
   if (cursor === undefined) return null;
   const sku = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (sku.length === 0 || encodeCursor(sku) !== cursor)
+  if (sku.length === 0 || sku.includes('\u0000') || encodeCursor(sku) !== cursor)
     throw errors.validation('The cursor is not one this API gave out; start again without it', { field: 'cursor' });
   return sku;
 }

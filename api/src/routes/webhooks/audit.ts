@@ -18,7 +18,9 @@ export async function auditEndpointChanges(
   body: Update,
 ): Promise<void> {
   const target = { type: 'webhook' as const, id };
-  const fields = (['name', 'url', 'events'] as const).filter((field) => body[field] !== undefined);
+  const fields = (['name', 'url', 'events', 'rateLimitPerSecond', 'ordered'] as const).filter(
+    (field) => body[field] !== undefined,
+  );
   if (fields.length > 0) await recordAudit(deps.audit, ctx, { action: 'webhook.updated', target, details: { fields } });
   if (body.enabled !== undefined) {
     await recordAudit(deps.audit, ctx, { action: body.enabled ? 'webhook.enabled' : 'webhook.disabled', target });

@@ -51,6 +51,21 @@ export class Migration20261224000000_webhook_lanes extends Migration {
         add column circuit_state text not null default 'closed' check (circuit_state in ('closed', 'open')),
         add column circuit_opened_at timestamptz null,
         add column circuit_next_probe_at timestamptz null`);
+    // Deliveries the per-delivery workflows had not finished (retries run for 24 h) become pending
+    // messages, or held ones for a disabled endpoint, so the upgrade drops none: an event of the
+    // last 24 h with no successful attempt to an endpoint that existed and subscribed to it then.
+    // A delivery that had failed for good is sent once more (at least once allows it).
+    this.addSql(`
+      insert into webhook_messages (endpoint_id, event_id, event_type, state, created_at)
+      select e.id, o.id, o.type, case when e.enabled then 'pending' else 'held' end, o.occurred_at
+      from outbox_events o
+      join webhook_endpoints e
+        on e.created_at <= o.occurred_at and (e.event_types is null or e.event_types @> jsonb_build_array(o.type))
+      where o.dispatched_at > now() - interval '24 hours'
+        and not exists (
+          select 1 from webhook_deliveries d where d.event_id = o.id and d.endpoint_id = e.id and d.ok)
+      order by o.seq
+      on conflict do nothing`);
   }
 
   override async down(): Promise<void> {
