@@ -1,18 +1,9 @@
 import type { Pool } from 'pg';
+import type { DeliveryAttempt } from './delivery-log';
 
-/** One attempt of a batch and the message's state after it. */
-export type LaneAttempt = {
+/** One attempt of a batch (as the delivery log keeps it) and the message's state after it. */
+export type LaneAttempt = Omit<DeliveryAttempt, 'endpointId'> & {
   seq: string;
-  eventId: string;
-  eventType: string;
-  /** The message's attempt number (1 for its first). */
-  attempt: number;
-  redelivery: boolean;
-  ok: boolean;
-  statusCode: number | null;
-  latencyMs: number;
-  responseSnippet: string | null;
-  error: string | null;
   state: 'pending' | 'delivered' | 'failed';
   /** When still pending: how long from now (the database's clock, which the due check reads) until the next attempt. */
   retryInMs: number | null;
