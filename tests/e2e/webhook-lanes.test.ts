@@ -152,7 +152,8 @@ test('messages for a disabled endpoint are held, and Recover sends them to the r
     assert.equal(receiver.received.length, 0, 'nothing is sent to a disabled endpoint');
     await assertAccessible(page, 'held messages of a disabled endpoint');
 
-    await row.getByTestId('webhook-toggle').check();
+    // The switch shows the server's value until it accepts the change, so it is clicked, not checked.
+    await row.getByTestId('webhook-toggle').click();
     await row.locator('[data-testid=webhook-status][data-state=active]').waitFor();
 
     // Recover is reached and answered from the keyboard.
