@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { type WebhookEndpoint, webhookEndpointSchema } from '@catalog/domain';
+import { laneWorkflowId, type WebhookEndpoint, webhookEndpointSchema } from '@catalog/domain';
 import type { Api } from '../../../tests/support/api';
 import { pollUntil } from '../../../tests/support/imports';
 import { type Stack, startStack } from '../../../tests/support/stack';
@@ -156,4 +156,16 @@ test('a disabled endpoint holds its messages; enabled and recovered, each is del
   assert.ok(messages.every((message) => message.state === 'delivered' && message.attempts === 1));
   const audit = await (await api.fetch(`/api/audit?action=webhook.recovered&targetId=${endpoint.id}`)).json();
   assert.match(JSON.stringify(audit), /"recovered":3/);
+});
+
+test('deleting an endpoint ends its lane', async () => {
+  const hook = await receiver();
+  const endpoint = await createWebhook(api, { url: hook.url, name: 'deleted receiver' });
+  const eventId = await commitProductUpdate(stack.deps.db);
+  await waitForMessage(api, endpoint.id, eventId);
+  const lane = stack.deps.temporal.client.workflow.getHandle(laneWorkflowId(endpoint.id));
+  assert.equal((await lane.describe()).status.name, 'RUNNING', 'the lane waits for its next wake-up');
+
+  assert.equal((await api.fetch(`/api/webhooks/${endpoint.id}`, { method: 'DELETE' })).status, 204);
+  assert.deepEqual(await lane.result(), { ended: 'gone' });
 });

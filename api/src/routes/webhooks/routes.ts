@@ -21,7 +21,7 @@ import {
   updateWebhookBody,
   webhookIdParams,
 } from './schema';
-import { wakeLane } from './wake-lane';
+import { endLane, wakeLane } from './wake-lane';
 
 export { documentWebhooks } from './openapi';
 
@@ -100,6 +100,7 @@ export function webhooksRouter(deps: AppDeps): Router {
     const { id } = parseInput(webhookIdParams, ctx.params, 'params');
     if (!(await endpoints.remove(id))) throw errors.notFound('Webhook', id);
     await recordAudit(deps.audit, ctx, { action: 'webhook.deleted', target: { type: 'webhook', id } });
+    await endLane(deps, id);
     ctx.status = 204;
   });
 

@@ -1,4 +1,12 @@
-import { laneSignalWithStart, webhookTaskQueue, workflowTypes } from '@catalog/domain';
+import {
+  type LaneWake,
+  laneSignalWithStart,
+  laneWorkflowId,
+  signalNames,
+  webhookTaskQueue,
+  workflowTypes,
+} from '@catalog/domain';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { AppDeps } from '../../deps';
 
 /**
@@ -17,5 +25,19 @@ export async function wakeLane(
     );
   } catch (error: unknown) {
     deps.logger.warn({ err: error, endpointId: endpoint.id }, 'could not wake a webhook lane; the sweep will');
+  }
+}
+
+/**
+ * After an endpoint is deleted, its lane (if one runs) is woken so that its next batch finds the
+ * endpoint gone and the lane ends, rather than waiting for a wake-up that will never come.
+ */
+export async function endLane(deps: Pick<AppDeps, 'temporal' | 'logger'>, endpointId: string): Promise<void> {
+  const wake: LaneWake = { eventIds: [] };
+  try {
+    await deps.temporal.client.workflow.getHandle(laneWorkflowId(endpointId)).signal(signalNames.laneWake, wake);
+  } catch (error: unknown) {
+    if (error instanceof WorkflowNotFoundError) return;
+    deps.logger.warn({ err: error, endpointId }, 'could not wake the lane of a deleted webhook endpoint');
   }
 }
