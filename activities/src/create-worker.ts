@@ -72,3 +72,4 @@ const quietBundlerLogger = {
 
 export { createWebhookWorker, type WebhookWorkerOptions } from './webhooks/create-webhook-worker';
 export { type OutboxDispatcher, startOutboxDispatcher } from './webhooks/dispatcher';
+export { LaneBell } from './webhooks/lane-bell';

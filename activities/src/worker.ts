@@ -38,7 +38,7 @@ Runtime.install({
 });
 // The pg instrumentation patches `pg` as it loads, so what loads it is imported after tracing started.
 const { openDatabase, pingDatabase, reencryptWebhookSecrets, secretBoxFromConfig } = await import('@catalog/db');
-const { createWebhookWorker, createWorker, startOutboxDispatcher } = await import('./create-worker');
+const { createWebhookWorker, createWorker, LaneBell, startOutboxDispatcher } = await import('./create-worker');
 const { ensureHousekeepingSchedules } = await import('./housekeeping/schedules');
 
 const secrets = secretBoxFromConfig(config);
@@ -65,7 +65,10 @@ const worker = await createWorker({
   workflowBundle,
   tracing,
 });
+// The webhook worker's lingering batches and the dispatcher meet here (see LaneBell).
+const bell = new LaneBell();
 const webhookWorker = await createWebhookWorker({
+  bell,
   connection,
   temporal: client,
   db,
@@ -84,6 +87,7 @@ const dispatcher = startOutboxDispatcher({
   client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
   taskQueue: webhookTaskQueue(config.TEMPORAL_TASK_QUEUE),
   laneBatch: config.WEBHOOK_LANE_BATCH,
+  bell,
   logger,
 });
 // Orphan reaper, retention and upload janitor run as Temporal Schedules (visible in the UI's

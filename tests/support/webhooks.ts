@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createWebhookWorker, type OutboxDispatcher, startOutboxDispatcher } from '@catalog/activities/create-worker';
+import {
+  createWebhookWorker,
+  LaneBell,
+  type OutboxDispatcher,
+  startOutboxDispatcher,
+} from '@catalog/activities/create-worker';
 import { prebuiltWorkflowBundle } from '@catalog/activities/workflow-bundle';
 import { appendEvent, type Database } from '@catalog/db';
 import {
@@ -124,7 +129,9 @@ export async function startWebhookRuntime(
 ): Promise<WebhookRuntime> {
   const { config, deps } = stack;
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const bell = new LaneBell();
   const worker = await createWebhookWorker({
+    bell,
     connection,
     temporal: deps.temporal.client,
     db: deps.db,
@@ -145,6 +152,7 @@ export async function startWebhookRuntime(
           client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
           taskQueue: webhookTaskQueue(config.TEMPORAL_TASK_QUEUE),
           laneBatch: config.WEBHOOK_LANE_BATCH,
+          bell,
           logger: deps.logger,
           sweepEveryMs: 1_000,
         });

@@ -5,6 +5,7 @@ import { type Tracing, temporalWorkerTracing, tracingOff } from '@catalog/teleme
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { ActivityDeps } from '../deps';
 import { createWebhookActivities } from './index';
+import type { LaneBell } from './lane-bell';
 
 /** Batches in flight in one worker: one per endpoint with a batch running. */
 const LANE_ACTIVITY_SLOTS = 500;
@@ -17,6 +18,8 @@ export type WebhookWorkerOptions = ActivityDeps & {
   settings: WebhookSettings;
   /** Opens the endpoints' signing secrets. */
   secrets: SecretBox;
+  /** Shared with this process's outbox dispatcher, which rings a lingering batch instead of signalling. */
+  bell: LaneBell;
   workflowBundle: WorkflowBundleOption;
   /** Off when not given. */
   tracing?: Tracing;
@@ -27,13 +30,13 @@ export type WebhookWorkerOptions = ActivityDeps & {
 
 /**
  * The worker for webhook lanes, on a queue of its own where slow receivers cannot starve imports.
- * A lane runs one batch activity at a time, which mostly waits on its receiver: activity slots are
- * plenty (one per busy endpoint), so a receiver that answers in 5 s or never holds only its own
+ * A lane runs one batch activity at a time, which mostly waits on its receiver or lingers for new
+ * messages: activity slots are plenty (one per busy endpoint), so a receiver that answers in 5 s or never holds only its own
  * lane's slot, never another endpoint's.
  */
 export function createWebhookWorker(options: WebhookWorkerOptions): Promise<Worker> {
-  const { db, temporal, logger, secrets } = options;
-  const activities = createWebhookActivities({ db, temporal, logger, secrets }, options.settings);
+  const { db, temporal, logger, secrets, bell } = options;
+  const activities = createWebhookActivities({ db, temporal, logger, secrets, bell }, options.settings);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

@@ -1,13 +1,20 @@
-import { holdPendingMessages, loadLaneBatch, nextDueAt, recordLaneBatch, type SecretBox } from '@catalog/db';
+import { nextDueAt, type SecretBox } from '@catalog/db';
 import type { WebhookSettings } from '@catalog/domain';
 import type { LaneBatchInput, LaneBatchSummary } from '@catalog/workflows';
+import { Context } from '@temporalio/activity';
 import type { ActivityDeps } from '../deps';
 import { keepHeartbeating } from '../heartbeat';
-import { laneHealth } from './lane-health';
-import { sendMessages } from './send-messages';
+import type { LaneBell } from './lane-bell';
+import { type LaneRound, runLaneRound } from './lane-round';
 
-/** Deliveries also open the endpoints' signing secrets. */
-export type DeliveryDeps = ActivityDeps & { secrets: SecretBox };
+/** Deliveries also open the endpoints' signing secrets, and hear of new messages on the bell. */
+export type DeliveryDeps = ActivityDeps & { secrets: SecretBox; bell: LaneBell };
+
+/**
+ * A busy lane's batch returns after this long at most, so its workflow's history records progress
+ * and it picks up a changed setting; well inside the activity's 15 minutes.
+ */
+const BATCH_RUN_MS = 60_000;
 
 const ended = (endpoint: 'disabled' | 'gone'): LaneBatchSummary => ({
   endpoint,
@@ -22,54 +29,111 @@ const ended = (endpoint: 'disabled' | 'gone'): LaneBatchSummary => ({
 });
 
 /**
- * One batch of an endpoint's lane: the endpoint and its due messages in one query, sent (see
- * sendMessages), then every attempt, message state and the endpoint's health and breaker recorded
- * in one statement. Idempotent: a batch run again (its worker died) reads the messages still
- * pending, so a message is repeated only if its attempt was not recorded, under the same
- * `webhook-id`. A disabled endpoint's pending messages are held (a wake-up may have raced the
- * disabling), and its lane ends.
+ * A batch of an endpoint's lane: rounds of sends (see runLaneRound) for as long as messages keep
+ * coming, up to BATCH_RUN_MS. When nothing is due it lingers up to `laneLingerMs` for the bell, so
+ * a steady stream costs one activity a minute rather than a Temporal signal and activity per
+ * message. It returns at once when an attempt did not deliver or the breaker opened: retries and
+ * the breaker are the workflow's to schedule. Idempotent: a batch run again (its worker died) reads
+ * the messages still pending, so a message is repeated only if its attempt was not recorded, under
+ * the same `webhook-id`.
  */
-export function createDeliverBatch({ db, secrets }: DeliveryDeps, settings: WebhookSettings) {
+export function createDeliverBatch({ db, secrets, bell }: DeliveryDeps, settings: WebhookSettings) {
   return async function deliverBatch(input: LaneBatchInput): Promise<LaneBatchSummary> {
-    const loaded = await loadLaneBatch(db.pool, secrets, input.endpointId, input.limit);
-    if (!loaded) return ended('gone');
-    const { endpoint, messages } = loaded;
-    if (!endpoint.enabled) {
-      await holdPendingMessages(db.pool, input.endpointId);
-      return ended('disabled');
-    }
-
-    let sent = 0;
-    const stopHeartbeating = keepHeartbeating(() => ({ sent }));
-    const attempts = await sendMessages(endpoint, messages, settings, () => sent++).finally(stopHeartbeating);
-    const now = Date.now();
-    let health = null;
-    if (attempts.length > 0) {
-      health = laneHealth(endpoint, attempts, settings, now);
-      const { disabledNow } = await recordLaneBatch(
-        db.pool,
-        input.endpointId,
-        attempts,
-        health,
-        settings.disableAfterMs,
-      );
-      if (disabledNow) {
-        await holdPendingMessages(db.pool, input.endpointId);
-        return ended('disabled');
-      }
-    }
-    const circuit = health?.circuit ?? endpoint.circuit;
-    const due = await nextDueAt(db.pool, input.endpointId, endpoint.ordered);
-    return {
-      endpoint: 'active',
-      sent: attempts.length,
-      delivered: attempts.filter((attempt) => attempt.state === 'delivered').length,
-      failed: attempts.filter((attempt) => attempt.state === 'failed').length,
-      consecutiveFailures: health?.consecutiveFailures ?? endpoint.consecutiveFailures,
-      circuit: circuit.state,
-      nextDueAt: due !== null && circuit.state === 'open' ? Math.max(due, circuit.nextProbeAt ?? due) : due,
-      rateLimitPerSecond: endpoint.rateLimitPerSecond,
-      lastSentAt: attempts.length > 0 ? now : null,
+    const { cancellationSignal } = Context.current();
+    const started = Date.now();
+    const totals = { sent: 0, delivered: 0, failed: 0 };
+    let rung = false;
+    let wakeUp: (() => void) | null = null;
+    const onRing = () => {
+      rung = true;
+      wakeUp?.();
     };
+    let stopListening: (() => void) | null = bell.listen(input.endpointId, onRing);
+    const stopHeartbeating = keepHeartbeating(() => ({ sent: totals.sent }));
+    let last: ActiveRound | null = null;
+    let lastSentAt: number | null = null;
+    let idleSince = started;
+    try {
+      for (;;) {
+        rung = false;
+        // The rate limit spaces sends 1/rate s apart within a round, and across rounds from here.
+        const notBefore =
+          last?.rateLimitPerSecond && lastSentAt !== null ? lastSentAt + Math.ceil(1_000 / last.rateLimitPerSecond) : 0;
+        if (notBefore > Date.now()) await wait(notBefore - Date.now(), cancellationSignal);
+        const round = await runLaneRound(db, secrets, settings, input, () => totals.sent++);
+        if (round.ended) return ended(round.ended);
+        last = round;
+        lastSentAt = round.lastSentAt ?? lastSentAt;
+        totals.delivered += round.delivered;
+        totals.failed += round.failed;
+        if (round.anyNotDelivered || round.circuit.state === 'open') break;
+        if (Date.now() - started >= BATCH_RUN_MS || cancellationSignal.aborted) break;
+        if (round.sent > 0) idleSince = Date.now();
+        if (round.sent > 0 || rung) continue;
+
+        const lingerLeft = idleSince + settings.laneLingerMs - Date.now();
+        if (lingerLeft > 0) {
+          // A retry falling due while lingering is a round too (ordered: the message holding the rest
+          // back). Nothing was due just now, so a due time already past is clock skew: look again soon.
+          const due = await nextDueAt(db.pool, input.endpointId, round.ordered);
+          const untilDue = due === null ? lingerLeft : Math.max(MIN_IDLE_WAIT_MS, due - Date.now());
+          if (!rung) {
+            await wait(Math.min(lingerLeft, untilDue), cancellationSignal, (wake) => {
+              wakeUp = wake;
+            });
+            wakeUp = null;
+          }
+          if (cancellationSignal.aborted) break;
+          if (rung || Date.now() - idleSince < settings.laneLingerMs) continue;
+        }
+        // Stop listening, then look once more: a ring from here on answers false and its caller
+        // signals the workflow, so a message committed now never waits for the sweep.
+        stopListening();
+        stopListening = null;
+        if (!rung) break;
+        stopListening = bell.listen(input.endpointId, onRing);
+      }
+    } finally {
+      stopListening?.();
+      stopHeartbeating();
+    }
+    return summarize(last, totals, lastSentAt, await nextDueAt(db.pool, input.endpointId, last?.ordered ?? false));
   };
+}
+
+type ActiveRound = Extract<LaneRound, { ended: null }>;
+
+/** A round that found nothing due waits at least this long before it looks again. */
+const MIN_IDLE_WAIT_MS = 200;
+
+function summarize(
+  last: ActiveRound | null,
+  totals: { sent: number; delivered: number; failed: number },
+  lastSentAt: number | null,
+  due: number | null,
+): LaneBatchSummary {
+  const circuit = last?.circuit ?? { state: 'closed' as const, nextProbeAt: null };
+  return {
+    endpoint: 'active',
+    ...totals,
+    consecutiveFailures: last?.consecutiveFailures ?? 0,
+    circuit: circuit.state,
+    nextDueAt: due !== null && circuit.state === 'open' ? Math.max(due, circuit.nextProbeAt ?? due) : due,
+    rateLimitPerSecond: last?.rateLimitPerSecond ?? null,
+    lastSentAt,
+  };
+}
+
+/** Resolves after `ms`, when the activity is cancelled, or when the function given to `onWake` is called. */
+function wait(ms: number, signal: AbortSignal, onWake?: (wake: () => void) => void): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    onWake?.(done);
+  });
 }

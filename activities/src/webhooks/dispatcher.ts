@@ -1,8 +1,15 @@
-import { type Database, insertMessages, lanesWithOverdueMessages, OUTBOX_NOTIFY_CHANNEL } from '@catalog/db';
+import {
+  type Database,
+  insertMessages,
+  LANE_NOTIFY_CHANNEL,
+  lanesWithOverdueMessages,
+  OUTBOX_NOTIFY_CHANNEL,
+} from '@catalog/db';
 import type { Client } from '@temporalio/client';
-import type { PoolClient } from 'pg';
+import type { Notification, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { inTransaction } from '../transaction';
+import type { LaneBell } from './lane-bell';
 import { wakeLanes } from './wake-lanes';
 
 export type DispatcherOptions = {
@@ -16,6 +23,8 @@ export type DispatcherOptions = {
   batchSize?: number;
   /** Messages per lane batch (WEBHOOK_LANE_BATCH), part of a lane's input when a wake-up starts it. */
   laneBatch: number;
+  /** Shared with this process's webhook worker: a lane whose batch listens here needs no signal. */
+  bell: LaneBell;
 };
 
 export type OutboxDispatcher = { stop: () => Promise<void> };
@@ -30,7 +39,8 @@ const OVERDUE_GRACE_MS = 2_000;
  * endpoint's lane with one signal (signal-with-start). It wakes on the NOTIFY that each outbox
  * insert sends on commit (so a delivery starts within milliseconds), and also sweeps on a timer and
  * at start, so events committed while no dispatcher listened (a worker down, a lost connection)
- * still go out; the sweep also wakes the lanes of endpoints with overdue messages, so a crash
+ * still go out. A lane whose batch lingers in this process is rung rather than signalled (see
+ * LaneBell); its listener also rings batches here for lane notifications from other processes; the sweep also wakes the lanes of endpoints with overdue messages, so a crash
  * between the commit and the signal delays messages but loses none. Several dispatchers may run:
  * rows are claimed with SKIP LOCKED, and a message per event and endpoint makes a repeat a no-op.
  */
@@ -61,6 +71,12 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
     } while (again && !stopped);
   }
 
+  function onNotification(notification: Notification): void {
+    if (notification.channel === LANE_NOTIFY_CHANNEL) {
+      if (notification.payload) options.bell.ring(notification.payload);
+    } else wake();
+  }
+
   function wake(): void {
     if (stopped) return;
     if (running) {
@@ -88,9 +104,10 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
     };
     try {
       client = await db.pool.connect();
-      client.on('notification', wake);
+      client.on('notification', onNotification);
       client.once('error', (error) => giveUp(error, 'outbox listener lost its connection; reconnecting'));
       await client.query(`listen ${OUTBOX_NOTIFY_CHANNEL}`);
+      await client.query(`listen ${LANE_NOTIFY_CHANNEL}`);
       listener = client;
       if (stopped) await stopListening();
       else wake();
@@ -104,7 +121,7 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
     listener = null;
     if (!client) return;
     client.removeAllListeners('notification');
-    await client.query(`unlisten ${OUTBOX_NOTIFY_CHANNEL}`).catch(() => undefined);
+    await client.query('unlisten *').catch(() => undefined);
     client.release();
   }
 

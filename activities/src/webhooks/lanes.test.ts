@@ -169,3 +169,26 @@ test('deleting an endpoint ends its lane', async () => {
   assert.equal((await api.fetch(`/api/webhooks/${endpoint.id}`, { method: 'DELETE' })).status, 204);
   assert.deepEqual(await lane.result(), { ended: 'gone' });
 });
+
+test('a steady stream goes out through one lingering batch: no signal or activity per message', async () => {
+  const hook = await receiver();
+  const endpoint = await createWebhook(api, { url: hook.url, name: 'steady receiver' });
+  await commitProductUpdate(stack.deps.db);
+  await hook.waitFor(1);
+  const lane = stack.deps.temporal.client.workflow.getHandle(laneWorkflowId(endpoint.id));
+  const countEvents = async () => {
+    const { events } = await lane.fetchHistory();
+    return {
+      signals: (events ?? []).filter((event) => event.workflowExecutionSignaledEventAttributes).length,
+      batches: (events ?? []).filter((event) => event.activityTaskScheduledEventAttributes).length,
+    };
+  };
+  const before = await countEvents();
+
+  // Each one committed after the last arrived: the batch has gone idle and lingers in between.
+  for (let sent = 2; sent <= 21; sent++) {
+    await commitProductUpdate(stack.deps.db);
+    await hook.waitFor(sent);
+  }
+  assert.deepEqual(await countEvents(), before, 'the lingering batch heard each message on the bell');
+});

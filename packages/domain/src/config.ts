@@ -180,6 +180,9 @@ export const configSchema = z.object({
   // Messages a lane takes per batch activity, and how many of them it sends at once to one endpoint.
   WEBHOOK_LANE_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
   WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  // How long a lane's batch stays open after its last send, listening for new messages: a steady
+  // stream then costs one activity a minute instead of a Temporal signal and activity per message.
+  WEBHOOK_LANE_LINGER_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
   // The circuit breaker: this many failed attempts in a row pause a lane for the cool-down (doubling
   // after each failed probe, up to 10 minutes or the cool-down if longer).
   WEBHOOK_BREAKER_FAILURES: z.coerce.number().int().min(1).max(100_000).default(10),

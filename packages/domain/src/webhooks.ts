@@ -12,6 +12,8 @@ export type WebhookSettings = {
   /** Messages per lane batch (WEBHOOK_LANE_BATCH) and sends in flight per endpoint (WEBHOOK_ENDPOINT_CONCURRENCY). */
   laneBatch: number;
   endpointConcurrency: number;
+  /** How long a batch listens for new messages after its last send (WEBHOOK_LANE_LINGER_MS). */
+  laneLingerMs: number;
   /** Failed attempts in a row that open an endpoint's circuit breaker, and its first cool-down. */
   breakerFailures: number;
   breakerCooldownMs: number;
@@ -24,6 +26,7 @@ export function webhookSettings(config: Config): WebhookSettings {
     disableAfterMs: Math.round(config.WEBHOOK_DISABLE_AFTER_HOURS * 3_600_000),
     laneBatch: config.WEBHOOK_LANE_BATCH,
     endpointConcurrency: config.WEBHOOK_ENDPOINT_CONCURRENCY,
+    laneLingerMs: config.WEBHOOK_LANE_LINGER_MS,
     breakerFailures: config.WEBHOOK_BREAKER_FAILURES,
     breakerCooldownMs: config.WEBHOOK_BREAKER_COOLDOWN_MS,
   };

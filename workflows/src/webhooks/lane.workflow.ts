@@ -3,9 +3,10 @@ import { condition, continueAsNew, proxyActivities, setHandler, sleep, workflowI
 import { type LaneEnd, laneWakeSignal, type WebhookLaneInput } from '../definitions';
 
 /**
- * A batch waits on receivers (up to WEBHOOK_TIMEOUT_MS per round of sends) and heartbeats every 2 s,
- * so a dead worker is noticed within 20 s and the batch runs again elsewhere; it resends only the
- * messages still pending. Retried without end: the database or a worker being away is not a reason
+ * A batch waits on receivers (up to WEBHOOK_TIMEOUT_MS per round of sends), keeps sending while
+ * messages arrive (up to a minute, lingering WEBHOOK_LANE_LINGER_MS when idle) and heartbeats every
+ * 2 s, so a dead worker is noticed within 20 s and the batch runs again elsewhere; it resends only
+ * the messages still pending. Retried without end: the database or a worker being away is not a reason
  * to stop a lane.
  */
 const lane = proxyActivities<WebhookActivities>({

@@ -1,3 +1,4 @@
+import { notifyLane } from '@catalog/db';
 import {
   type LaneWake,
   laneSignalWithStart,
@@ -10,15 +11,17 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { AppDeps } from '../../deps';
 
 /**
- * Wakes the endpoint's lane (starting it if needed) after messages were set pending. The messages
- * are committed before, so Temporal being away only delays them: the worker's dispatcher sweep
- * wakes lanes with overdue messages within seconds once it is back. Logged, not thrown.
+ * Wakes the endpoint's lane (starting it if needed) after messages were set pending: a batch
+ * lingering in a worker hears the notification, and the signal wakes a lane with none running. The
+ * messages are committed before, so Temporal being away only delays them: the worker's dispatcher
+ * sweep wakes lanes with overdue messages within seconds once it is back. Logged, not thrown.
  */
 export async function wakeLane(
-  deps: Pick<AppDeps, 'temporal' | 'config' | 'logger'>,
+  deps: Pick<AppDeps, 'temporal' | 'config' | 'logger' | 'db'>,
   endpoint: { id: string; name: string },
 ): Promise<void> {
   try {
+    await notifyLane(deps.db.pool, endpoint.id);
     await deps.temporal.client.workflow.signalWithStart(
       workflowTypes.webhookLane,
       laneSignalWithStart(endpoint, webhookTaskQueue(deps.temporal.taskQueue), deps.config.WEBHOOK_LANE_BATCH, []),
@@ -30,11 +33,13 @@ export async function wakeLane(
 
 /**
  * After an endpoint is deleted, its lane (if one runs) is woken so that its next batch finds the
- * endpoint gone and the lane ends, rather than waiting for a wake-up that will never come.
+ * endpoint gone and the lane ends, rather than waiting for a wake-up that will never come; a batch
+ * lingering in a worker hears the notification and ends at once.
  */
-export async function endLane(deps: Pick<AppDeps, 'temporal' | 'logger'>, endpointId: string): Promise<void> {
+export async function endLane(deps: Pick<AppDeps, 'temporal' | 'logger' | 'db'>, endpointId: string): Promise<void> {
   const wake: LaneWake = { eventIds: [] };
   try {
+    await notifyLane(deps.db.pool, endpointId);
     await deps.temporal.client.workflow.getHandle(laneWorkflowId(endpointId)).signal(signalNames.laneWake, wake);
   } catch (error: unknown) {
     if (error instanceof WorkflowNotFoundError) return;

@@ -10,6 +10,7 @@ export {
   type WebhookSecrets,
 } from './endpoint-repository';
 export { type LaneEndpoint, type LaneMessage, loadLaneBatch, nextDueAt } from './lane-batch';
+export { LANE_NOTIFY_CHANNEL, notifyLane } from './lane-notify';
 export {
   holdPendingMessages,
   insertMessages,
