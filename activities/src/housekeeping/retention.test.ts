@@ -41,7 +41,8 @@ async function ids(sql: string): Promise<string[]> {
 }
 
 test('prunes exactly the expired rows, in batches, and keeps the rest', async () => {
-  // Outbox: five old dispatched events go; an old one never dispatched and a recent one stay.
+  // Outbox: five old dispatched events go; an old one never dispatched and a recent one stay (and
+  // see the messages below).
   for (let i = 0; i < 5; i++) {
     await db.pool.query(
       `insert into outbox_events (id, type, data, occurred_at, dispatched_at) values ($1, 'test', '{}', ${OLD}, ${OLD})`,
@@ -74,25 +75,40 @@ test('prunes exactly the expired rows, in batches, and keeps the rest', async ()
   for (let i = 0; i < 4; i++) await delivery(OLD);
   const recentDelivery = (await delivery(RECENT)).rows[0]?.id;
 
-  // Messages: two delivered long ago go; a recently delivered one, and failed, held and pending ones
-  // however old, stay, and so does the old dispatched event the held message still has to carry.
-  const heldEvent = randomUUID();
-  await db.pool.query(
-    `insert into outbox_events (id, type, data, occurred_at, dispatched_at) values ($1, 'test', '{}', ${OLD}, ${OLD})`,
-    [heldEvent],
-  );
-  const message = (state: string, at: string, eventId: string = randomUUID()) =>
+  // Messages: two delivered long ago go, and so do a failed and a held one last changed long ago,
+  // with the old dispatched events they carried. A recently delivered one, a failed and a held one
+  // changed recently (though created long ago) and a pending one however old stay, and so do the
+  // old dispatched events the held and the pending ones still have to carry.
+  const oldEvent = async () => {
+    const id = randomUUID();
+    await db.pool.query(
+      `insert into outbox_events (id, type, data, occurred_at, dispatched_at) values ($1, 'test', '{}', ${OLD}, ${OLD})`,
+      [id],
+    );
+    return id;
+  };
+  const [failedEvent, heldEvent, recentlyHeldEvent, pendingMessageEvent] = [
+    await oldEvent(),
+    await oldEvent(),
+    await oldEvent(),
+    await oldEvent(),
+  ];
+  const message = (state: string, createdAt: string, updatedAt: string, eventId: string = randomUUID()) =>
     db.pool.query<{ id: string }>(
-      `insert into webhook_messages (endpoint_id, event_id, event_type, state, created_at, delivered_at)
-       values ($1, $2, 'test', $3, ${at}, case when $3 = 'delivered' then ${at} end) returning seq::text as id`,
+      `insert into webhook_messages (endpoint_id, event_id, event_type, event_seq, state, created_at, updated_at, delivered_at)
+       values ($1, $2, 'test', coalesce((select seq from outbox_events where id = $2), 0), $3, ${createdAt}, ${updatedAt},
+               case when $3 = 'delivered' then ${updatedAt} end)
+       returning seq::text as id`,
       [endpoint, eventId, state],
     );
-  for (let i = 0; i < 2; i++) await message('delivered', OLD);
+  for (let i = 0; i < 2; i++) await message('delivered', OLD, OLD);
+  await message('failed', OLD, OLD, failedEvent);
+  await message('held', OLD, OLD, heldEvent);
   const keptMessages = [
-    (await message('delivered', RECENT)).rows[0]?.id,
-    (await message('failed', OLD)).rows[0]?.id,
-    (await message('held', OLD, heldEvent)).rows[0]?.id,
-    (await message('pending', OLD)).rows[0]?.id,
+    (await message('delivered', RECENT, RECENT)).rows[0]?.id,
+    (await message('failed', OLD, RECENT)).rows[0]?.id,
+    (await message('held', OLD, RECENT, recentlyHeldEvent)).rows[0]?.id,
+    (await message('pending', OLD, OLD, pendingMessageEvent)).rows[0]?.id,
   ];
 
   // Jobs: only those finished before the period lose their data; a running one never does.
@@ -162,9 +178,9 @@ test('prunes exactly the expired rows, in batches, and keeps the rest', async ()
 
   // A batch that deletes fewer than batchRows is the last: 5 rows take 2+2+1, 4 rows take 2+2+0.
   const expected: RetentionResult = {
-    outboxEvents: { deleted: 5, batches: 3 },
+    outboxEvents: { deleted: 7, batches: 4 },
     webhookDeliveries: { deleted: 4, batches: 3 },
-    webhookMessages: { deleted: 2, batches: 2 },
+    webhookMessages: { deleted: 4, batches: 3 },
     importErrors: { deleted: 3, batches: 2 },
     importUndo: { deleted: 0, batches: 1 },
     importUndoInserts: { deleted: 2, batches: 2 },
@@ -177,10 +193,13 @@ test('prunes exactly the expired rows, in batches, and keeps the rest', async ()
     workingTables: { deleted: 1, batches: 1 },
   };
   assert.deepEqual(result, expected);
-  assert.equal(heartbeats, 22, 'one heartbeat per statement');
+  assert.equal(heartbeats, 24, 'one heartbeat per statement');
   assert.deepEqual(await ids(`select id from sessions`), [liveSession]);
 
-  assert.deepEqual(await ids(`select id::text from outbox_events`), [pendingEvent, recentEvent, heldEvent].sort());
+  assert.deepEqual(
+    await ids(`select id::text from outbox_events`),
+    [pendingEvent, recentEvent, recentlyHeldEvent, pendingMessageEvent].sort(),
+  );
   assert.deepEqual(await ids(`select seq::text as id from webhook_messages`), keptMessages.sort());
   assert.deepEqual(await ids(`select id::text from webhook_deliveries`), [recentDelivery]);
   assert.deepEqual(

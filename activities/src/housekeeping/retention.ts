@@ -23,20 +23,25 @@ const batchStatements: {
   by: 'cutoff' | 'finishedJobs' | 'undoExpiredJobs' | 'now';
   sql: string;
 }[] = [
-  {
-    table: 'outboxEvents',
-    by: 'cutoff',
-    // An event a message still has to carry (pending, failed or held: recover may send it) stays.
-    sql: `delete from outbox_events where seq in (
-            select o.seq from outbox_events o where o.dispatched_at < $1
-              and not exists (select 1 from webhook_messages m where m.event_id = o.id and m.state <> 'delivered')
-            order by o.seq limit $2)`,
-  },
+  // Messages before events, so the events of the messages pruned here go in the same run. A failed
+  // or held message goes when its last change (its last attempt, or being held) is that old: past
+  // the period it is no longer worth recovering. A pending message is never pruned.
   {
     table: 'webhookMessages',
     by: 'cutoff',
     sql: `delete from webhook_messages where seq in (
-            select seq from webhook_messages where state = 'delivered' and delivered_at < $1 limit $2)`,
+            select seq from webhook_messages
+            where (state = 'delivered' and delivered_at < $1) or (state in ('failed', 'held') and updated_at < $1)
+            limit $2)`,
+  },
+  {
+    table: 'outboxEvents',
+    by: 'cutoff',
+    // An event a message still has to carry (pending, or failed or held within the period: recover may send it) stays.
+    sql: `delete from outbox_events where seq in (
+            select o.seq from outbox_events o where o.dispatched_at < $1
+              and not exists (select 1 from webhook_messages m where m.event_id = o.id and m.state <> 'delivered')
+            order by o.seq limit $2)`,
   },
   {
     table: 'webhookDeliveries',
@@ -123,7 +128,8 @@ export type PruneOptions = {
 
 /**
  * Deletes what is older than the retention period: dispatched outbox events (but those of messages
- * not delivered), delivery attempts, delivered webhook messages, and
+ * still kept and not delivered), delivery attempts, webhook messages delivered, failed or held (never
+ * pending ones), and
  * the error rows and working data (undo log, chunk ledger, delete-all cursor, working tables) of jobs
  * finished before it; and expired sign-in sessions. Queued and running jobs' data is never touched. Every statement commits on its
  * own, so a run stopped half-way leaves consistent tables and the next run goes on from there.

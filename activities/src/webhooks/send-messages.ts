@@ -62,6 +62,7 @@ async function sendOne(endpoint: LaneEndpoint, message: LaneMessage, settings: W
     eventId: message.eventId,
     eventType: message.eventType,
     attempt,
+    generation: message.generation,
     redelivery: message.redelivery,
   };
   const { event } = message;

@@ -64,8 +64,12 @@ export type WebhookLaneInput = {
 };
 /** Lane state that outlives a run: a wake-up not acted on yet, the next retry due, the rate limit's next slot. */
 export type LaneCarry = { woken: boolean; nextDueAt: number | null; notBefore: number; paused: boolean };
-/** A lane wake-up: the ids are hints for the Temporal UI and tests, never payloads; the lane reads the database. */
-export type LaneWake = { eventIds: string[] };
+/**
+ * A lane wake-up: the ids are hints for the Temporal UI and tests, never payloads; the lane reads the
+ * database. `reset`: the endpoint was enabled, which closed its breaker in the database, so a lane
+ * paused on the breaker it saw before stops waiting for that probe and runs a batch now.
+ */
+export type LaneWake = { eventIds: string[]; reset?: boolean };
 
 export type LaneSignalWithStart = {
   workflowId: string;

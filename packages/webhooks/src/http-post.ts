@@ -19,11 +19,15 @@ const USER_AGENT = 'CatalogImporter-Webhooks/1.0';
  * (a TLS handshake per message would cap throughput). No socket cap: each lane bounds its own
  * concurrency (WEBHOOK_ENDPOINT_CONCURRENCY), so one endpoint's slow sockets never queue another's.
  * A reused socket was connected through the guarded lookup, so the SSRF check still holds.
+ *
+ * An idle socket is closed after KEEP_ALIVE_IDLE_MS (the agent's `timeout` applies to free sockets):
+ * sooner than receivers close theirs (Node's server after 5 s, most proxies far later), so a lane
+ * seldom sends on a socket the receiver is closing, which fails as a reset or EPIPE. A receiver
+ * announcing a shorter `Keep-Alive: timeout` is honoured by the agent itself (1 s before it).
  */
-const agents = {
-  http: new http.Agent({ keepAlive: true, scheduling: 'lifo' }),
-  https: new https.Agent({ keepAlive: true, scheduling: 'lifo' }),
-};
+export const KEEP_ALIVE_IDLE_MS = 4_000;
+const agentOptions = { keepAlive: true, scheduling: 'lifo', timeout: KEEP_ALIVE_IDLE_MS } as const;
+const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
 
 /**
  * One JSON POST. Redirects are not followed (a 3xx is just the answer), the whole exchange is

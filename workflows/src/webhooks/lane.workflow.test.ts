@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { laneSignalWithStart, workflowTypes } from '@catalog/domain/workflows';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Gate, uniqueTaskQueue, useWorkflowEnv, waitFor, withWorker } from '../../../tests/support/workflow-env';
-import type { LaneBatchInput, LaneBatchSummary } from '../definitions';
+import { type LaneBatchInput, type LaneBatchSummary, laneWakeSignal } from '../definitions';
 import type { WebhookLaneWorkflow } from './lane.workflow';
 
 /**
@@ -126,6 +126,28 @@ test('an open breaker ignores wake-ups until its probe is due; a good probe clos
     await wake();
     const calls = await fake.waitForCalls(3);
     assert.ok((calls[2] ?? 0) - (calls[1] ?? 0) < 1_500, 'closed again: a wake-up sends at once');
+  });
+});
+
+test('a reset wake-up (the endpoint enabled again) ends the pause at once instead of waiting for the probe', async () => {
+  const fake = new FakeLane();
+  fake.script.push((now) => ({
+    sent: 3,
+    delivered: 0,
+    consecutiveFailures: 3,
+    circuit: 'open',
+    nextDueAt: now + 60_000,
+  }));
+  await runLane('reset', fake, async (wake) => {
+    const handle = await wake();
+    await fake.waitForCalls(1);
+    await wake();
+    await settle();
+    assert.equal(fake.calls.length, 1, 'paused: a plain wake-up does not send');
+    await handle.signal(laneWakeSignal, { eventIds: [], reset: true });
+    await fake.waitForCalls(2);
+    await wake();
+    await fake.waitForCalls(3);
   });
 });
 

@@ -32,11 +32,13 @@ export async function WebhookLaneWorkflow(input: WebhookLaneInput): Promise<Lane
   let nextDueAt = input.carry?.nextDueAt ?? null;
   let notBefore = input.carry?.notBefore ?? 0;
   let paused = input.carry?.paused ?? false;
-  setHandler(laneWakeSignal, () => {
+  setHandler(laneWakeSignal, (wake) => {
     woken = true;
+    if (wake.reset) paused = false;
   });
   // An open breaker ignores wake-ups until its probe is due, unless nothing was pending (then a
-  // wake-up brings the first message, and the batch says when the probe is).
+  // wake-up brings the first message, and the batch says when the probe is), or the wake-up resets
+  // it (the endpoint was enabled: its breaker is closed in the database).
   const wakeable = () => woken && (!paused || nextDueAt === null);
 
   const batchesPerRun = input.batchesPerRun ?? BATCHES_PER_RUN;

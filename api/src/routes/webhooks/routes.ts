@@ -21,7 +21,7 @@ import {
   updateWebhookBody,
   webhookIdParams,
 } from './schema';
-import { endLane, wakeLane } from './wake-lane';
+import { endLane, resetLane, wakeLane } from './wake-lane';
 
 export { documentWebhooks } from './openapi';
 
@@ -93,6 +93,7 @@ export function webhooksRouter(deps: AppDeps): Router {
     });
     if (!endpoint) throw errors.notFound('Webhook', id);
     await auditEndpointChanges(deps, ctx, id, body);
+    if (body.enabled) await resetLane(deps, id);
     ctx.body = presentEndpoint(endpoint);
   });
 

@@ -36,13 +36,39 @@ export async function wakeLane(
  * endpoint gone and the lane ends, rather than waiting for a wake-up that will never come; a batch
  * lingering in a worker hears the notification and ends at once.
  */
-export async function endLane(deps: Pick<AppDeps, 'temporal' | 'logger' | 'db'>, endpointId: string): Promise<void> {
-  const wake: LaneWake = { eventIds: [] };
+export function endLane(deps: Pick<AppDeps, 'temporal' | 'logger' | 'db'>, endpointId: string): Promise<void> {
+  return signalRunningLane(deps, endpointId, { eventIds: [] }, 'could not wake the lane of a deleted webhook endpoint');
+}
+
+/**
+ * After an endpoint is enabled (its breaker closed in the database), its lane, if one still runs,
+ * stops waiting for the probe of the breaker it saw open and runs a batch. A lane not running has
+ * nothing to forget: the next wake-up starts it afresh.
+ */
+export function resetLane(deps: Pick<AppDeps, 'temporal' | 'logger' | 'db'>, endpointId: string): Promise<void> {
+  return signalRunningLane(
+    deps,
+    endpointId,
+    { eventIds: [], reset: true },
+    'could not reset the lane of an enabled webhook endpoint',
+  );
+}
+
+/**
+ * Rings a batch lingering in a worker, and signals the endpoint's lane if it runs. Logged, not
+ * thrown: the change it follows is committed.
+ */
+async function signalRunningLane(
+  deps: Pick<AppDeps, 'temporal' | 'logger' | 'db'>,
+  endpointId: string,
+  wake: LaneWake,
+  failure: string,
+): Promise<void> {
   try {
     await notifyLane(deps.db.pool, endpointId);
     await deps.temporal.client.workflow.getHandle(laneWorkflowId(endpointId)).signal(signalNames.laneWake, wake);
   } catch (error: unknown) {
     if (error instanceof WorkflowNotFoundError) return;
-    deps.logger.warn({ err: error, endpointId }, 'could not wake the lane of a deleted webhook endpoint');
+    deps.logger.warn({ err: error, endpointId }, failure);
   }
 }

@@ -350,7 +350,7 @@ test('the message log is keyset paged newest first and filtered by state; a bad 
   // Messages as the dispatcher writes them (no worker runs here).
   for (const state of ['delivered', 'failed', 'held', 'delivered', 'pending']) {
     await stack.deps.db.pool.query(
-      `insert into webhook_messages (endpoint_id, event_id, event_type, state) values ($1, gen_random_uuid(), 'product.updated', $2)`,
+      `insert into webhook_messages (endpoint_id, event_id, event_type, event_seq, state) values ($1, gen_random_uuid(), 'product.updated', 0, $2)`,
       [created.id, state],
     );
   }

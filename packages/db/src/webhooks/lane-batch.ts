@@ -19,6 +19,8 @@ export type LaneMessage = {
   eventId: string;
   eventType: string;
   attempts: number;
+  /** Bumped by redeliver and recover: the batch's outcome is recorded only over the generation it read. */
+  generation: number;
   redelivery: boolean;
   firstAttemptAt: number | null;
   nextAttemptAt: number;
@@ -40,6 +42,7 @@ type Row = {
   event_id: string | null;
   event_type: string | null;
   attempts: number | null;
+  generation: number | null;
   redelivery: boolean | null;
   first_attempt_at: number | null;
   next_attempt_at: number | null;
@@ -51,7 +54,7 @@ type Row = {
 const MS = (column: string) => `(extract(epoch from ${column}) * 1000)::float8`;
 
 /**
- * The endpoint and up to `limit` of its pending messages in seq order, with their events, in one
+ * The endpoint and up to `limit` of its pending messages in event order (the outbox's), with their events, in one
  * query. Unordered: only messages due now. Ordered: the earliest pending ones whether due or not
  * (the lane stops at the first not due). None while the endpoint is disabled or its breaker waits;
  * one (the probe) once the breaker's cool-down is over; at most the rate limit per batch.
@@ -67,7 +70,7 @@ export async function loadLaneBatch(
             case when e.previous_secret_expires_at > now() then e.previous_secret end as previous,
             e.ordered, e.rate_limit_per_second, e.consecutive_failures, e.circuit_state,
             ${MS('e.circuit_opened_at')} as circuit_opened_at, ${MS('e.circuit_next_probe_at')} as circuit_next_probe_at,
-            m.seq, m.event_id, m.event_type, m.attempts, m.redelivery,
+            m.seq, m.event_id, m.event_type, m.attempts, m.generation, m.redelivery,
             ${MS('m.first_attempt_at')} as first_attempt_at, ${MS('m.next_attempt_at')} as next_attempt_at,
             o.type as stored_type, o.data,
             to_char(o.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at
@@ -75,7 +78,7 @@ export async function loadLaneBatch(
      left join lateral (
        select * from webhook_messages m
        where m.endpoint_id = e.id and m.state = 'pending' and (e.ordered or m.next_attempt_at <= now())
-       order by m.seq
+       order by m.event_seq, m.seq
        limit case
          when not e.enabled then 0
          when e.circuit_state = 'open' then (case when e.circuit_next_probe_at <= now() then 1 else 0 end)
@@ -83,7 +86,7 @@ export async function loadLaneBatch(
      ) m on true
      left join outbox_events o on o.id = m.event_id
      where e.id = $1
-     order by m.seq`,
+     order by m.event_seq, m.seq`,
     [endpointId, limit],
   );
   const first = rows[0];
@@ -110,6 +113,7 @@ export async function loadLaneBatch(
             eventId: row.event_id,
             eventType: row.event_type,
             attempts: row.attempts ?? 0,
+            generation: row.generation ?? 0,
             redelivery: row.redelivery ?? false,
             firstAttemptAt: row.first_attempt_at,
             nextAttemptAt: row.next_attempt_at,
@@ -126,13 +130,13 @@ export async function loadLaneBatch(
 
 /**
  * When the lane should look again: the earliest retry of a pending message (ordered: of the first
- * pending message, which holds the others back), as epoch ms; null when nothing is pending.
+ * pending message in event order, which holds the others back), as epoch ms; null when nothing is pending.
  */
 export async function nextDueAt(pool: Pool, endpointId: string, ordered: boolean): Promise<number | null> {
   const { rows } = await pool.query<{ due: number | null }>(
     ordered
       ? `select ${MS('next_attempt_at')} as due from webhook_messages
-         where endpoint_id = $1 and state = 'pending' order by seq limit 1`
+         where endpoint_id = $1 and state = 'pending' order by event_seq, seq limit 1`
       : `select ${MS('min(next_attempt_at)')} as due from webhook_messages where endpoint_id = $1 and state = 'pending'`,
     [endpointId],
   );

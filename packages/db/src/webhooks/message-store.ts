@@ -15,8 +15,8 @@ export type LaneToWake = { endpointId: string; name: string; eventIds: string[] 
 export async function insertMessages(sql: Sql, eventIds: string[]): Promise<LaneToWake[]> {
   const { rows } = await sql.query<{ endpoint_id: string; name: string; event_ids: string[] }>(
     `with inserted as (
-       insert into webhook_messages (endpoint_id, event_id, event_type, state)
-       select e.id, o.id, o.type, case when e.enabled then 'pending' else 'held' end
+       insert into webhook_messages (endpoint_id, event_id, event_type, event_seq, state)
+       select e.id, o.id, o.type, o.seq, case when e.enabled then 'pending' else 'held' end
        from outbox_events o
        join webhook_endpoints e on e.event_types is null or e.event_types ? o.type
        where o.id = any($1::uuid[])
@@ -35,44 +35,56 @@ export async function insertMessages(sql: Sql, eventIds: string[]): Promise<Lane
 
 /**
  * Enabled endpoints with a pending message due for longer than `graceMs` whose breaker is not
- * waiting: their lane missed a wake-up (a crash between commit and signal) or is not running.
+ * waiting: their lane missed a wake-up (a crash between commit and signal) or is not running. Of an
+ * ordered endpoint only the first pending message (in event order) counts: the rest wait for it, so
+ * a first message waiting on its retry makes the lane due at that retry, not before.
  */
 export async function lanesWithOverdueMessages(pool: Pool, graceMs: number): Promise<LaneToWake[]> {
   const { rows } = await pool.query<{ id: string; name: string }>(
     `select e.id, e.name from webhook_endpoints e
      where e.enabled and (e.circuit_state = 'closed' or e.circuit_next_probe_at <= now())
-       and exists (select 1 from webhook_messages m
-                   where m.endpoint_id = e.id and m.state = 'pending'
-                     and m.next_attempt_at <= now() - make_interval(secs => $1::double precision / 1000))`,
+       and case when e.ordered
+         then (select m.next_attempt_at from webhook_messages m
+               where m.endpoint_id = e.id and m.state = 'pending' order by m.event_seq, m.seq limit 1)
+              <= now() - make_interval(secs => $1::double precision / 1000)
+         else exists (select 1 from webhook_messages m
+                      where m.endpoint_id = e.id and m.state = 'pending'
+                        and m.next_attempt_at <= now() - make_interval(secs => $1::double precision / 1000))
+       end`,
     [graceMs],
   );
   return rows.map((row) => ({ endpointId: row.id, name: row.name, eventIds: [] }));
 }
 
-/** Redeliver: the message back to pending, due now, with a fresh retry schedule (created if missing). */
+/**
+ * Redeliver: the message back to pending, due now, with a fresh retry schedule (created if missing,
+ * in its event's place: nothing is created for an event no longer stored). A new `generation`, so a
+ * batch in flight that read the message before records nothing over it.
+ */
 export async function requeueMessage(
   sql: Sql,
   message: { endpointId: string; eventId: string; eventType: string },
 ): Promise<void> {
   await sql.query(
-    `insert into webhook_messages (endpoint_id, event_id, event_type, state, redelivery)
-     values ($1, $2, $3, 'pending', true)
+    `insert into webhook_messages (endpoint_id, event_id, event_type, event_seq, state, redelivery)
+     select $1, o.id, $3, o.seq, 'pending', true from outbox_events o where o.id = $2
      on conflict (endpoint_id, event_id) do update
      set state = 'pending', redelivery = true, attempts = 0, first_attempt_at = null, next_attempt_at = now(),
-         updated_at = now()`,
+         generation = webhook_messages.generation + 1, updated_at = now()`,
     [message.endpointId, message.eventId, message.eventType],
   );
 }
 
 /**
  * Recover: every failed or held message of the endpoint created since `since` back to pending, due
- * now, with a fresh schedule. Those sent before are logged as redeliveries. Returns how many.
+ * now, with a fresh schedule and a new `generation` (as redeliver). Those sent before are logged as
+ * redeliveries. Returns how many.
  */
 export async function recoverMessages(sql: Sql, endpointId: string, since: Date): Promise<number> {
   const { rowCount } = await sql.query(
     `update webhook_messages
      set state = 'pending', redelivery = attempts > 0, attempts = 0, first_attempt_at = null, next_attempt_at = now(),
-         updated_at = now()
+         generation = generation + 1, updated_at = now()
      where endpoint_id = $1 and state in ('failed', 'held') and created_at >= $2`,
     [endpointId, since],
   );

@@ -4,6 +4,8 @@ import type { DeliveryAttempt } from './delivery-log';
 /** One attempt of a batch (as the delivery log keeps it) and the message's state after it. */
 export type LaneAttempt = Omit<DeliveryAttempt, 'endpointId'> & {
   seq: string;
+  /** The message's generation when the batch read it (see LaneMessage). */
+  generation: number;
   state: 'pending' | 'delivered' | 'failed';
   /** When still pending: how long from now (the database's clock, which the due check reads) until the next attempt. */
   retryInMs: number | null;
@@ -25,7 +27,10 @@ const column = <T>(attempts: LaneAttempt[], pick: (attempt: LaneAttempt) => T): 
  * every message's new state in one update, and the endpoint's health and breaker. A failure while
  * the endpoint's failure streak is `disableAfterMs` old (and nothing in the batch succeeded)
  * disables it with the reason, as a single attempt did before lanes; `old` reads and locks the row
- * as it was. Only messages still pending are updated: one redelivered meanwhile keeps its new state.
+ * as it was. A message is updated only if it is as the batch read it: its attempts one short of this
+ * attempt and its generation unchanged (a redeliver or recover meanwhile keeps its new state and
+ * schedule); and pending, or held by a disabling meanwhile, where only a delivery is recorded (the
+ * receiver accepted it) and a message not delivered stays held. Every attempt is logged.
  */
 export async function recordLaneBatch(
   pool: Pool,
@@ -37,8 +42,9 @@ export async function recordLaneBatch(
   const { rows } = await pool.query<{ disabled_now: boolean }>(
     `with attempts as (
        select * from unnest($2::bigint[], $3::uuid[], $4::text[], $5::int[], $6::bool[], $7::bool[], $8::int[],
-                            $9::int[], $10::text[], $11::text[], $12::text[], $13::float8[])
-         as a(seq, event_id, event_type, attempt, redelivery, ok, status_code, latency_ms, snippet, error, state, retry_in_ms)
+                            $9::int[], $10::text[], $11::text[], $12::text[], $13::float8[], $23::int[])
+         as a(seq, event_id, event_type, attempt, redelivery, ok, status_code, latency_ms, snippet, error, state, retry_in_ms,
+              generation)
      ), logged as (
        insert into webhook_deliveries
          (id, endpoint_id, event_id, event_type, attempt, redelivery, ok, status_code, latency_ms, response_snippet, error)
@@ -51,7 +57,8 @@ export async function recordLaneBatch(
            last_status_code = a.status_code, last_error = a.error,
            delivered_at = case when a.state = 'delivered' then now() else m.delivered_at end, updated_at = now()
        from attempts a
-       where m.seq = a.seq and m.state = 'pending'
+       where m.seq = a.seq and m.generation = a.generation and m.attempts = a.attempt - 1
+         and (m.state = 'pending' or (m.state = 'held' and a.state = 'delivered'))
      )
      update webhook_endpoints e
      set last_attempt_at = now(), last_ok = $14, last_status_code = $15, last_error = $16,
@@ -94,6 +101,7 @@ export async function recordLaneBatch(
       health.circuit.openedAt,
       health.circuit.nextProbeAt,
       disableAfterMs,
+      column(attempts, (a) => a.generation),
     ],
   );
   return { disabledNow: rows[0]?.disabled_now === true };
