@@ -1,14 +1,9 @@
 import { type Attribution, errors, type Product, type ProductList } from '@catalog/domain';
-import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { appendAudit } from '../audit/append-audit';
-import { ProductSchema } from '../entities/product.entity';
 import type { Database } from '../orm';
-import { appendEvent } from '../outbox';
 import { DEFAULT_LIST_TUNING, type ListRequest, type ListTuning, listProducts } from './list-products';
 import { PRODUCT_COLUMNS } from './list-sql';
-import { type ProductRow, productFromEntity, productFromRow } from './product-rows';
-import { transactionExecutor } from './transaction-executor';
+import { writeProductChange } from './product-change';
+import { type ProductRow, productFromRow } from './product-rows';
 
 /** A product's fields once validated at the edge (the importer's rules, price normalized). */
 export type ProductFields = {
@@ -20,14 +15,11 @@ export type ProductFields = {
 };
 
 /**
- * The products aggregate. Lists are raw SQL on the ORM's pool (see list-sql.ts); single-product
- * writes go through a forked entity manager, and each one appends its outbox event (carrying the
- * actor) and its audit line in the same transaction, so no committed change can miss its webhook
- * or go unrecorded.
+ * The products aggregate, in SQL on the ORM's pool: lists (see list-sql.ts), and single-product
+ * writes that each commit with their outbox event (carrying the actor) and audit line in one
+ * statement (see writeProductChange), so no committed change can miss its webhook or go unrecorded.
  */
 export function createProductRepository(db: Database, listTuning: ListTuning = DEFAULT_LIST_TUNING) {
-  const em = (): EntityManager => db.orm.em.fork();
-
   async function findBySkuKey(sku: string): Promise<Product | null> {
     const { rows } = await db.pool.query<ProductRow>(
       `select ${PRODUCT_COLUMNS} from products where sku_key = lower($1)`,
@@ -59,13 +51,6 @@ export function createProductRepository(db: Database, listTuning: ListTuning = D
     );
   }
 
-  /** Turns the ORM's write errors into the API's; anything else passes through. */
-  async function translate(error: unknown, sku: string | undefined, id: number | undefined): Promise<never> {
-    if (error instanceof UniqueConstraintViolationException && sku !== undefined) throw await skuConflict(sku);
-    if (error instanceof OptimisticLockError && id !== undefined) throw await staleConflict(id);
-    throw error;
-  }
-
   return {
     find,
 
@@ -74,22 +59,23 @@ export function createProductRepository(db: Database, listTuning: ListTuning = D
     },
 
     async create(fields: ProductFields, by: Attribution): Promise<Product> {
+      const now = new Date();
       try {
-        return await em().transactional(async (tx) => {
-          const entity = tx.create(ProductSchema, { ...fields, createdAt: new Date(), updatedAt: new Date() });
-          await tx.flush();
-          const product = productFromEntity(entity);
-          const sql = transactionExecutor(tx);
-          await appendEvent(sql, 'product.created', { ...product, actor: by.actor });
-          await appendAudit(sql, by, {
-            action: 'product.created',
-            target: productTarget(product),
-            details: { sku: product.sku },
-          });
-          return product;
-        });
+        const product = await writeProductChange(
+          db.pool,
+          {
+            kind: 'product.created',
+            write: `insert into products (sku, name, description, price, active, created_at, updated_at)
+                    values ($1, $2, $3, $4, $5, $6, $6)`,
+            params: [fields.sku, fields.name, fields.description, fields.price, fields.active, now],
+          },
+          by,
+        );
+        if (!product) throw new Error('the product insert returned no row');
+        return product;
       } catch (error) {
-        return translate(error, fields.sku, undefined);
+        if (isUniqueViolation(error)) throw await skuConflict(fields.sku);
+        throw error;
       }
     },
 
@@ -100,60 +86,66 @@ export function createProductRepository(db: Database, listTuning: ListTuning = D
       changes: Partial<ProductFields>,
       by: Attribution,
     ): Promise<Product> {
+      const previous = await find(id);
+      if (!previous) throw errors.notFound('Product', String(id));
+      if (previous.version !== expectedVersion) throw await staleConflict(id);
+      const changed = (Object.keys(changes) as (keyof ProductFields)[]).filter(
+        (key) => changes[key] !== undefined && changes[key] !== previous[key],
+      );
+      if (changed.length === 0) return previous;
+      const values = changed.map((key) => changes[key]);
+      // `version = $2` makes a concurrent write (another edit, an import) since the read above
+      // match no row: the edit is refused as stale rather than overwriting it.
+      const sets = changed.map((key, index) => `${COLUMN_OF[key]} = $${index + 4}`);
       try {
-        return await em().transactional(async (tx) => {
-          const entity = await tx.findOne(ProductSchema, { id });
-          if (!entity) throw errors.notFound('Product', String(id));
-          if (entity.version !== expectedVersion) throw await staleConflict(id);
-          const previous = productFromEntity(entity);
-          const changed = (Object.keys(changes) as (keyof ProductFields)[]).filter(
-            (key) => changes[key] !== undefined && changes[key] !== previous[key],
-          );
-          if (changed.length === 0) return previous;
-          tx.assign(entity, changes);
-          // The ORM's version check makes this `… where id = ? and version = ?`: a concurrent
-          // write (another edit, an import) in between fails it with OptimisticLockError.
-          await tx.flush();
-          const product = productFromEntity(entity);
-          const sql = transactionExecutor(tx);
-          await appendEvent(sql, 'product.updated', { ...product, previous, actor: by.actor });
-          await appendAudit(sql, by, {
-            action: 'product.updated',
-            target: productTarget(product),
-            details: { sku: product.sku, fields: changed },
-          });
-          return product;
-        });
+        const product = await writeProductChange(
+          db.pool,
+          {
+            kind: 'product.updated',
+            write: `update products set ${sets.join(', ')}, version = version + 1, updated_at = $3
+                    where id = $1 and version = $2`,
+            params: [id, expectedVersion, new Date(), ...values],
+            eventData: { previous },
+            auditDetails: { fields: changed },
+          },
+          by,
+        );
+        if (!product) throw await staleConflict(id);
+        return product;
       } catch (error) {
-        return translate(error, changes.sku, id);
+        if (isUniqueViolation(error) && changes.sku !== undefined) throw await skuConflict(changes.sku);
+        throw error;
       }
     },
 
     /** Deletes the product; with `expectedVersion`, only if nobody changed it since. */
     async remove(id: number, expectedVersion: number | undefined, by: Attribution): Promise<Product> {
-      return em().transactional(async (tx) => {
-        const entity = await tx.findOne(ProductSchema, { id });
-        if (!entity) throw errors.notFound('Product', String(id));
-        if (expectedVersion !== undefined && entity.version !== expectedVersion) throw await staleConflict(id);
-        const product = productFromEntity(entity);
-        const deleted = await tx.nativeDelete(ProductSchema, { id, version: entity.version });
-        if (deleted === 0) throw await staleConflict(id);
-        const sql = transactionExecutor(tx);
-        await appendEvent(sql, 'product.deleted', { ...product, actor: by.actor });
-        await appendAudit(sql, by, {
-          action: 'product.deleted',
-          target: productTarget(product),
-          details: { sku: product.sku },
-        });
-        return product;
-      });
+      const product = await writeProductChange(
+        db.pool,
+        {
+          kind: 'product.deleted',
+          write: `delete from products where id = $1 and ($2::int is null or version = $2)`,
+          params: [id, expectedVersion ?? null],
+        },
+        by,
+      );
+      if (!product) throw await staleConflict(id);
+      return product;
     },
   };
 }
 
-/** Audit lines name the product by id, with its SKU in details: an id alone says little once it is gone. */
-function productTarget(product: Product) {
-  return { type: 'product' as const, id: String(product.id) };
-}
+/** The columns an edit may set, by field; also what keeps field names out of the SQL text. */
+const COLUMN_OF: Record<keyof ProductFields, string> = {
+  sku: 'sku',
+  name: 'name',
+  description: 'description',
+  price: 'price',
+  active: 'active',
+};
+
+const isUniqueViolation = (error: unknown) =>
+  typeof error === 'object' && error !== null && 'code' in error && error.code === UNIQUE_VIOLATION;
+const UNIQUE_VIOLATION = '23505';
 
 export type ProductRepository = ReturnType<typeof createProductRepository>;

@@ -1,5 +1,4 @@
 import type { Product } from '@catalog/domain';
-import type { ProductEntity } from '../entities/product.entity';
 
 /**
  * A product row as `pg` hands it over through the ORM's pool: bigint and numeric as strings, and
@@ -30,19 +29,5 @@ export function productFromRow(row: ProductRow): Product {
     version: row.version,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
-  };
-}
-
-export function productFromEntity(entity: ProductEntity): Product {
-  return {
-    id: entity.id,
-    sku: entity.sku,
-    name: entity.name,
-    description: entity.description,
-    price: entity.price ?? null,
-    active: entity.active,
-    version: entity.version,
-    createdAt: entity.createdAt.toISOString(),
-    updatedAt: entity.updatedAt.toISOString(),
   };
 }
