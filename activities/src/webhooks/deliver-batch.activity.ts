@@ -53,6 +53,9 @@ export function createDeliverBatch({ db, secrets, bell }: DeliveryDeps, settings
     let last: ActiveRound | null = null;
     let lastSentAt: number | null = null;
     let idleSince = started;
+    // The earliest retry due among messages not sent yet, read when the batch first goes idle. Only
+    // a failure makes a new one, and a failure ends the batch; a redelivery is due now and rings.
+    let laterDue: number | null | undefined;
     try {
       for (;;) {
         rung = false;
@@ -75,7 +78,9 @@ export function createDeliverBatch({ db, secrets, bell }: DeliveryDeps, settings
         if (lingerLeft > 0) {
           // A retry falling due while lingering is a round too (ordered: the message holding the rest
           // back). Nothing was due just now, so a due time already past is clock skew: look again soon.
-          const due = await nextDueAt(db.pool, input.endpointId, round.ordered);
+          if (laterDue === undefined || (laterDue !== null && laterDue <= Date.now()))
+            laterDue = await nextDueAt(db.pool, input.endpointId, round.ordered);
+          const due = laterDue;
           const untilDue = due === null ? lingerLeft : Math.max(MIN_IDLE_WAIT_MS, due - Date.now());
           if (!rung) {
             await wait(Math.min(lingerLeft, untilDue), cancellationSignal, (wake) => {

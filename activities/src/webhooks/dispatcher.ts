@@ -32,6 +32,11 @@ export type OutboxDispatcher = { stop: () => Promise<void> };
 const RECONNECT_MS = 1_000;
 /** A pending message due this long without its lane acting on it makes the sweep wake the lane. */
 const OVERDUE_GRACE_MS = 2_000;
+/**
+ * A wake-up waits this long before it drains, so a burst of commits (an integrator's stream of
+ * edits) goes out in one transaction and one round per lane rather than one per commit.
+ */
+const GATHER_MS = 10;
 
 /**
  * Turns outbox events into webhook messages, one per subscribed endpoint (held for a disabled one),
@@ -39,9 +44,10 @@ const OVERDUE_GRACE_MS = 2_000;
  * endpoint's lane with one signal (signal-with-start). It wakes on the NOTIFY that each outbox
  * insert sends on commit (so a delivery starts within milliseconds), and also sweeps on a timer and
  * at start, so events committed while no dispatcher listened (a worker down, a lost connection)
- * still go out. A lane whose batch lingers in this process is rung rather than signalled (see
- * LaneBell); its listener also rings batches here for lane notifications from other processes; the sweep also wakes the lanes of endpoints with overdue messages, so a crash
- * between the commit and the signal delays messages but loses none. Several dispatchers may run:
+ * still go out; the sweep also wakes the lanes of endpoints with overdue messages, so a crash
+ * between the commit and the signal delays messages but loses none. A lane whose batch lingers in
+ * this process is rung rather than signalled (see LaneBell), and the listener rings batches here
+ * for lane notifications from other processes. Several dispatchers may run:
  * rows are claimed with SKIP LOCKED, and a message per event and endpoint makes a repeat a no-op.
  */
 export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatcher {
@@ -83,7 +89,7 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
       again = true;
       return;
     }
-    running = drain().finally(() => {
+    running = new Promise((resolve) => setTimeout(resolve, GATHER_MS)).then(drain).finally(() => {
       running = null;
     });
   }

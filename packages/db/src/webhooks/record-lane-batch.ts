@@ -27,10 +27,12 @@ const column = <T>(attempts: LaneAttempt[], pick: (attempt: LaneAttempt) => T): 
  * every message's new state in one update, and the endpoint's health and breaker. A failure while
  * the endpoint's failure streak is `disableAfterMs` old (and nothing in the batch succeeded)
  * disables it with the reason, as a single attempt did before lanes; `old` reads and locks the row
- * as it was. A message is updated only if it is as the batch read it: its attempts one short of this
- * attempt and its generation unchanged (a redeliver or recover meanwhile keeps its new state and
- * schedule); and pending, or held by a disabling meanwhile, where only a delivery is recorded (the
- * receiver accepted it) and a message not delivered stays held. Every attempt is logged.
+ * as it was (`for no key update`: the dispatcher's message inserts take key-share locks on the row
+ * through their foreign key, and `for update` would queue every record behind them). A message is
+ * updated only if it is as the batch read it: its attempts one short of this attempt and its
+ * generation unchanged (a redeliver or recover meanwhile keeps its new state and schedule); and
+ * pending, or held by a disabling meanwhile, where only a delivery is recorded (the receiver
+ * accepted it) and a message not delivered stays held. Every attempt is logged.
  */
 export async function recordLaneBatch(
   pool: Pool,
@@ -74,7 +76,7 @@ export async function recordLaneBatch(
      from (
        select id, (not $17::boolean and $18::int > 0 and enabled
                    and coalesce(failing_since <= now() - make_interval(secs => $22::double precision / 1000), false)) as tripped
-       from webhook_endpoints where id = $1 for update
+       from webhook_endpoints where id = $1 for no key update
      ) as old
      where e.id = old.id
      returning old.tripped as disabled_now`,
