@@ -205,6 +205,12 @@ function printRow(phase: Phase, stats: DeliveryStats, settled: boolean): void {
     String(stats.newIdRepeats).padStart(14),
   ];
   console.log(cells.join(' | '));
+  if (stats.answerMs) {
+    console.log(
+      `  ${phase}: the API answered its writes in p50 ${stats.answerMs.p50} / p95 ${stats.answerMs.p95} / ` +
+        `p99 ${stats.answerMs.p99} ms; p95 of the writes sent in each 10 s: ${stats.p95By10s.join(', ')} ms`,
+    );
+  }
   const notes = [
     settled ? '' : `not all delivered within the settle time (${stats.missing} missing)`,
     stats.failedWrites > 0 ? `${stats.failedWrites} writes failed` : '',

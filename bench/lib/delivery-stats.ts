@@ -16,12 +16,18 @@ export type DeliveryStats = {
   newIdRepeats: number;
   /** From the write request being sent (so it holds the API's time before its commit) to the first receipt. */
   latencyMs: { p50: number; p95: number; p99: number; max: number } | null;
+  /** The API's own share: write request sent → its answer received. */
+  answerMs: { p50: number; p95: number; p99: number } | null;
+  /** p95 latency of the writes sent in each 10 s of the phase: where in the run a tail comes from. */
+  p95By10s: number[];
   failedWrites: number;
   skippedWrites: number;
 };
 
 export function deliveryStats(run: WriteRun, receiver: WebhookReceiver, endpoints: number[]): DeliveryStats {
   const latencies: number[] = [];
+  const answers = run.writes.map((write) => write.answeredAt - write.sentAt).sort((a, b) => a - b);
+  const windows: number[][] = [];
   let missing = 0;
   let duplicates = 0;
   let newIdRepeats = 0;
@@ -34,6 +40,10 @@ export function deliveryStats(run: WriteRun, receiver: WebhookReceiver, endpoint
         continue;
       }
       latencies.push(arrival.firstAt - write.sentAt);
+      const window = Math.floor((write.sentAt - run.startedAt) / 10_000);
+      const inWindow = windows[window] ?? [];
+      inWindow.push(arrival.firstAt - write.sentAt);
+      windows[window] = inWindow;
       lastAt = Math.max(lastAt, arrival.firstAt);
       duplicates += arrival.copies - arrival.webhookIds.size;
       newIdRepeats += arrival.webhookIds.size - 1;
@@ -59,6 +69,16 @@ export function deliveryStats(run: WriteRun, receiver: WebhookReceiver, endpoint
             p99: percentile(latencies, 0.99),
             max: percentile(latencies, 1),
           },
+    answerMs:
+      answers.length === 0
+        ? null
+        : { p50: percentile(answers, 0.5), p95: percentile(answers, 0.95), p99: percentile(answers, 0.99) },
+    p95By10s: Array.from(windows, (values = []) =>
+      percentile(
+        values.sort((a, b) => a - b),
+        0.95,
+      ),
+    ),
     failedWrites: run.failed,
     skippedWrites: run.skipped,
   };

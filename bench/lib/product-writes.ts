@@ -1,9 +1,10 @@
 import { productSchema } from '@catalog/domain';
 import type { Api } from '../../tests/support/api';
+import { jsonClient } from './json-client';
 import { messageKey } from './webhook-receiver';
 
 /** A write the API accepted: the message its event makes, and when the request was sent. */
-export type Write = { key: string; sentAt: number };
+export type Write = { key: string; sentAt: number; answeredAt: number };
 
 export type WriteRun = {
   writes: Write[];
@@ -41,31 +42,23 @@ export async function steadyProductWrites(options: {
   let skipped = 0;
   let created = 0;
   let disturbed = false;
+  const client = jsonClient(api, maxInFlight);
 
   async function write(index: number): Promise<void> {
     const sentAt = performance.now();
     const product = index % 2 === 1 ? idle.shift() : undefined;
-    const response = product
-      ? await api.fetch(`/api/products/${product.id}`, {
-          method: 'PATCH',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            name: `Bench product ${product.sku} v${product.version + 1}`,
-            version: product.version,
-          }),
+    const answer = product
+      ? await client.send('PATCH', `/api/products/${product.id}`, {
+          name: `Bench product ${product.sku} v${product.version + 1}`,
+          version: product.version,
         })
-      : await api.fetch('/api/products', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ sku: `${skuPrefix}-${created++}`, name: 'Bench product' }),
-        });
-    if (!response.ok) {
+      : await client.send('POST', '/api/products', { sku: `${skuPrefix}-${created++}`, name: 'Bench product' });
+    if (answer.status < 200 || answer.status > 299) {
       failed++;
-      await response.body?.cancel();
       return;
     }
-    const saved = productSchema.parse(await response.json());
-    writes.push({ key: messageKey(saved.sku, saved.version), sentAt });
+    const saved = productSchema.parse(answer.body);
+    writes.push({ key: messageKey(saved.sku, saved.version), sentAt, answeredAt: performance.now() });
     idle.push({ id: saved.id, sku: saved.sku, version: saved.version });
   }
 
@@ -93,5 +86,6 @@ export async function steadyProductWrites(options: {
     open.add(request);
   }
   await Promise.all(open);
+  client.close();
   return { writes, failed, skipped, startedAt, endedAt };
 }

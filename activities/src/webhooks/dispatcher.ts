@@ -1,6 +1,6 @@
 import {
   type Database,
-  insertMessages,
+  dispatchEvents,
   LANE_NOTIFY_CHANNEL,
   lanesWithOverdueMessages,
   OUTBOX_NOTIFY_CHANNEL,
@@ -8,7 +8,6 @@ import {
 import type { Client } from '@temporalio/client';
 import type { Notification, PoolClient } from 'pg';
 import type { Logger } from 'pino';
-import { inTransaction } from '../transaction';
 import type { LaneBell } from './lane-bell';
 import { wakeLanes } from './wake-lanes';
 
@@ -149,23 +148,9 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
   };
 }
 
-/**
- * Claims up to `limit` pending events, turns them into messages and marks them dispatched in one
- * transaction, then wakes the lanes. Returns how many events it claimed.
- */
+/** One drain step (see dispatchEvents), then the lanes woken. Returns how many events it claimed. */
 async function dispatchBatch(options: DispatcherOptions, limit: number): Promise<number> {
-  const { claimed, lanes } = await inTransaction(options.db, async (sql) => {
-    const { rows: events } = await sql.query<{ id: string }>(
-      `select id from outbox_events where dispatched_at is null
-       order by seq limit $1 for update skip locked`,
-      [limit],
-    );
-    if (events.length === 0) return { claimed: 0, lanes: [] };
-    const ids = events.map((event) => event.id);
-    const lanes = await insertMessages(sql, ids);
-    await sql.query(`update outbox_events set dispatched_at = now() where id = any($1::uuid[])`, [ids]);
-    return { claimed: events.length, lanes };
-  });
+  const { claimed, lanes } = await dispatchEvents(options.db.pool, limit);
   await wakeLanes(options, lanes);
   return claimed;
 }

@@ -79,8 +79,9 @@ export function createApiKeyRepository(db: Database) {
      * per request.
      */
     async use(keyHash: string): Promise<ApiKeyRecord | null> {
-      const { rows } = await pool.query<ApiKeyRow>(
-        `with found as (
+      const { rows } = await pool.query<ApiKeyRow>({
+        name: 'api-key-use',
+        text: `with found as (
            select ${COLUMNS} from api_keys
            where key_hash = $1 and revoked_at is null and (expires_at is null or expires_at > now())
          ), touched as (
@@ -91,8 +92,8 @@ export function createApiKeyRepository(db: Database) {
          select id, prefix, name, role, created_by, created_at, expires_at, revoked_at,
                 coalesce((select last_used_at from touched), found.last_used_at) as last_used_at
          from found`,
-        [keyHash],
-      );
+        values: [keyHash],
+      });
       return rows[0] ? toApiKey(rows[0]) : null;
     },
 

@@ -32,8 +32,9 @@ export function createSessionRepository(db: Database, lifetime: SessionLifetime)
 
     /** The enabled user behind an unexpired session, in one round trip that also slides it. */
     async use(id: string): Promise<{ user: UserRecord; expiresAt: Date } | null> {
-      const { rows } = await pool.query<ActiveSessionRow>(
-        `with found as (
+      const { rows } = await pool.query<ActiveSessionRow>({
+        name: 'session-use',
+        text: `with found as (
            select s.id, s.created_at, s.expires_at, s.last_seen_at, u.id as user_id, u.email, u.role,
                   u.created_at as user_created_at, u.updated_at as user_updated_at
            from sessions s join users u on u.id = s.user_id
@@ -49,8 +50,8 @@ export function createSessionRepository(db: Database, lifetime: SessionLifetime)
          select found.user_id, found.email, found.role, found.user_created_at, found.user_updated_at,
                 coalesce((select expires_at from slid), found.expires_at) as expires_at
          from found`,
-        [id, lifetime.idleMs, lifetime.maxMs],
-      );
+        values: [id, lifetime.idleMs, lifetime.maxMs],
+      });
       const row = rows[0];
       if (!row) return null;
       return {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Attribution, Product } from '@catalog/domain';
 import type { Pool } from 'pg';
 import { OUTBOX_NOTIFY_CHANNEL } from '../outbox';
@@ -37,8 +37,7 @@ export async function writeProductChange(pool: Pool, change: ProductChange, by: 
     return `$${params.length}`;
   };
   const eventId = randomUUID();
-  const { rows } = await pool.query<ProductRow>(
-    `with product as (${change.write} returning ${PRODUCT_COLUMNS}),
+  const text = `with product as (${change.write} returning ${PRODUCT_COLUMNS}),
      event as (
        insert into outbox_events (id, type, data)
        select ${param(eventId)}::uuid, ${param(change.kind)},
@@ -53,8 +52,9 @@ export async function writeProductChange(pool: Pool, change: ProductChange, by: 
               ${param(by.requestId)}, ${param(by.ip)}
        from product
      )
-     select ${PRODUCT_COLUMNS}, pg_notify(${param(OUTBOX_NOTIFY_CHANNEL)}, ${param(eventId)}) from product`,
-    params,
-  );
+     select ${PRODUCT_COLUMNS}, pg_notify(${param(OUTBOX_NOTIFY_CHANNEL)}, ${param(eventId)}) from product`;
+  // Prepared once per connection and kind of change (an update's text varies with the fields it sets).
+  const name = `product-change-${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+  const { rows } = await pool.query<ProductRow>({ name, text, values: params });
   return rows[0] ? productFromRow(rows[0]) : null;
 }

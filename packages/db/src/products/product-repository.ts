@@ -29,7 +29,11 @@ export function createProductRepository(db: Database, listTuning: ListTuning = D
   }
 
   async function find(id: number): Promise<Product | null> {
-    const { rows } = await db.pool.query<ProductRow>(`select ${PRODUCT_COLUMNS} from products where id = $1`, [id]);
+    const { rows } = await db.pool.query<ProductRow>({
+      name: 'product-find',
+      text: `select ${PRODUCT_COLUMNS} from products where id = $1`,
+      values: [id],
+    });
     return rows[0] ? productFromRow(rows[0]) : null;
   }
 

@@ -12,6 +12,7 @@ export {
 export { type LaneEndpoint, type LaneMessage, loadLaneBatch, nextDueAt } from './lane-batch';
 export { LANE_NOTIFY_CHANNEL, notifyLane } from './lane-notify';
 export {
+  dispatchEvents,
   holdPendingMessages,
   insertMessages,
   type LaneToWake,

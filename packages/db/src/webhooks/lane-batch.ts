@@ -65,8 +65,9 @@ export async function loadLaneBatch(
   endpointId: string,
   limit: number,
 ): Promise<{ endpoint: LaneEndpoint; messages: LaneMessage[] } | null> {
-  const { rows } = await pool.query<Row>(
-    `select e.url, e.enabled, e.secret,
+  const { rows } = await pool.query<Row>({
+    name: 'webhook-lane-load',
+    text: `select e.url, e.enabled, e.secret,
             case when e.previous_secret_expires_at > now() then e.previous_secret end as previous,
             e.ordered, e.rate_limit_per_second, e.consecutive_failures, e.circuit_state,
             ${MS('e.circuit_opened_at')} as circuit_opened_at, ${MS('e.circuit_next_probe_at')} as circuit_next_probe_at,
@@ -87,8 +88,8 @@ export async function loadLaneBatch(
      left join outbox_events o on o.id = m.event_id
      where e.id = $1
      order by m.event_seq, m.seq`,
-    [endpointId, limit],
-  );
+    values: [endpointId, limit],
+  });
   const first = rows[0];
   if (!first) return null;
   const sealed = [first.secret, ...(first.previous ? [first.previous] : [])];
@@ -133,12 +134,13 @@ export async function loadLaneBatch(
  * pending message in event order, which holds the others back), as epoch ms; null when nothing is pending.
  */
 export async function nextDueAt(pool: Pool, endpointId: string, ordered: boolean): Promise<number | null> {
-  const { rows } = await pool.query<{ due: number | null }>(
-    ordered
+  const { rows } = await pool.query<{ due: number | null }>({
+    name: ordered ? 'webhook-lane-next-due-ordered' : 'webhook-lane-next-due',
+    text: ordered
       ? `select ${MS('next_attempt_at')} as due from webhook_messages
          where endpoint_id = $1 and state = 'pending' order by event_seq, seq limit 1`
       : `select ${MS('min(next_attempt_at)')} as due from webhook_messages where endpoint_id = $1 and state = 'pending'`,
-    [endpointId],
-  );
+    values: [endpointId],
+  });
   return rows[0]?.due ?? null;
 }

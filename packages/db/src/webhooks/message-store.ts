@@ -7,30 +7,67 @@ export type Sql = { query: <R extends QueryResultRow>(text: string, values?: unk
 /** An endpoint whose lane should be woken, and the events that made it so (hints only). */
 export type LaneToWake = { endpointId: string; name: string; eventIds: string[] };
 
+/** One message per subscribed endpoint for each event of the CTE `events` (id, type, seq). */
+const INSERT_MESSAGES = `insert into webhook_messages (endpoint_id, event_id, event_type, event_seq, state)
+  select e.id, o.id, o.type, o.seq, case when e.enabled then 'pending' else 'held' end
+  from events o
+  join webhook_endpoints e on e.event_types is null or e.event_types ? o.type
+  order by o.seq
+  on conflict (endpoint_id, event_id) do nothing
+  returning endpoint_id, event_id, state`;
+
+/** The lanes the CTE `inserted` gave pending messages. */
+const LANES_TO_WAKE = `select i.endpoint_id, e.name, array_agg(i.event_id::text) as event_ids
+  from inserted i join webhook_endpoints e on e.id = i.endpoint_id
+  where i.state = 'pending'
+  group by i.endpoint_id, e.name`;
+
+type LaneRow = { endpoint_id: string; name: string; event_ids: string[] };
+const laneToWake = (row: LaneRow): LaneToWake => ({
+  endpointId: row.endpoint_id,
+  name: row.name,
+  eventIds: row.event_ids,
+});
+
 /**
- * Turns outbox events into messages, one per subscribed endpoint, in the caller's transaction:
- * `pending` for an enabled endpoint, `held` for a disabled one (kept for recover, never lost). A
- * repeat is a no-op (one message per event and endpoint). Returns the lanes to wake.
+ * Turns these outbox events into messages, one per subscribed endpoint: `pending` for an enabled
+ * endpoint, `held` for a disabled one (kept for recover, never lost). A repeat is a no-op (one
+ * message per event and endpoint). Returns the lanes to wake.
  */
 export async function insertMessages(sql: Sql, eventIds: string[]): Promise<LaneToWake[]> {
-  const { rows } = await sql.query<{ endpoint_id: string; name: string; event_ids: string[] }>(
-    `with inserted as (
-       insert into webhook_messages (endpoint_id, event_id, event_type, event_seq, state)
-       select e.id, o.id, o.type, o.seq, case when e.enabled then 'pending' else 'held' end
-       from outbox_events o
-       join webhook_endpoints e on e.event_types is null or e.event_types ? o.type
-       where o.id = any($1::uuid[])
-       order by o.seq
-       on conflict (endpoint_id, event_id) do nothing
-       returning endpoint_id, event_id, state
-     )
-     select i.endpoint_id, e.name, array_agg(i.event_id::text) as event_ids
-     from inserted i join webhook_endpoints e on e.id = i.endpoint_id
-     where i.state = 'pending'
-     group by i.endpoint_id, e.name`,
+  const { rows } = await sql.query<LaneRow>(
+    `with events as (select id, type, seq from outbox_events where id = any($1::uuid[])),
+     inserted as (${INSERT_MESSAGES})
+     ${LANES_TO_WAKE}`,
     [eventIds],
   );
-  return rows.map((row) => ({ endpointId: row.endpoint_id, name: row.name, eventIds: row.event_ids }));
+  return rows.map(laneToWake);
+}
+
+/**
+ * The dispatcher's drain in one statement: claims up to `limit` undispatched events in outbox
+ * order (SKIP LOCKED, so several dispatchers share the work), marks them dispatched and inserts
+ * their messages (see insertMessages), atomically. Returns how many it claimed and the lanes to
+ * wake. One statement instead of a transaction of five is most of the dispatcher's database cost.
+ */
+export async function dispatchEvents(pool: Pool, limit: number): Promise<{ claimed: number; lanes: LaneToWake[] }> {
+  const { rows } = await pool.query<{ claimed: number } & Partial<LaneRow>>({
+    name: 'webhook-dispatch-events',
+    text: `with events as (
+             select id, type, seq from outbox_events where dispatched_at is null
+             order by seq limit $1 for update skip locked
+           ),
+           marked as (update outbox_events o set dispatched_at = now() from events c where o.id = c.id),
+           inserted as (${INSERT_MESSAGES}),
+           lanes as (${LANES_TO_WAKE})
+           select (select count(*)::int from events) as claimed, lanes.* from (select 1) as one
+           left join lanes on true`,
+    values: [limit],
+  });
+  return {
+    claimed: rows[0]?.claimed ?? 0,
+    lanes: rows.flatMap((row) => (row.endpoint_id && row.name && row.event_ids ? [laneToWake(row as LaneRow)] : [])),
+  };
 }
 
 /**

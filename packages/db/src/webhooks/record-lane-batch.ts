@@ -41,8 +41,9 @@ export async function recordLaneBatch(
   health: LaneHealth,
   disableAfterMs: number,
 ): Promise<{ disabledNow: boolean }> {
-  const { rows } = await pool.query<{ disabled_now: boolean }>(
-    `with attempts as (
+  const { rows } = await pool.query<{ disabled_now: boolean }>({
+    name: 'webhook-lane-record',
+    text: `with attempts as (
        select * from unnest($2::bigint[], $3::uuid[], $4::text[], $5::int[], $6::bool[], $7::bool[], $8::int[],
                             $9::int[], $10::text[], $11::text[], $12::text[], $13::float8[], $23::int[])
          as a(seq, event_id, event_type, attempt, redelivery, ok, status_code, latency_ms, snippet, error, state, retry_in_ms,
@@ -80,7 +81,7 @@ export async function recordLaneBatch(
      ) as old
      where e.id = old.id
      returning old.tripped as disabled_now`,
-    [
+    values: [
       endpointId,
       column(attempts, (a) => a.seq),
       column(attempts, (a) => a.eventId),
@@ -105,6 +106,6 @@ export async function recordLaneBatch(
       disableAfterMs,
       column(attempts, (a) => a.generation),
     ],
-  );
+  });
   return { disabledNow: rows[0]?.disabled_now === true };
 }
