@@ -10,6 +10,8 @@ import {
   sampleQuery,
   scannedRowsQuery,
   scanQuery,
+  sortIndexCovers,
+  trigramsNarrow,
   walkQuery,
 } from './list-sql';
 import { type ProductRow, productFromRow } from './product-rows';
@@ -26,13 +28,22 @@ export type ListRequest = {
 /**
  * `scanRows`: how many rows a text-filtered page walks in sort order before it takes the GIN path
  * instead (measured at 500k: a page fills within it for words in more than ~3% of rows).
+ * `walkRows`: when that walk found some matches of a text and `active` filter but not a page, how
+ * far a second walk may go if their density says it will fill the page there (a common word with
+ * a rare `active` value: reading up to the cap through the GIN indexes first cost more than the
+ * whole walk).
  * `sampleRows`: the block sample that estimates a total the walk did not count.
  * `inMemoryMatches`: up to this many text matches, they are read through the GIN indexes and
  * sorted in memory (exact total); the read stops one row past it, and walking the sort index
  * finds a page sooner.
  */
-export type ListTuning = { scanRows: number; sampleRows: number; inMemoryMatches: number };
-export const DEFAULT_LIST_TUNING: ListTuning = { scanRows: 2_000, sampleRows: 5_000, inMemoryMatches: 10_000 };
+export type ListTuning = { scanRows: number; walkRows: number; sampleRows: number; inMemoryMatches: number };
+export const DEFAULT_LIST_TUNING: ListTuning = {
+  scanRows: 2_000,
+  walkRows: 20_000,
+  sampleRows: 5_000,
+  inMemoryMatches: 10_000,
+};
 
 type PageRow = ProductRow & { sort_key: string; match_count?: number; text_count?: number };
 type Estimate = { total: number; totalRelation: TotalRelation };
@@ -161,13 +172,39 @@ async function readFiltered(
       const wholeList = !seeking && spec.offset === 0 && !spec.backward;
       return edges(scanned, spec, seeking, wholeList ? scanned.length : null);
     }
+    // With `active` too, the text may match many more rows than the cap while the page is still
+    // near: walk on as far as twice what the matches seen so far predict (on an offset page they
+    // are not all seen). A text filter alone that did not fill the page matches few enough rows
+    // for the GIN read, which also counts them exactly.
+    const narrowed = filter.active !== undefined && spec.offset === 0 && scanned.length > 0;
+    const predicted = narrowed ? (2 * scanRows * spec.limit) / scanned.length : null;
+    if (predicted !== null && predicted <= tuning.walkRows) {
+      const walked = await allRows<PageRow>(pool, scanQuery(filter, spec, Math.ceil(predicted)));
+      if (walked.length === spec.limit) return edges(walked, spec, seeking, null);
+    }
   }
+  // The sort index holds the filtered column but the trigram indexes cannot narrow the term:
+  // walking that index (without visiting rows) beats reading the table for matches.
+  if (sortIndexCovers(filter, spec.field) && !trigramsNarrow(filter))
+    return walkOn(pool, filter, spec, seeking, tableTotal, tuning);
   const matched = await allRows<PageRow>(pool, matchesQuery(filter, spec, tuning.inMemoryMatches));
   const head = matched[0];
   if (Number(head?.text_count ?? 0) <= tuning.inMemoryMatches) {
     const rows = matched.filter((row) => row.id !== null);
     return { ...edges(rows, spec, seeking, Number(head?.match_count ?? 0)), fromMatches: true };
   }
+  return walkOn(pool, filter, spec, seeking, tableTotal, tuning);
+}
+
+/** Many matches, or ones the GIN indexes cannot find: the sort index walked to the page, the total sampled. */
+async function walkOn(
+  pool: Pool,
+  filter: ProductFilter,
+  spec: PageSpec,
+  seeking: boolean,
+  tableTotal: number,
+  tuning: ListTuning,
+): Promise<Read> {
   const estimate = await estimateMatches(pool, filter, tableTotal, tuning);
   return { ...edges(await allRows<PageRow>(pool, walkQuery(filter, spec)), spec, seeking, null), estimate };
 }
