@@ -70,6 +70,12 @@ const cases: Case[] = [
   // non-ASCII letters and the term's own % and _ included.
   { query: 'sku=r-01', filter: { sku: 'r-01' }, where: 'sku ilike $1', values: ['%r-01%'] },
   {
+    query: 'sku=r-0&active=false',
+    filter: { sku: 'r-0', active: false },
+    where: 'sku ilike $1 and active = $2',
+    values: ['%r-0%', false],
+  },
+  {
     query: `description=${encodeURIComponent('brûlée 50%_')}`,
     filter: { description: 'brûlée 50%_' },
     where: 'description ilike $1',
@@ -212,6 +218,9 @@ test('a walk filtered by sku in sku order, or by name in name order, skips non-m
     for (const [field, filter, index] of [
       ['sku', { sku: 'r-05' }, 'products_sku_key_unique'],
       ['name', { name: 'zebra' }, 'products_name_sort_idx'],
+      // With `active`, only the text matches' rows are read, for it.
+      ['sku', { sku: 'r-05', active: false }, 'products_sku_key_unique'],
+      ['name', { name: 'zebra', active: true }, 'products_name_sort_idx'],
     ] as const) {
       const spec = { field, descending: false, backward: false, seek: null, offset: 0, limit: 26 };
       const query = productListSql.walkQuery(filter, spec);

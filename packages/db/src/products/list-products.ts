@@ -84,7 +84,7 @@ export async function listProducts(
   const countedTotal = filter.active === undefined ? tableTotal : filter.active ? counts?.active : counts?.inactive;
 
   const read = hasTextFilter(filter)
-    ? await readFiltered(pool, filter, spec, cursor, tableTotal, tuning)
+    ? await readFiltered(pool, filter, spec, cursor, { table: tableTotal, active: countedTotal ?? 0 }, tuning)
     : await readWalk(pool, filter, spec, cursor !== null, countedTotal ?? 0);
   if (backward && !read.before) {
     // Fewer rows than a page before the boundary (rows were deleted or added meanwhile): show
@@ -157,10 +157,11 @@ async function readFiltered(
   filter: ProductFilter,
   spec: PageSpec,
   cursor: ListCursor | null,
-  tableTotal: number,
+  totals: { table: number; active: number },
   tuning: ListTuning,
 ): Promise<Read> {
   const seeking = cursor !== null;
+  const tableTotal = totals.table;
   if (!cursor?.fromMatches) {
     // An offset page needs the rows before it too: assume at least one row in ten matches.
     const scanRows = tuning.scanRows + spec.offset * 10;
@@ -172,20 +173,22 @@ async function readFiltered(
       const wholeList = !seeking && spec.offset === 0 && !spec.backward;
       return edges(scanned, spec, seeking, wholeList ? scanned.length : null);
     }
-    // With `active` too, the text may match many more rows than the cap while the page is still
-    // near: walk on as far as twice what the matches seen so far predict (on an offset page they
-    // are not all seen). A text filter alone that did not fill the page matches few enough rows
-    // for the GIN read, which also counts them exactly.
+    // With a rare `active` value, the text alone may match more rows than the GIN read takes
+    // (the matches seen so far, scaled by the share `active` keeps, say so) while the page is
+    // still near: walk on as far as twice what they predict (on an offset page they are not all
+    // seen). Otherwise the GIN read is cheaper, and counts the matches exactly.
+    const share = totals.active / Math.max(1, tableTotal);
+    const textMatches = (scanned.length / scanRows / Math.max(share, 1e-6)) * tableTotal;
     const narrowed = filter.active !== undefined && spec.offset === 0 && scanned.length > 0;
-    const predicted = narrowed ? (2 * scanRows * spec.limit) / scanned.length : null;
-    if (predicted !== null && predicted <= tuning.walkRows) {
+    const predicted = (2 * scanRows * spec.limit) / Math.max(1, scanned.length);
+    if (narrowed && textMatches > tuning.inMemoryMatches && predicted <= tuning.walkRows) {
       const walked = await allRows<PageRow>(pool, scanQuery(filter, spec, Math.ceil(predicted)));
       if (walked.length === spec.limit) return edges(walked, spec, seeking, null);
     }
   }
-  // The sort index holds the filtered column but the trigram indexes cannot narrow the term:
-  // walking that index (without visiting rows) beats reading the table for matches.
-  if (sortIndexCovers(filter, spec.field) && !trigramsNarrow(filter))
+  // The sort index holds the text-filtered column but the trigram indexes cannot narrow the term:
+  // walking that index (visiting only matching rows, for `active`) beats reading the table.
+  if (sortIndexCovers({ ...filter, active: undefined }, spec.field) && !trigramsNarrow(filter))
     return walkOn(pool, filter, spec, seeking, tableTotal, tuning);
   const matched = await allRows<PageRow>(pool, matchesQuery(filter, spec, tuning.inMemoryMatches));
   const head = matched[0];

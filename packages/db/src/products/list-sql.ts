@@ -171,6 +171,10 @@ export function sortIndexCovers(filter: ProductFilter, field: ProductSortField):
 }
 
 export function walkQuery(filter: ProductFilter, spec: PageSpec): SqlQuery {
+  const text = { ...filter, active: undefined };
+  if (filter.active !== undefined && hasTextFilter(text) && sortIndexCovers(text, spec.field)) {
+    return keyedWalkQuery(text, filter.active, spec);
+  }
   const p = params();
   const conditions = [...filterParts(filter, p), ...seekPart(spec, p)];
   const paging = `limit ${p.add(spec.limit)} offset ${p.add(spec.offset)}`;
@@ -188,6 +192,33 @@ export function walkQuery(filter: ProductFilter, spec: PageSpec): SqlQuery {
   return {
     text: `select ${PRODUCT_COLUMNS}, ${sortKeys[spec.field].text} as sort_key from products
            ${where(conditions)} order by ${orderBy(spec)} ${paging}`,
+    values: p.values,
+  };
+}
+
+/**
+ * A text filter the sort index answers, with `active`: the index-only walk yields the text
+ * matches' keys in order, and only their rows are read, for `active` (a rare `active` value far
+ * along the sort order cost a table visit for every row walked past).
+ */
+function keyedWalkQuery(text: ProductFilter, active: boolean, spec: PageSpec): SqlQuery {
+  const p = params();
+  const conditions = [...filterParts(text, p), ...seekPart(spec, p)];
+  const columns = sortKeys[spec.field].columns;
+  const keys = columns.map((column, i) => `${column} as k${i}`).join(', ');
+  // The unique key that finds the row again: sku_key for the sku sort, else the trailing id. Its
+  // LIMIT keeps the lookup a nested loop (a merge join would read every row in sort order).
+  const unique = spec.field === 'sku' ? 'sku_key' : 'id';
+  const direction = spec.descending ? 'desc' : 'asc';
+  return {
+    text: `select page.* from (select ${keys} from products ${where(conditions)} order by ${orderBy(spec)}) walk
+           cross join lateral (
+             select ${PRODUCT_COLUMNS}, ${sortKeys[spec.field].text} as sort_key from products
+             where ${unique} = walk.k${columns.length - 1} and active = ${p.add(active)}
+             limit 1
+           ) page
+           order by ${columns.map((_, i) => `walk.k${i} ${direction}`).join(', ')}
+           limit ${p.add(spec.limit)} offset ${p.add(spec.offset)}`,
     values: p.values,
   };
 }
