@@ -146,10 +146,12 @@ async function readWalk(
 }
 
 /**
- * A text filter. First a bounded walk in sort order: a common word fills the page there. If not,
+ * A text filter. First a bounded walk in sort order: a common word fills the page there (a common
+ * word with a rare `active` value may need a longer walk, which the matches seen predict). If not,
  * the GIN indexes are read up to the cap: few matches are sorted in memory (exact total, and no
  * block sample: at 1% it cost as much as the GIN read itself); more than the cap, spread thin
- * or clustered away from the start, are found by walking on, with a sampled estimate. A cursor
+ * or clustered away from the start, are found by walking on, with a sampled estimate, as are
+ * terms the trigram indexes cannot look up when the sort index holds their column. A cursor
  * from a page read through the matches skips the walk: the next page is most likely there too.
  */
 async function readFiltered(
