@@ -26,11 +26,11 @@ import { reviewThenApply } from './lib/review-run';
  * (e) then imports the same file again into the emptied catalog with review before apply (issue 13):
  * upload → review ready (staged, planned, diffed), then apply → completed, beside (a).
  */
-/** The search indexes as the products migration defines them: the recipe drops and rebuilds them. */
+/** The search indexes as the migrations define them: the recipe drops and rebuilds them. */
 const SEARCH_INDEXES = {
-  products_sku_trgm_idx: 'gin (sku gin_trgm_ops)',
+  products_sku_trgm_idx: 'gin (sku_key gin_trgm_ops)',
   products_name_trgm_idx: 'gin (name gin_trgm_ops)',
-  products_description_trgm_idx: 'gin (description gin_trgm_ops)',
+  products_description_trgm_idx: 'gin (description_lower gin_trgm_ops)',
 };
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '500000' } } });

@@ -9,6 +9,7 @@ import { wakeQueuedJobs } from '../jobs/wake-queued';
 import { inTransaction } from '../transaction';
 import { revertImportChanges } from './revert-changes';
 import { ensureSearchIndexes } from './search-indexes';
+import { vacuumProducts, vacuumsAfterImport } from './vacuum-products';
 
 export type FinalizeInput = { jobId: string; result: ImportResult; progress: ImportProgress };
 export type CompensateInput = { jobId: string; status: Extract<JobStatus, 'failed' | 'cancelled'>; error: JobError };
@@ -21,7 +22,7 @@ export type CompensateInput = { jobId: string; status: Extract<JobStatus, 'faile
  * undone) is not marked completed: that fails with `JobNotRunning`.
  */
 export function createFinalizeImport(deps: JobActivityDeps) {
-  const { db, uploads } = deps;
+  const { db, uploads, logger } = deps;
   return async function finalizeImport({ jobId, result, progress }: FinalizeInput): Promise<void> {
     const { staged } = importTables(jobId);
     const stop = keepHeartbeating();
@@ -53,6 +54,9 @@ export function createFinalizeImport(deps: JobActivityDeps) {
           }
         }),
       );
+      // Before the next job starts: its plan step may need to drop the search indexes, which would
+      // wait on the vacuum's lock and give up.
+      if (vacuumsAfterImport(result)) await vacuumProducts(db, logger, jobId);
     } finally {
       stop();
     }

@@ -1,14 +1,15 @@
 import type { PoolClient } from 'pg';
 
 /**
- * The trigram GIN indexes behind the grid's "contains" filters, exactly as the products migration
- * creates them. Maintaining them row by row is most of what a large insert costs; building them in
- * one pass after the load costs about half (PostgreSQL's "Populating a Database").
+ * The trigram GIN indexes behind the grid's "contains" filters, exactly as the migrations create
+ * them (products, then search_lowercase). Maintaining them row by row is most of what a large
+ * insert costs; building them in one pass after the load costs about half (PostgreSQL's
+ * "Populating a Database").
  */
 const SEARCH_INDEXES = [
-  { name: 'products_sku_trgm_idx', using: 'gin (sku gin_trgm_ops)' },
+  { name: 'products_sku_trgm_idx', using: 'gin (sku_key gin_trgm_ops)' },
   { name: 'products_name_trgm_idx', using: 'gin (name gin_trgm_ops)' },
-  { name: 'products_description_trgm_idx', using: 'gin (description gin_trgm_ops)' },
+  { name: 'products_description_trgm_idx', using: 'gin (description_lower gin_trgm_ops)' },
 ] as const;
 
 /** Below this many rows, maintaining the indexes row by row is cheap and the drop not worth its lock. */

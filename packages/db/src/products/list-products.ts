@@ -10,6 +10,8 @@ import {
   sampleQuery,
   scannedRowsQuery,
   scanQuery,
+  sortIndexCovers,
+  trigramsNarrow,
   walkQuery,
 } from './list-sql';
 import { type ProductRow, productFromRow } from './product-rows';
@@ -26,13 +28,22 @@ export type ListRequest = {
 /**
  * `scanRows`: how many rows a text-filtered page walks in sort order before it takes the GIN path
  * instead (measured at 500k: a page fills within it for words in more than ~3% of rows).
+ * `walkRows`: when that walk found some matches of a text and `active` filter but not a page, how
+ * far a second walk may go if their density says it will fill the page there (a common word with
+ * a rare `active` value: reading up to the cap through the GIN indexes first cost more than the
+ * whole walk).
  * `sampleRows`: the block sample that estimates a total the walk did not count.
  * `inMemoryMatches`: up to this many text matches, they are read through the GIN indexes and
  * sorted in memory (exact total); the read stops one row past it, and walking the sort index
  * finds a page sooner.
  */
-export type ListTuning = { scanRows: number; sampleRows: number; inMemoryMatches: number };
-export const DEFAULT_LIST_TUNING: ListTuning = { scanRows: 2_000, sampleRows: 5_000, inMemoryMatches: 10_000 };
+export type ListTuning = { scanRows: number; walkRows: number; sampleRows: number; inMemoryMatches: number };
+export const DEFAULT_LIST_TUNING: ListTuning = {
+  scanRows: 2_000,
+  walkRows: 20_000,
+  sampleRows: 5_000,
+  inMemoryMatches: 10_000,
+};
 
 type PageRow = ProductRow & { sort_key: string; match_count?: number; text_count?: number };
 type Estimate = { total: number; totalRelation: TotalRelation };
@@ -73,7 +84,7 @@ export async function listProducts(
   const countedTotal = filter.active === undefined ? tableTotal : filter.active ? counts?.active : counts?.inactive;
 
   const read = hasTextFilter(filter)
-    ? await readFiltered(pool, filter, spec, cursor, tableTotal, tuning)
+    ? await readFiltered(pool, filter, spec, cursor, { table: tableTotal, active: countedTotal ?? 0 }, tuning)
     : await readWalk(pool, filter, spec, cursor !== null, countedTotal ?? 0);
   if (backward && !read.before) {
     // Fewer rows than a page before the boundary (rows were deleted or added meanwhile): show
@@ -135,10 +146,12 @@ async function readWalk(
 }
 
 /**
- * A text filter. First a bounded walk in sort order: a common word fills the page there. If not,
+ * A text filter. First a bounded walk in sort order: a common word fills the page there (a common
+ * word with a rare `active` value may need a longer walk, which the matches seen predict). If not,
  * the GIN indexes are read up to the cap: few matches are sorted in memory (exact total, and no
  * block sample: at 1% it cost as much as the GIN read itself); more than the cap, spread thin
- * or clustered away from the start, are found by walking on, with a sampled estimate. A cursor
+ * or clustered away from the start, are found by walking on, with a sampled estimate, as are
+ * terms the trigram indexes cannot look up when the sort index holds their column. A cursor
  * from a page read through the matches skips the walk: the next page is most likely there too.
  */
 async function readFiltered(
@@ -146,10 +159,11 @@ async function readFiltered(
   filter: ProductFilter,
   spec: PageSpec,
   cursor: ListCursor | null,
-  tableTotal: number,
+  totals: { table: number; active: number },
   tuning: ListTuning,
 ): Promise<Read> {
   const seeking = cursor !== null;
+  const tableTotal = totals.table;
   if (!cursor?.fromMatches) {
     // An offset page needs the rows before it too: assume at least one row in ten matches.
     const scanRows = tuning.scanRows + spec.offset * 10;
@@ -161,13 +175,41 @@ async function readFiltered(
       const wholeList = !seeking && spec.offset === 0 && !spec.backward;
       return edges(scanned, spec, seeking, wholeList ? scanned.length : null);
     }
+    // With a rare `active` value, the text alone may match more rows than the GIN read takes
+    // (the matches seen so far, scaled by the share `active` keeps, say so) while the page is
+    // still near: walk on as far as twice what they predict (on an offset page they are not all
+    // seen). Otherwise the GIN read is cheaper, and counts the matches exactly.
+    const share = totals.active / Math.max(1, tableTotal);
+    const textMatches = (scanned.length / scanRows / Math.max(share, 1e-6)) * tableTotal;
+    const narrowed = filter.active !== undefined && spec.offset === 0 && scanned.length > 0;
+    const predicted = (2 * scanRows * spec.limit) / Math.max(1, scanned.length);
+    if (narrowed && textMatches > tuning.inMemoryMatches && predicted <= tuning.walkRows) {
+      const walked = await allRows<PageRow>(pool, scanQuery(filter, spec, Math.ceil(predicted)));
+      if (walked.length === spec.limit) return edges(walked, spec, seeking, null);
+    }
   }
+  // The sort index holds the text-filtered column but the trigram indexes cannot narrow the term:
+  // walking that index (visiting only matching rows, for `active`) beats reading the table.
+  if (sortIndexCovers({ ...filter, active: undefined }, spec.field) && !trigramsNarrow(filter))
+    return walkOn(pool, filter, spec, seeking, tableTotal, tuning);
   const matched = await allRows<PageRow>(pool, matchesQuery(filter, spec, tuning.inMemoryMatches));
   const head = matched[0];
   if (Number(head?.text_count ?? 0) <= tuning.inMemoryMatches) {
     const rows = matched.filter((row) => row.id !== null);
     return { ...edges(rows, spec, seeking, Number(head?.match_count ?? 0)), fromMatches: true };
   }
+  return walkOn(pool, filter, spec, seeking, tableTotal, tuning);
+}
+
+/** Many matches, or ones the GIN indexes cannot find: the sort index walked to the page, the total sampled. */
+async function walkOn(
+  pool: Pool,
+  filter: ProductFilter,
+  spec: PageSpec,
+  seeking: boolean,
+  tableTotal: number,
+  tuning: ListTuning,
+): Promise<Read> {
   const estimate = await estimateMatches(pool, filter, tableTotal, tuning);
   return { ...edges(await allRows<PageRow>(pool, walkQuery(filter, spec)), spec, seeking, null), estimate };
 }

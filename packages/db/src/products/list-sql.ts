@@ -6,7 +6,9 @@ import type { ProductFilter, ProductSortField } from '@catalog/domain';
  *
  * Three shapes of page:
  * - `walkQuery`: the sort index walked from the start, a cursor, or an offset; used when nothing
- *   or only `active` filters (the unfiltered total comes from `product_counts`).
+ *   or only `active` filters (the unfiltered total comes from `product_counts`), and for text
+ *   filters with more matches than the GIN read takes or no trigram to look up. A sku filter in
+ *   sku order, or a name filter in name order, is checked in the index without reading rows.
  * - `scanQuery`: a bounded walk of the sort index, then the text filter over those rows. A common
  *   word fills the page after a few hundred rows, whatever its selectivity beyond that.
  * - `matchesQuery`: the trigram GIN bitmap, up to a cap of matches sorted in memory, with their
@@ -67,8 +69,21 @@ export function containsPattern(term: string): string {
   return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+function textTerms(filter: ProductFilter): string[] {
+  return [filter.sku, filter.name, filter.description, filter.q].filter((term): term is string => !!term);
+}
+
 export function hasTextFilter(filter: ProductFilter): boolean {
-  return [filter.sku, filter.name, filter.description, filter.q].some((term) => term !== undefined && term !== '');
+  return textTerms(filter).length > 0;
+}
+
+/**
+ * Whether the trigram indexes can narrow the text filters: pg_trgm looks up the trigrams of a
+ * term's runs of letters and digits, so a term without three in a row (`_`, `-1`, `ab`) gives it
+ * nothing to look up, and reading "through the index" becomes reading the table.
+ */
+export function trigramsNarrow(filter: ProductFilter): boolean {
+  return textTerms(filter).some((term) => /[\p{L}\p{N}]{3}/u.test(term));
 }
 
 type Params = { values: unknown[]; add: (value: unknown) => string };
@@ -84,14 +99,26 @@ function params(): Params {
   };
 }
 
+/**
+ * `x ilike p` is, by PostgreSQL's definition, `lower(x) like lower(p)`: on the stored lowercase
+ * copies (`sku_key`, `description_lower`) only the pattern is lowered, once. Lowering a 500-character
+ * description for every candidate row was most of a text filter's time (about 3x the LIKE); names
+ * are short enough to lower as they are read.
+ */
+const matchers = {
+  sku: (term: string) => `sku_key like lower(${term})`,
+  name: (term: string) => `name ilike ${term}`,
+  description: (term: string) => `description_lower like lower(${term})`,
+};
+
 function filterParts(filter: ProductFilter, p: Params): string[] {
   const parts: string[] = [];
-  if (filter.sku) parts.push(`sku ilike ${p.add(containsPattern(filter.sku))}`);
-  if (filter.name) parts.push(`name ilike ${p.add(containsPattern(filter.name))}`);
-  if (filter.description) parts.push(`description ilike ${p.add(containsPattern(filter.description))}`);
+  if (filter.sku) parts.push(matchers.sku(p.add(containsPattern(filter.sku))));
+  if (filter.name) parts.push(matchers.name(p.add(containsPattern(filter.name))));
+  if (filter.description) parts.push(matchers.description(p.add(containsPattern(filter.description))));
   if (filter.q) {
     const term = p.add(containsPattern(filter.q));
-    parts.push(`(sku ilike ${term} or name ilike ${term} or description ilike ${term})`);
+    parts.push(`(${matchers.sku(term)} or ${matchers.name(term)} or ${matchers.description(term)})`);
   }
   if (filter.active !== undefined) parts.push(`active = ${p.add(filter.active)}`);
   return parts;
@@ -127,17 +154,39 @@ export function countsQuery(): SqlQuery {
   };
 }
 
+/**
+ * The filters the sort index can answer by itself: `sku_key` is the sku sort's key, and the name
+ * sort's index includes `name`. A walk filtered by one of them skips non-matching entries without
+ * visiting their rows (a match far along in sku order cost a table visit per skipped row).
+ */
+const indexedFilters: Record<ProductSortField, (keyof ProductFilter)[]> = {
+  sku: ['sku'],
+  name: ['name'],
+  price: [],
+  updatedAt: [],
+};
+
+export function sortIndexCovers(filter: ProductFilter, field: ProductSortField): boolean {
+  return (Object.keys(filter) as (keyof ProductFilter)[]).every(
+    (key) => filter[key] === undefined || filter[key] === '' || indexedFilters[field].includes(key),
+  );
+}
+
 export function walkQuery(filter: ProductFilter, spec: PageSpec): SqlQuery {
+  const text = { ...filter, active: undefined };
+  if (filter.active !== undefined && hasTextFilter(text) && sortIndexCovers(text, spec.field)) {
+    return keyedWalkQuery(text, filter.active, spec);
+  }
   const p = params();
   const conditions = [...filterParts(filter, p), ...seekPart(spec, p)];
   const paging = `limit ${p.add(spec.limit)} offset ${p.add(spec.offset)}`;
-  if (conditions.length === 0) {
-    // The page's keys come from an index-only scan (deep offsets stay cheap); only its rows are
-    // read from the table.
+  if (sortIndexCovers(filter, spec.field)) {
+    // The page's keys come from an index-only scan (deep offsets and skipped non-matches stay
+    // cheap); only the page's rows are read from the table.
     const unique = spec.field === 'sku' ? 'sku_key' : 'id';
     return {
       text: `select ${PRODUCT_COLUMNS}, ${sortKeys[spec.field].text} as sort_key from products
-             where ${unique} in (select ${unique} from products order by ${orderBy(spec)} ${paging})
+             where ${unique} in (select ${unique} from products ${where(conditions)} order by ${orderBy(spec)} ${paging})
              order by ${orderBy(spec)}`,
       values: p.values,
     };
@@ -145,6 +194,33 @@ export function walkQuery(filter: ProductFilter, spec: PageSpec): SqlQuery {
   return {
     text: `select ${PRODUCT_COLUMNS}, ${sortKeys[spec.field].text} as sort_key from products
            ${where(conditions)} order by ${orderBy(spec)} ${paging}`,
+    values: p.values,
+  };
+}
+
+/**
+ * A text filter the sort index answers, with `active`: the index-only walk yields the text
+ * matches' keys in order, and only their rows are read, for `active` (a rare `active` value far
+ * along the sort order cost a table visit for every row walked past).
+ */
+function keyedWalkQuery(text: ProductFilter, active: boolean, spec: PageSpec): SqlQuery {
+  const p = params();
+  const conditions = [...filterParts(text, p), ...seekPart(spec, p)];
+  const columns = sortKeys[spec.field].columns;
+  const keys = columns.map((column, i) => `${column} as k${i}`).join(', ');
+  // The unique key that finds the row again: sku_key for the sku sort, else the trailing id. Its
+  // LIMIT keeps the lookup a nested loop (a merge join would read every row in sort order).
+  const unique = spec.field === 'sku' ? 'sku_key' : 'id';
+  const direction = spec.descending ? 'desc' : 'asc';
+  return {
+    text: `select page.* from (select ${keys} from products ${where(conditions)} order by ${orderBy(spec)}) walk
+           cross join lateral (
+             select ${PRODUCT_COLUMNS}, ${sortKeys[spec.field].text} as sort_key from products
+             where ${unique} = walk.k${columns.length - 1} and active = ${p.add(active)}
+             limit 1
+           ) page
+           order by ${columns.map((_, i) => `walk.k${i} ${direction}`).join(', ')}
+           limit ${p.add(spec.limit)} offset ${p.add(spec.offset)}`,
     values: p.values,
   };
 }
@@ -157,7 +233,7 @@ export function scanQuery(filter: ProductFilter, spec: PageSpec, scanRows: numbe
   const filters = filterParts(filter, p);
   return {
     text: `select ${PRODUCT_COLUMNS}, ${sortKeys[spec.field].text} as sort_key
-           from (select ${PRODUCT_COLUMNS}, sku_key from products ${where(seek)} order by ${orderBy(spec)} limit ${scan}) scanned
+           from (select ${PRODUCT_COLUMNS}, sku_key, description_lower from products ${where(seek)} order by ${orderBy(spec)} limit ${scan}) scanned
            ${where(filters)} order by ${orderBy(spec)} limit ${p.add(spec.limit)} offset ${p.add(spec.offset)}`,
     values: p.values,
   };
