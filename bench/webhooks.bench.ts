@@ -208,7 +208,8 @@ function printRow(phase: Phase, stats: DeliveryStats, settled: boolean): void {
   if (stats.answerMs) {
     console.log(
       `  ${phase}: the API answered its writes in p50 ${stats.answerMs.p50} / p95 ${stats.answerMs.p95} / ` +
-        `p99 ${stats.answerMs.p99} ms; p95 of the writes sent in each 10 s: ${stats.p95By10s.join(', ')} ms`,
+        `p99 ${stats.answerMs.p99} ms; p95 of the writes sent in each 10 s: ` +
+        `${stats.p95By10s.map((p95) => p95 ?? '–').join(', ')} ms`,
     );
   }
   const notes = [

@@ -18,8 +18,8 @@ export type DeliveryStats = {
   latencyMs: { p50: number; p95: number; p99: number; max: number } | null;
   /** The API's own share: write request sent → its answer received. */
   answerMs: { p50: number; p95: number; p99: number } | null;
-  /** p95 latency of the writes sent in each 10 s of the phase: where in the run a tail comes from. */
-  p95By10s: number[];
+  /** p95 latency of the writes sent in each 10 s of the phase (null: none arrived): where a tail comes from. */
+  p95By10s: (number | null)[];
   failedWrites: number;
   skippedWrites: number;
 };
@@ -74,10 +74,12 @@ export function deliveryStats(run: WriteRun, receiver: WebhookReceiver, endpoint
         ? null
         : { p50: percentile(answers, 0.5), p95: percentile(answers, 0.95), p99: percentile(answers, 0.99) },
     p95By10s: Array.from(windows, (values = []) =>
-      percentile(
-        values.sort((a, b) => a - b),
-        0.95,
-      ),
+      values.length === 0
+        ? null
+        : percentile(
+            values.sort((a, b) => a - b),
+            0.95,
+          ),
     ),
     failedWrites: run.failed,
     skippedWrites: run.skipped,

@@ -10,9 +10,10 @@ export type JsonClient = {
 /**
  * A JSON client over node:http with keep-alive, for load generators: it shares the machine with the
  * system it measures, and fetch (undici and web streams) cost several times more CPU per request,
- * which the API and worker would then not have. Sends the Api's credentials.
+ * which the API and worker would then not have. Sends the Api's credentials; a request that gets
+ * no answer in `timeoutMs` fails.
  */
-export function jsonClient(api: Api, maxSockets = 256): JsonClient {
+export function jsonClient(api: Api, maxSockets = 256, timeoutMs = 60_000): JsonClient {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   const base = new URL(api.baseUrl);
   return {
@@ -22,7 +23,8 @@ export function jsonClient(api: Api, maxSockets = 256): JsonClient {
         const request = http.request(
           {
             agent,
-            host: base.hostname,
+            // An IPv6 literal comes bracketed in a URL, and bare in a request's host.
+            host: base.hostname.replace(/^\[(.*)\]$/, '$1'),
             port: base.port,
             method,
             path,
@@ -46,6 +48,7 @@ export function jsonClient(api: Api, maxSockets = 256): JsonClient {
             response.on('error', reject);
           },
         );
+        request.setTimeout(timeoutMs, () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
         request.on('error', reject);
         request.end(payload);
       }),

@@ -15,7 +15,8 @@ export const repoRoot = path.resolve(import.meta.dirname, '../..');
  * process, as `npm start` and production do: memory and speed are measured on what ships.
  */
 export function startProcess(name: 'api' | 'worker', env: Record<string, string | undefined>): ChildProcess {
-  return spawn(process.execPath, compiledCommand(name), {
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  return spawn(process.execPath, [...prof, ...compiledCommand(name)], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],

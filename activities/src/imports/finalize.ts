@@ -27,7 +27,7 @@ export function createFinalizeImport(deps: JobActivityDeps) {
     const { staged } = importTables(jobId);
     const stop = keepHeartbeating();
     try {
-      await asJobStep('finalizing it', () =>
+      const completed = await asJobStep('finalizing it', () =>
         inTransaction(db, async (client) => {
           const exists = await client.query(`select to_regclass($1) is not null as present`, [staged]);
           if (exists.rows[0]?.present) {
@@ -52,11 +52,13 @@ export function createFinalizeImport(deps: JobActivityDeps) {
             await appendEvent(client, 'import.completed', { importId: jobId, ...result, actor });
             await keepUndoLog(client, jobId);
           }
+          return completed;
         }),
       );
-      // Before the next job starts: its plan step may need to drop the search indexes, which would
-      // wait on the vacuum's lock and give up.
-      if (vacuumsAfterImport(result)) await vacuumProducts(db, logger, jobId);
+      // Once, by the run that completed the job; and before the queued jobs are woken, whose plan
+      // step may drop the search indexes: it would wait on the vacuum's lock, give up and maintain
+      // them row by row (as a job submitted while the vacuum runs still may).
+      if (completed && vacuumsAfterImport(result)) await vacuumProducts(db, logger, jobId);
     } finally {
       stop();
     }

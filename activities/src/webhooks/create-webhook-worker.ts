@@ -7,7 +7,11 @@ import type { ActivityDeps } from '../deps';
 import { createWebhookActivities } from './index';
 import type { LaneBell } from './lane-bell';
 
-/** Batches in flight in one worker: one per endpoint with a batch running. */
+/**
+ * Batches in flight in one worker: one per endpoint that sent within the last WEBHOOK_LANE_LINGER_MS
+ * (a steady stream keeps its batch open). With more such endpoints than slots, the others' batches
+ * queue until a lingering one ends: add workers, or shorten the linger.
+ */
 const LANE_ACTIVITY_SLOTS = 500;
 
 export type WebhookWorkerOptions = ActivityDeps & {
@@ -31,8 +35,8 @@ export type WebhookWorkerOptions = ActivityDeps & {
 /**
  * The worker for webhook lanes, on a queue of its own where slow receivers cannot starve imports.
  * A lane runs one batch activity at a time, which mostly waits on its receiver or lingers for new
- * messages: activity slots are plenty (one per busy endpoint), so a receiver that answers in 5 s or never holds only its own
- * lane's slot, never another endpoint's.
+ * messages: a receiver that answers in 5 s or never holds only its own lane's slot, never another
+ * endpoint's. On shutdown a lingering batch ends at once (cancellation) and returns what it sent.
  */
 export function createWebhookWorker(options: WebhookWorkerOptions): Promise<Worker> {
   const { db, temporal, logger, secrets, bell } = options;

@@ -48,7 +48,7 @@ export function createDeliverBatch({ db, secrets, bell }: DeliveryDeps, settings
       rung = true;
       wakeUp?.();
     };
-    let stopListening: (() => void) | null = bell.listen(input.endpointId, onRing);
+    const stopListening = bell.listen(input.endpointId, onRing);
     const stopHeartbeating = keepHeartbeating(() => ({ sent: totals.sent }));
     let last: ActiveRound | null = null;
     let lastSentAt: number | null = null;
@@ -91,17 +91,16 @@ export function createDeliverBatch({ db, secrets, bell }: DeliveryDeps, settings
           if (cancellationSignal.aborted) break;
           if (rung || Date.now() - idleSince < settings.laneLingerMs) continue;
         }
-        // Stop listening, then look once more: a ring from here on answers false and its caller
-        // signals the workflow, so a message committed now never waits for the sweep.
-        stopListening();
-        stopListening = null;
-        if (!rung) break;
-        stopListening = bell.listen(input.endpointId, onRing);
+        break;
       }
     } finally {
-      stopListening?.();
+      stopListening();
       stopHeartbeating();
     }
+    // Read after the batch stopped listening, never before: a ring from then on answers false and its
+    // caller signals the workflow, and a message rung in earlier (absorbed by the last round, or
+    // arriving as the batch decided to stop) is committed, so it shows here as due now and the lane
+    // runs its next batch at once. Nothing waits for the sweep.
     return summarize(last, totals, lastSentAt, await nextDueAt(db.pool, input.endpointId, last?.ordered ?? false));
   };
 }
@@ -132,6 +131,8 @@ function summarize(
 /** Resolves after `ms`, when the activity is cancelled, or when the function given to `onWake` is called. */
 function wait(ms: number, signal: AbortSignal, onWake?: (wake: () => void) => void): Promise<void> {
   return new Promise((resolve) => {
+    // Cancelled before the wait began: the abort event has fired already and would not again.
+    if (signal.aborted) return resolve();
     const done = () => {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);

@@ -35,6 +35,11 @@ export async function wakeLanes(
       LANE_NOTIFY_CHANNEL,
       unheard.map((lane) => lane.endpointId),
     ]);
+  } catch (error) {
+    // Only a batch lingering in another worker misses it (until its linger ends); the signals still go.
+    logger.warn({ err: error, lanes: unheard.length }, 'could not notify the webhook lanes');
+  }
+  try {
     await mapLimit(unheard, SIGNALS_IN_FLIGHT, async (lane) => {
       await client.workflow.signalWithStart(
         workflowTypes.webhookLane,

@@ -26,10 +26,15 @@ const idle: LaneBatchSummary = {
   lastSentAt: null,
 };
 
-/** The fake batch: records when each call started; each answers the next scripted step (a Gate blocks it). */
+type Answer = (now: number) => Partial<LaneBatchSummary>;
+
+/**
+ * The fake batch: records when each call started; each answers the next scripted step (a Gate
+ * blocks it, then answers idle; a [Gate, answer] pair blocks it, then answers that).
+ */
 class FakeLane {
   readonly calls: number[] = [];
-  readonly script: (((now: number) => Partial<LaneBatchSummary>) | Gate)[] = [];
+  readonly script: (Answer | Gate | [Gate, Answer])[] = [];
 
   activities() {
     return {
@@ -40,6 +45,11 @@ class FakeLane {
         if (step instanceof Gate) {
           await step.wait();
           return idle;
+        }
+        if (Array.isArray(step)) {
+          const [gate, answer] = step;
+          await gate.wait();
+          return { ...idle, ...answer(Date.now()) };
         }
         return { ...idle, ...step?.(now) };
       },
@@ -148,6 +158,23 @@ test('a reset wake-up (the endpoint enabled again) ends the pause at once instea
     await fake.waitForCalls(2);
     await wake();
     await fake.waitForCalls(3);
+  });
+});
+
+test('a reset that lands while a batch runs is not undone by the open breaker that batch read', async () => {
+  const fake = new FakeLane();
+  const inFlight = new Gate();
+  fake.script.push([
+    inFlight,
+    (now) => ({ sent: 3, delivered: 0, consecutiveFailures: 3, circuit: 'open', nextDueAt: now + 60_000 }),
+  ]);
+  await runLane('reset-mid-batch', fake, async (wake) => {
+    const handle = await wake();
+    await fake.waitForCalls(1);
+    await handle.signal(laneWakeSignal, { eventIds: [], reset: true });
+    inFlight.open();
+    // Without the reset the lane would wait a minute for its probe.
+    await fake.waitForCalls(2);
   });
 });
 

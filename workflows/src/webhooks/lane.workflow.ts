@@ -32,9 +32,15 @@ export async function WebhookLaneWorkflow(input: WebhookLaneInput): Promise<Lane
   let nextDueAt = input.carry?.nextDueAt ?? null;
   let notBefore = input.carry?.notBefore ?? 0;
   let paused = input.carry?.paused ?? false;
+  // A reset that lands while a batch runs outranks that batch's view of the breaker, which it read
+  // before the endpoint was enabled.
+  let resetDuringBatch = false;
   setHandler(laneWakeSignal, (wake) => {
     woken = true;
-    if (wake.reset) paused = false;
+    if (wake.reset) {
+      paused = false;
+      resetDuringBatch = true;
+    }
   });
   // An open breaker ignores wake-ups until its probe is due, unless nothing was pending (then a
   // wake-up brings the first message, and the batch says when the probe is), or the wake-up resets
@@ -50,9 +56,10 @@ export async function WebhookLaneWorkflow(input: WebhookLaneInput): Promise<Lane
     woken = false;
     if (notBefore > Date.now()) await sleep(notBefore - Date.now());
 
+    resetDuringBatch = false;
     const summary = await lane.deliverBatch({ endpointId: input.endpointId, limit: input.batchSize });
     if (summary.endpoint !== 'active') return { ended: summary.endpoint };
-    paused = summary.circuit === 'open';
+    paused = summary.circuit === 'open' && !resetDuringBatch;
     nextDueAt = summary.nextDueAt;
     if (summary.sent === 0 && nextDueAt !== null) nextDueAt = Math.max(nextDueAt, Date.now() + IDLE_RECHECK_MS);
     // The rate limit: sends are spaced 1/rate s apart within a batch, and across batches from here.

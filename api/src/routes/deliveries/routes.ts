@@ -32,7 +32,10 @@ export function deliveriesRouter(deps: AppDeps): Router {
       throw errors.conflict('Only catalog events can be redelivered; press Test to send another test event');
     }
     const message = { endpointId: endpoint.id, eventId: delivery.eventId, eventType: delivery.eventType };
-    await requeueMessage(deps.db.pool, message);
+    // The event was there a moment ago; retention may have pruned it since.
+    if (!(await requeueMessage(deps.db.pool, message))) {
+      throw errors.conflict('The event is no longer stored (past the retention period); it cannot be redelivered');
+    }
     await recordAudit(deps.audit, ctx, {
       action: 'webhook.redelivered',
       target: { type: 'webhook', id: endpoint.id },

@@ -580,11 +580,25 @@ describe('vacuum after an import', () => {
     return rows[0] ?? { count: 0, running: false, analyzed: null };
   }
 
+  async function jobWorkflowEnded(jobId: string): Promise<void> {
+    const { rows } = await stack.deps.db.pool.query<{ workflow_id: string }>(
+      'select workflow_id from jobs where id = $1',
+      [jobId],
+    );
+    const workflowId = rows[0]?.workflow_id;
+    assert.ok(workflowId, 'the job has a workflow');
+    await stack.deps.temporal.client.workflow.getHandle(workflowId).result();
+  }
+
   test('a large import ends with products vacuumed and analyzed; a small one leaves it to autovacuum', async () => {
     // The vacuum runs after the import's completion is recorded: an earlier test's may still be going.
     const before = await pollUntil('no vacuum running', vacuums, (v) => !v.running);
-    const small = await finalEvent(api, await startImport(api, generatedCsv('vacsmall', 300, 'x')));
+    const smallJob = await startImport(api, generatedCsv('vacsmall', 300, 'x'));
+    const small = await finalEvent(api, smallJob);
     assert.equal(small.event, 'completed', JSON.stringify(small.data.error));
+    // The job reads completed before its finalize step would vacuum: wait for its workflow to end.
+    await jobWorkflowEnded(smallJob);
+    assert.equal((await vacuums()).count, before.count, 'no vacuum after the 300-row import');
     const large = await finalEvent(api, await startImport(api, generatedCsv('vaclarge', 10_000, 'x')));
     assert.equal(large.event, 'completed', JSON.stringify(large.data.error));
     // Its analyze pass reports after its vacuum pass.
@@ -595,7 +609,7 @@ describe('vacuum after an import', () => {
       vacuums,
       (v) => v.count > before.count && analyzedSince(v),
     );
-    assert.equal(after.count, before.count + 1, 'one vacuum: after the 10,000-row import, none after the 300-row one');
+    assert.equal(after.count, before.count + 1, 'one vacuum, after the 10,000-row import');
     await stack.deps.db.pool.query(`delete from products where sku like 'vac%'`);
   });
 });

@@ -20,8 +20,8 @@ export async function wakeLane(
   deps: Pick<AppDeps, 'temporal' | 'config' | 'logger' | 'db'>,
   endpoint: { id: string; name: string },
 ): Promise<void> {
+  await ringLingeringBatch(deps, endpoint.id);
   try {
-    await notifyLane(deps.db.pool, endpoint.id);
     await deps.temporal.client.workflow.signalWithStart(
       workflowTypes.webhookLane,
       laneSignalWithStart(endpoint, webhookTaskQueue(deps.temporal.taskQueue), deps.config.WEBHOOK_LANE_BATCH, []),
@@ -64,11 +64,20 @@ async function signalRunningLane(
   wake: LaneWake,
   failure: string,
 ): Promise<void> {
+  await ringLingeringBatch(deps, endpointId);
   try {
-    await notifyLane(deps.db.pool, endpointId);
     await deps.temporal.client.workflow.getHandle(laneWorkflowId(endpointId)).signal(signalNames.laneWake, wake);
   } catch (error: unknown) {
     if (error instanceof WorkflowNotFoundError) return;
     deps.logger.warn({ err: error, endpointId }, failure);
+  }
+}
+
+/** The notification a batch lingering in a worker hears; without it, it sees the change when its linger ends. */
+async function ringLingeringBatch(deps: Pick<AppDeps, 'logger' | 'db'>, endpointId: string): Promise<void> {
+  try {
+    await notifyLane(deps.db.pool, endpointId);
+  } catch (error: unknown) {
+    deps.logger.warn({ err: error, endpointId }, 'could not notify a webhook lane');
   }
 }

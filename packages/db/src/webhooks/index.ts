@@ -14,7 +14,6 @@ export { LANE_NOTIFY_CHANNEL, notifyLane } from './lane-notify';
 export {
   dispatchEvents,
   holdPendingMessages,
-  insertMessages,
   type LaneToWake,
   lanesWithOverdueMessages,
   listMessages,

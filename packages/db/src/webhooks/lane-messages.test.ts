@@ -7,8 +7,8 @@ import { createSecretBox } from '../secrets/secret-box';
 import { sealEndpointSecret } from './endpoint-secrets';
 import { type LaneMessage, loadLaneBatch, nextDueAt } from './lane-batch';
 import {
+  dispatchEvents,
   holdPendingMessages,
-  insertMessages,
   lanesWithOverdueMessages,
   recoverMessages,
   requeueMessage,
@@ -45,12 +45,10 @@ async function createEndpoint(eventType: string, ordered = false): Promise<strin
   return id;
 }
 
-async function commitEvent(eventType: string): Promise<string> {
+/** An event committed to the outbox, waiting for the dispatcher (dispatchEvents). */
+async function commitEvent(eventType: string, sql: Pick<Database['pool'], 'query'> = db.pool): Promise<string> {
   const id = randomUUID();
-  await db.pool.query(`insert into outbox_events (id, type, data, dispatched_at) values ($1, $2, '{}', now())`, [
-    id,
-    eventType,
-  ]);
+  await sql.query(`insert into outbox_events (id, type, data) values ($1, $2, '{}')`, [id, eventType]);
   return id;
 }
 
@@ -138,9 +136,20 @@ test('the migration gives existing messages their event order; a lane of an orde
 test('an ordered endpoint: messages dispatched out of event order go in event order, and only the first can make the lane due', async () => {
   const ordered = await createEndpoint('test.ordered', true);
   const unordered = await createEndpoint('test.ordered', false);
-  const [first, second] = [await commitEvent('test.ordered'), await commitEvent('test.ordered')];
-  await insertMessages(db.pool, [second]);
-  await insertMessages(db.pool, [first]);
+  // The first event's transaction commits late: the dispatcher has sent the second one by then.
+  const late = await db.pool.connect();
+  let first: string;
+  let second: string;
+  try {
+    await late.query('begin');
+    first = await commitEvent('test.ordered', late);
+    second = await commitEvent('test.ordered');
+    await dispatchEvents(db.pool, 100);
+    await late.query('commit');
+  } finally {
+    late.release();
+  }
+  await dispatchEvents(db.pool, 100);
   assert.deepEqual(
     (await batch(ordered)).map((message) => message.eventId),
     [first, second],
@@ -164,7 +173,7 @@ test('a redeliver or recover landing while a batch is in flight is not overwritt
   const redeliveredTo = await createEndpoint('test.redelivered');
   const recoveredTo = await createEndpoint('test.recovered');
   const [redelivered, recovered] = [await commitEvent('test.redelivered'), await commitEvent('test.recovered')];
-  await insertMessages(db.pool, [redelivered, recovered]);
+  await dispatchEvents(db.pool, 100);
   const inFlight = [...(await batch(redeliveredTo)), ...(await batch(recoveredTo))];
   assert.deepEqual(
     inFlight.map((message) => message.eventId),
@@ -202,7 +211,7 @@ test('a redeliver or recover landing while a batch is in flight is not overwritt
 test('an endpoint disabled mid-batch: what the receiver accepted is delivered, the rest stays held', async () => {
   const endpoint = await createEndpoint('test.disabled');
   const [accepted, refused] = [await commitEvent('test.disabled'), await commitEvent('test.disabled')];
-  await insertMessages(db.pool, [accepted, refused]);
+  await dispatchEvents(db.pool, 100);
   const inFlight = await batch(endpoint);
   assert.equal(inFlight.length, 2);
 

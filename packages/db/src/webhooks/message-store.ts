@@ -7,48 +7,15 @@ export type Sql = { query: <R extends QueryResultRow>(text: string, values?: unk
 /** An endpoint whose lane should be woken, and the events that made it so (hints only). */
 export type LaneToWake = { endpointId: string; name: string; eventIds: string[] };
 
-/** One message per subscribed endpoint for each event of the CTE `events` (id, type, seq). */
-const INSERT_MESSAGES = `insert into webhook_messages (endpoint_id, event_id, event_type, event_seq, state)
-  select e.id, o.id, o.type, o.seq, case when e.enabled then 'pending' else 'held' end
-  from events o
-  join webhook_endpoints e on e.event_types is null or e.event_types ? o.type
-  order by o.seq
-  on conflict (endpoint_id, event_id) do nothing
-  returning endpoint_id, event_id, state`;
-
-/** The lanes the CTE `inserted` gave pending messages. */
-const LANES_TO_WAKE = `select i.endpoint_id, e.name, array_agg(i.event_id::text) as event_ids
-  from inserted i join webhook_endpoints e on e.id = i.endpoint_id
-  where i.state = 'pending'
-  group by i.endpoint_id, e.name`;
-
 type LaneRow = { endpoint_id: string; name: string; event_ids: string[] };
-const laneToWake = (row: LaneRow): LaneToWake => ({
-  endpointId: row.endpoint_id,
-  name: row.name,
-  eventIds: row.event_ids,
-});
-
-/**
- * Turns these outbox events into messages, one per subscribed endpoint: `pending` for an enabled
- * endpoint, `held` for a disabled one (kept for recover, never lost). A repeat is a no-op (one
- * message per event and endpoint). Returns the lanes to wake.
- */
-export async function insertMessages(sql: Sql, eventIds: string[]): Promise<LaneToWake[]> {
-  const { rows } = await sql.query<LaneRow>(
-    `with events as (select id, type, seq from outbox_events where id = any($1::uuid[])),
-     inserted as (${INSERT_MESSAGES})
-     ${LANES_TO_WAKE}`,
-    [eventIds],
-  );
-  return rows.map(laneToWake);
-}
 
 /**
  * The dispatcher's drain in one statement: claims up to `limit` undispatched events in outbox
- * order (SKIP LOCKED, so several dispatchers share the work), marks them dispatched and inserts
- * their messages (see insertMessages), atomically. Returns how many it claimed and the lanes to
- * wake. One statement instead of a transaction of five is most of the dispatcher's database cost.
+ * order (SKIP LOCKED, so several dispatchers share the work), marks them dispatched, and turns each
+ * into one message per subscribed endpoint: `pending` for an enabled endpoint, `held` for a
+ * disabled one (kept for recover, never lost); a repeat is a no-op (one message per event and
+ * endpoint). Returns how many events it claimed and the lanes given pending messages. One statement
+ * instead of a transaction of five is most of the dispatcher's database cost.
  */
 export async function dispatchEvents(pool: Pool, limit: number): Promise<{ claimed: number; lanes: LaneToWake[] }> {
   const { rows } = await pool.query<{ claimed: number } & Partial<LaneRow>>({
@@ -58,15 +25,32 @@ export async function dispatchEvents(pool: Pool, limit: number): Promise<{ claim
              order by seq limit $1 for update skip locked
            ),
            marked as (update outbox_events o set dispatched_at = now() from events c where o.id = c.id),
-           inserted as (${INSERT_MESSAGES}),
-           lanes as (${LANES_TO_WAKE})
+           inserted as (
+             insert into webhook_messages (endpoint_id, event_id, event_type, event_seq, state)
+             select e.id, o.id, o.type, o.seq, case when e.enabled then 'pending' else 'held' end
+             from events o
+             join webhook_endpoints e on e.event_types is null or e.event_types ? o.type
+             order by o.seq
+             on conflict (endpoint_id, event_id) do nothing
+             returning endpoint_id, event_id, state
+           ),
+           lanes as (
+             select i.endpoint_id, e.name, array_agg(i.event_id::text) as event_ids
+             from inserted i join webhook_endpoints e on e.id = i.endpoint_id
+             where i.state = 'pending'
+             group by i.endpoint_id, e.name
+           )
            select (select count(*)::int from events) as claimed, lanes.* from (select 1) as one
            left join lanes on true`,
     values: [limit],
   });
   return {
     claimed: rows[0]?.claimed ?? 0,
-    lanes: rows.flatMap((row) => (row.endpoint_id && row.name && row.event_ids ? [laneToWake(row as LaneRow)] : [])),
+    lanes: rows.flatMap((row) =>
+      row.endpoint_id && row.name && row.event_ids
+        ? [{ endpointId: row.endpoint_id, name: row.name, eventIds: row.event_ids }]
+        : [],
+    ),
   };
 }
 
@@ -96,13 +80,13 @@ export async function lanesWithOverdueMessages(pool: Pool, graceMs: number): Pro
 /**
  * Redeliver: the message back to pending, due now, with a fresh retry schedule (created if missing,
  * in its event's place: nothing is created for an event no longer stored). A new `generation`, so a
- * batch in flight that read the message before records nothing over it.
+ * batch in flight that read the message before records nothing over it. False when the event is gone.
  */
 export async function requeueMessage(
   sql: Sql,
   message: { endpointId: string; eventId: string; eventType: string },
-): Promise<void> {
-  await sql.query(
+): Promise<boolean> {
+  const { rowCount } = await sql.query(
     `insert into webhook_messages (endpoint_id, event_id, event_type, event_seq, state, redelivery)
      select $1, o.id, $3, o.seq, 'pending', true from outbox_events o where o.id = $2
      on conflict (endpoint_id, event_id) do update
@@ -110,6 +94,7 @@ export async function requeueMessage(
          generation = webhook_messages.generation + 1, updated_at = now()`,
     [message.endpointId, message.eventId, message.eventType],
   );
+  return (rowCount ?? 0) > 0;
 }
 
 /**
