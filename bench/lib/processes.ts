@@ -15,6 +15,7 @@ export const repoRoot = path.resolve(import.meta.dirname, '../..');
  * process, as `npm start` and production do: memory and speed are measured on what ships.
  */
 export function startProcess(name: 'api' | 'worker', env: Record<string, string | undefined>): ChildProcess {
+  // BENCH_CPU_PROF=<dir>: V8 CPU profiles of each process, written as it exits (open in Chrome DevTools).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   return spawn(process.execPath, [...prof, ...compiledCommand(name)], {
     cwd: repoRoot,

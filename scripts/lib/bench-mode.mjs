@@ -42,7 +42,9 @@ export async function runBenchmarks(ctx, names, options) {
   let failures = 0;
   for (const file of files) {
     ctx.log.info(`benchmark ${file}`);
-    const bench = ctx.supervisor.start('bench', process.execPath, ['--import', 'tsx', file, ...options], {
+    // BENCH_CPU_PROF=<dir> profiles the benchmark process too (its load generator shares the CPU).
+    const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    const bench = ctx.supervisor.start('bench', process.execPath, [...profile, '--import', 'tsx', file, ...options], {
       env: stack.env,
       output: 'inherit',
       critical: false,
