@@ -81,6 +81,8 @@ export async function startApp(
     // Used when UPLOAD_STORE=fs (the default); the store creates the folder on the first upload.
     UPLOAD_DIR: path.join(workDir, 'uploads'),
     UPLOAD_MAX_BYTES: String(64 * 1024 ** 3),
+    // A 5M-row catalog is about 2.6 GB, over a user's default hourly upload allowance.
+    UPLOAD_BYTES_PER_HOUR_PER_USER: String(64 * 1024 ** 3),
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     WORKER_HEALTH_PORT: '0',
