@@ -30,7 +30,8 @@ import { startApp } from './lib/processes';
  * measuring the loaded table), each sort with and without a filter, first, next (cursor) and deep
  * pages (lib/list-kinds.ts). For each, the API's latency at 1 client (p50/p95) and throughput at
  * 32 clients (autocannon), beside the very statements the API runs (listProducts) run directly
- * with `pg`. Then what authentication adds to a request (see authOverhead), and delete-all through
+ * with `pg`. Then what authentication adds to a request (see authOverhead), a re-import of the
+ * unchanged file beside the first import (issue 11's bar at 5M: ≤ 0.5×), and delete-all through
  * the API against one `DELETE FROM products` (psql, rolled back). The API is called with an admin
  * API key throughout, as an integrator would.
  */
@@ -63,8 +64,10 @@ try {
   console.log(`products benchmark: ${total} products imported through the API in ${(imported / 1000).toFixed(1)} s`);
 
   const kinds = await withCursors(listKinds(await pickTerms(pool), total));
+  // The issue's bar: p95 ≤ 50 ms at 500k products, ≤ 100 ms at 5M.
+  const barMs = total > 1_000_000 ? 100 : 50;
   console.log(
-    'kind                                   | matches | API p50 / p95 ms | SQL p50 / p95 ms | p95 ratio | API req/s @32 | SQL req/s @32 | ratio | total | bar (p95 ≤ 50 ms)',
+    `kind                                   | matches | API p50 / p95 ms | SQL p50 / p95 ms | p95 ratio | API req/s @32 | SQL req/s @32 | ratio | total | bar (p95 ≤ ${barMs} ms)`,
   );
   // Every kind once over, so no kind pays for a cold cache the others do not.
   for (const kind of kinds) for (let i = 0; i < 5; i++) await runSql(kind);
@@ -84,13 +87,20 @@ try {
       `${Math.round(sqlThroughput)}`.padEnd(13),
       (apiThroughput / sqlThroughput).toFixed(2).padEnd(5),
       relation.padEnd(5),
-      apiLatency.p95 <= 50 ? 'ok' : 'MISSED',
+      apiLatency.p95 <= barMs ? 'ok' : 'MISSED',
     ];
     console.log(cells.join(' | '));
   }
 
   const firstKind = kinds[0];
   if (firstKind) await authOverhead(`/api/products?${firstKind.query}`);
+
+  // The same file again: every row is already there as it is, so nothing may be written.
+  const reimported = await importCatalog();
+  console.log(
+    `re-import of the unchanged file: ${(reimported / 1000).toFixed(1)} s against the first import's ` +
+      `${(imported / 1000).toFixed(1)} s: ratio ${(reimported / imported).toFixed(2)} (bar ≤ 0.5)`,
+  );
 
   const baseline = timeDeleteInPsql(db.url);
   await pool.query('vacuum analyze products');

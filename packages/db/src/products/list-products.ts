@@ -27,21 +27,23 @@ export type ListRequest = {
 
 /**
  * `scanRows`: how many rows a text-filtered page walks in sort order before it takes the GIN path
- * instead (measured at 500k: a page fills within it for words in more than ~3% of rows).
- * `walkRows`: when that walk found some matches of a text and `active` filter but not a page, how
- * far a second walk may go if their density says it will fill the page there (a common word with
- * a rare `active` value: reading up to the cap through the GIN indexes first cost more than the
- * whole walk).
- * `sampleRows`: the block sample that estimates a total the walk did not count.
+ * instead: a page fills within it for words in more than ~5% of rows, and the second walk below
+ * catches the common words it misses. Every rare term pays for it first (about 5 ms at 500k).
+ * `walkRows`: when that walk found some matches but not a page, how far a second walk may go if
+ * their density says it will fill the page there and that the text matches more rows than the GIN
+ * read takes (a word in 1% of 5M names, a common word with a rare `active` value: reading up to
+ * the cap through the GIN indexes first cost more than the whole walk).
+ * `sampleRows`: the block sample that estimates a total the walk did not count: ±20% at 1% (the
+ * answer says "about"), and on a common word it was most of the request at twice the size.
  * `inMemoryMatches`: up to this many text matches, they are read through the GIN indexes and
  * sorted in memory (exact total); the read stops one row past it, and walking the sort index
  * finds a page sooner.
  */
 export type ListTuning = { scanRows: number; walkRows: number; sampleRows: number; inMemoryMatches: number };
 export const DEFAULT_LIST_TUNING: ListTuning = {
-  scanRows: 2_000,
+  scanRows: 1_000,
   walkRows: 20_000,
-  sampleRows: 5_000,
+  sampleRows: 2_500,
   inMemoryMatches: 10_000,
 };
 
@@ -146,8 +148,9 @@ async function readWalk(
 }
 
 /**
- * A text filter. First a bounded walk in sort order: a common word fills the page there (a common
- * word with a rare `active` value may need a longer walk, which the matches seen predict). If not,
+ * A text filter. First a bounded walk in sort order: a common word fills the page there (a word
+ * with more matches than the GIN read takes may need a longer walk, which the matches seen
+ * predict). If not,
  * the GIN indexes are read up to the cap: few matches are sorted in memory (exact total, and no
  * block sample: at 1% it cost as much as the GIN read itself); more than the cap, spread thin
  * or clustered away from the start, are found by walking on, with a sampled estimate, as are
@@ -164,34 +167,40 @@ async function readFiltered(
 ): Promise<Read> {
   const seeking = cursor !== null;
   const tableTotal = totals.table;
+  // The sort index holds the text-filtered column but the trigram indexes cannot narrow the term:
+  // walking that index (visiting only matching rows, for `active`) beats reading the table, and a
+  // bounded walk first would only repeat its start.
+  if (sortIndexCovers({ ...filter, active: undefined }, spec.field) && !trigramsNarrow(filter))
+    return walkOn(pool, filter, spec, seeking, tableTotal, tuning);
   if (!cursor?.fromMatches) {
     // An offset page needs the rows before it too: assume at least one row in ten matches.
     const scanRows = tuning.scanRows + spec.offset * 10;
     const scanned = await allRows<PageRow>(pool, scanQuery(filter, spec, scanRows));
     if (scanned.length === spec.limit) return edges(scanned, spec, seeking, null);
-    const ends = await firstRow<{ rows: number }>(pool, scannedRowsQuery(spec, scanRows));
-    if (Number(ends?.rows ?? 0) < scanRows) {
+    // From the start of the list the walk covered min(table, scanRows) rows: only a walk from a
+    // cursor needs counting to tell whether it reached the end.
+    const walkedRows = seeking
+      ? Number((await firstRow<{ rows: number }>(pool, scannedRowsQuery(spec, scanRows)))?.rows ?? 0)
+      : Math.min(tableTotal, scanRows);
+    if (walkedRows < scanRows) {
       // The walk reached the end of the list: these are all the matches on that side.
       const wholeList = !seeking && spec.offset === 0 && !spec.backward;
       return edges(scanned, spec, seeking, wholeList ? scanned.length : null);
     }
-    // With a rare `active` value, the text alone may match more rows than the GIN read takes
-    // (the matches seen so far, scaled by the share `active` keeps, say so) while the page is
-    // still near: walk on as far as twice what they predict (on an offset page they are not all
-    // seen). Otherwise the GIN read is cheaper, and counts the matches exactly.
+    // The text may match more rows than the GIN read takes (the matches seen so far, scaled by
+    // the share `active` keeps, say so: a word in 1% of 5M names, or a common word with a rare
+    // `active` value) while the page is still near: the GIN read would stop at its cap and the
+    // walk follow anyway, so walk on at once, as far as twice what they predict (on an offset
+    // page they are not all seen). Otherwise the GIN read is cheaper, and counts exactly.
     const share = totals.active / Math.max(1, tableTotal);
     const textMatches = (scanned.length / scanRows / Math.max(share, 1e-6)) * tableTotal;
-    const narrowed = filter.active !== undefined && spec.offset === 0 && scanned.length > 0;
+    const near = spec.offset === 0 && scanned.length > 0;
     const predicted = (2 * scanRows * spec.limit) / Math.max(1, scanned.length);
-    if (narrowed && textMatches > tuning.inMemoryMatches && predicted <= tuning.walkRows) {
+    if (near && textMatches > tuning.inMemoryMatches && predicted <= tuning.walkRows) {
       const walked = await allRows<PageRow>(pool, scanQuery(filter, spec, Math.ceil(predicted)));
       if (walked.length === spec.limit) return edges(walked, spec, seeking, null);
     }
   }
-  // The sort index holds the text-filtered column but the trigram indexes cannot narrow the term:
-  // walking that index (visiting only matching rows, for `active`) beats reading the table.
-  if (sortIndexCovers({ ...filter, active: undefined }, spec.field) && !trigramsNarrow(filter))
-    return walkOn(pool, filter, spec, seeking, tableTotal, tuning);
   const matched = await allRows<PageRow>(pool, matchesQuery(filter, spec, tuning.inMemoryMatches));
   const head = matched[0];
   if (Number(head?.text_count ?? 0) <= tuning.inMemoryMatches) {
