@@ -145,10 +145,14 @@ function orderBy(spec: PageSpec, columns = sortKeys[spec.field].columns): string
 
 const where = (parts: string[]) => (parts.length ? `where ${parts.join(' and ')}` : '');
 
-/** The filter's total when no text filters: columns `active` and `inactive` of `product_counts`. */
+/**
+ * The filter's total when no text filters: columns `active` and `inactive` of `product_counts`, and
+ * `changes`, the change counter the sort position marks are checked against (see sort-marks.ts).
+ */
 export function countsQuery(): SqlQuery {
   return {
-    text: `select coalesce(sum(active), 0)::float8 as active, coalesce(sum(inactive), 0)::float8 as inactive
+    text: `select coalesce(sum(active), 0)::float8 as active, coalesce(sum(inactive), 0)::float8 as inactive,
+                  coalesce(sum(changes), 0)::float8 as changes
            from product_counts`,
     values: [],
   };
