@@ -5,6 +5,7 @@ import {
   type Database,
   type JobRepository,
   openDatabase,
+  refreshSortMarks,
   type SecretBox,
   secretBoxFromConfig,
 } from '@catalog/db';
@@ -19,6 +20,7 @@ import { createLifecycle, type Lifecycle } from './lifecycle';
 import { createLimits, type Limits } from './limits/limits';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
+import { createSortMarksRefresher, type SortMarksRefresher } from './products/sort-marks-refresher';
 import { createTemporal, type Temporal } from './temporal';
 
 /** Everything a request may touch, created once at start and passed in (no globals). */
@@ -41,6 +43,8 @@ export type AppDeps = {
   audit: AuditRepository;
   /** Sign-in attempts, uploads, event streams and downloads per user, account or address. */
   limits: Limits;
+  /** Rebuilds the sort position marks deep pages of the Products grid found stale. */
+  sortMarks: SortMarksRefresher;
 };
 
 export async function openDependencies(
@@ -64,6 +68,10 @@ export async function openDependencies(
   const feed = createJobFeed({ readLiveJob, bus, logger, pollMs: config.SSE_POLL_MS });
   const uploads = createUploadStore(config);
   const limits = createLimits(config, logger);
+  const sortMarks = createSortMarksRefresher({
+    rebuild: (set) => refreshSortMarks(db.pool, set.field, set.scope),
+    logger,
+  });
   return {
     config,
     logger,
@@ -80,8 +88,11 @@ export async function openDependencies(
     secrets,
     audit: createAuditRepository(db),
     limits,
+    sortMarks,
     close: async () => {
       await feed.close();
+      // Before the pool closes under the build it may be running.
+      await sortMarks.close();
       await Promise.allSettled([bus.close(), temporal.close(), db.close(), limits.close()]);
       uploads.close();
     },

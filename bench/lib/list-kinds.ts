@@ -107,6 +107,12 @@ export function listKinds(terms: Terms, total: number): Kind[] {
     kind('none, name:asc, middle page', {}, { sort: 'name:asc', page: Math.ceil(lastPage / 2) }),
     kind('active=false', { active: false }, { share: 10 }),
     kind('active=false, next page', { active: false }, { next: true, share: 10 }),
+    // About a tenth of products are inactive: the middle of their list, reached by sort position marks.
+    kind(
+      'active=false, updatedAt:desc, middle page',
+      { active: false },
+      { sort: 'updatedAt:desc', page: Math.max(1, Math.ceil(lastPage / 20)), share: 10 },
+    ),
   ];
   for (const field of ['sku', 'name', 'description', 'q'] as const) {
     for (const [i, { term, percent }] of terms[field].entries()) {

@@ -9,6 +9,7 @@ import { wakeQueuedJobs } from '../jobs/wake-queued';
 import { inTransaction } from '../transaction';
 import { revertImportChanges } from './revert-changes';
 import { ensureSearchIndexes } from './search-indexes';
+import { refreshSortMarksAfterImport } from './sort-marks-after-import';
 import { vacuumProducts, vacuumsAfterImport } from './vacuum-products';
 
 export type FinalizeInput = { jobId: string; result: ImportResult; progress: ImportProgress };
@@ -57,8 +58,12 @@ export function createFinalizeImport(deps: JobActivityDeps) {
       );
       // Once, by the run that completed the job; and before the queued jobs are woken, whose plan
       // step may drop the search indexes: it would wait on the vacuum's lock, give up and maintain
-      // them row by row (as a job submitted while the vacuum runs still may).
-      if (completed && vacuumsAfterImport(result)) await vacuumProducts(db, logger, jobId);
+      // them row by row (as a job submitted while the vacuum runs still may). The sort position
+      // marks after the vacuum: with the table all-visible, an `all` set is an index-only read.
+      if (completed && vacuumsAfterImport(result)) {
+        await vacuumProducts(db, logger, jobId);
+        await refreshSortMarksAfterImport(db, logger, jobId);
+      }
     } finally {
       stop();
     }

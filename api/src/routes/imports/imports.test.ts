@@ -590,6 +590,15 @@ describe('vacuum after an import', () => {
     await stack.deps.temporal.client.workflow.getHandle(workflowId).result();
   }
 
+  /** Sets of sort position marks built from the products as they are now (see refreshSortMarks). */
+  async function freshMarkSets(): Promise<number> {
+    const { rows } = await stack.deps.db.pool.query<{ n: number }>(
+      `select count(*)::int as n from product_sort_mark_sets
+       where changes = (select coalesce(sum(changes), 0) from product_counts)`,
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   test('a large import ends with products vacuumed and analyzed; a small one leaves it to autovacuum', async () => {
     // The vacuum runs after the import's completion is recorded: an earlier test's may still be going.
     const before = await pollUntil('no vacuum running', vacuums, (v) => !v.running);
@@ -610,6 +619,8 @@ describe('vacuum after an import', () => {
       (v) => v.count > before.count && analyzedSince(v),
     );
     assert.equal(after.count, before.count + 1, 'one vacuum, after the 10,000-row import');
+    // Then every sort's marks, for all products and for each `active` value, from the imported catalog.
+    await pollUntil('sort position marks rebuilt after the vacuum', freshMarkSets, (n) => n === 12);
     await stack.deps.db.pool.query(`delete from products where sku like 'vac%'`);
   });
 });

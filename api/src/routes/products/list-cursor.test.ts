@@ -134,10 +134,10 @@ test('cursors forwards then back give the plain-SQL pages, for every sort, direc
 
 test('every read path (bounded walk, longer walk, GIN matches in memory, walking on) pages like plain SQL', async () => {
   const tunings = [
-    { scanRows: 2_000, walkRows: 20_000, sampleRows: 5_000, inMemoryMatches: 10_000 },
-    { scanRows: 20, walkRows: 1_000_000, sampleRows: 500, inMemoryMatches: 0 },
-    { scanRows: 20, walkRows: 0, sampleRows: 500, inMemoryMatches: 1_000_000 },
-    { scanRows: 20, walkRows: 0, sampleRows: 500, inMemoryMatches: 0 },
+    { scanRows: 2_000, walkRows: 20_000, sampleRows: 5_000, inMemoryMatches: 10_000, markFrom: 2_000 },
+    { scanRows: 20, walkRows: 1_000_000, sampleRows: 500, inMemoryMatches: 0, markFrom: 2_000 },
+    { scanRows: 20, walkRows: 0, sampleRows: 500, inMemoryMatches: 1_000_000, markFrom: 2_000 },
+    { scanRows: 20, walkRows: 0, sampleRows: 500, inMemoryMatches: 0, markFrom: 2_000 },
   ];
   for (const tuning of tunings) {
     for (const c of cases.filter((each) => each.where.includes('ilike'))) {
@@ -174,7 +174,13 @@ test('the GIN path reads at most the cap of text matches, counted before `active
     pageSize: 25,
   };
   const want = await referenceIds(cases[5] as Case, 'sku', 'asc');
-  const tuning = (cap: number) => ({ scanRows: 20, walkRows: 0, sampleRows: 500, inMemoryMatches: cap });
+  const tuning = (cap: number) => ({
+    scanRows: 20,
+    walkRows: 0,
+    sampleRows: 500,
+    inMemoryMatches: cap,
+    markFrom: 2_000,
+  });
   const read = await listProducts(stack.deps.db.pool, request, tuning(2_000));
   assert.deepEqual([read.total, read.totalRelation], [1_600, 'eq'], 'all 2,000 text matches read: an exact total');
   assert.deepEqual(ids(read), want.slice(0, 25));
@@ -300,7 +306,7 @@ test('totals: exact from counts or few matches, estimated for many, and never be
   const whole = await listProducts(
     stack.deps.db.pool,
     { filter: { name: 'steel' }, sort: { field: 'sku', direction: 'asc' }, page: 1, pageSize: 10 },
-    { scanRows: 2_000, walkRows: 20_000, sampleRows: 1_000_000, inMemoryMatches: 10_000 },
+    { scanRows: 2_000, walkRows: 20_000, sampleRows: 1_000_000, inMemoryMatches: 10_000, markFrom: 2_000 },
   );
   assert.deepEqual([whole.total, whole.totalRelation, whole.totalExact], [count, 'eq', true]);
 });

@@ -53,7 +53,7 @@ function expectedVersion(ctx: Context, bodyVersion: number | undefined): number 
 
 export function productsRouter(deps: AppDeps): Router {
   const router = new Router({ prefix: '/api/products' });
-  const products = createProductRepository(deps.db);
+  const products = createProductRepository(deps.db, { onStaleMarks: deps.sortMarks.request });
   const catalogEvents = createCatalogEvents({ db: deps.db, logger: deps.logger });
   const viewer = requireRole('viewer');
   const editor = requireRole('editor');

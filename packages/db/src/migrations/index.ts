@@ -18,6 +18,7 @@ import { Migration20261225000000_import_review } from './Migration20261225000000
 import { Migration20261226000000_sort_indexes_index_only } from './Migration20261226000000_sort_indexes_index_only';
 import { Migration20261227000000_webhook_message_event_order } from './Migration20261227000000_webhook_message_event_order';
 import { Migration20261228000000_search_lowercase } from './Migration20261228000000_search_lowercase';
+import { Migration20261229000000_product_sort_marks } from './Migration20261229000000_product_sort_marks';
 
 /** Listed explicitly, in name order, so migrations run the same from source (tsx) and in any bundle. */
 export const migrationsList = [
@@ -59,4 +60,5 @@ export const migrationsList = [
     class: Migration20261227000000_webhook_message_event_order,
   },
   { name: 'Migration20261228000000_search_lowercase', class: Migration20261228000000_search_lowercase },
+  { name: 'Migration20261229000000_product_sort_marks', class: Migration20261229000000_product_sort_marks },
 ];

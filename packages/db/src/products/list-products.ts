@@ -15,6 +15,7 @@ import {
   walkQuery,
 } from './list-sql';
 import { type ProductRow, productFromRow } from './product-rows';
+import { MARK_SPACING, type MarkSet, markScope, type NearestMark, nearestMarkQuery } from './sort-marks';
 
 export type ListRequest = {
   filter: ProductFilter;
@@ -38,14 +39,31 @@ export type ListRequest = {
  * `inMemoryMatches`: up to this many text matches, they are read through the GIN indexes and
  * sorted in memory (exact total); the read stops one row past it, and walking the sort index
  * finds a page sooner.
+ * `markFrom`: a page without text filters at least this many rows from both ends of the list
+ * starts from the nearest sort position mark (see sort-marks.ts) instead of walking the sort index
+ * from the nearer end; nearer an end, that walk is as cheap as the walk from a mark.
  */
-export type ListTuning = { scanRows: number; walkRows: number; sampleRows: number; inMemoryMatches: number };
+export type ListTuning = {
+  scanRows: number;
+  walkRows: number;
+  sampleRows: number;
+  inMemoryMatches: number;
+  markFrom: number;
+};
 export const DEFAULT_LIST_TUNING: ListTuning = {
   scanRows: 1_000,
   walkRows: 20_000,
   sampleRows: 2_500,
   inMemoryMatches: 10_000,
+  markFrom: 2 * MARK_SPACING,
 };
+
+/**
+ * Told when a deep page found its sort's marks stale or missing (and so walked the sort index):
+ * the caller decides whether and when to rebuild them (see refreshSortMarks). Listing never starts
+ * that work itself.
+ */
+export type StaleMarksHandler = (set: MarkSet) => void;
 
 type PageRow = ProductRow & { sort_key: string; match_count?: number; text_count?: number };
 type Estimate = { total: number; totalRelation: TotalRelation };
@@ -67,6 +85,7 @@ export async function listProducts(
   pool: Pool,
   request: ListRequest,
   tuning = DEFAULT_LIST_TUNING,
+  onStaleMarks?: StaleMarksHandler,
 ): Promise<ProductList> {
   const { filter, sort, pageSize } = request;
   const shape = { filter, sort, pageSize };
@@ -81,17 +100,22 @@ export async function listProducts(
     offset: cursor ? 0 : (page - 1) * pageSize,
     limit: pageSize + 1,
   };
-  const counts = await firstRow<{ active: number; inactive: number }>(pool, countsQuery());
+  const counts = await firstRow<{ active: number; inactive: number; changes: number }>(pool, countsQuery());
   const tableTotal = (counts?.active ?? 0) + (counts?.inactive ?? 0);
   const countedTotal = filter.active === undefined ? tableTotal : filter.active ? counts?.active : counts?.inactive;
 
   const read = hasTextFilter(filter)
     ? await readFiltered(pool, filter, spec, cursor, { table: tableTotal, active: countedTotal ?? 0 }, tuning)
-    : await readWalk(pool, filter, spec, cursor !== null, countedTotal ?? 0);
+    : await readWalk(pool, filter, spec, cursor !== null, {
+        total: countedTotal ?? 0,
+        changes: counts?.changes ?? 0,
+        markFrom: tuning.markFrom,
+        onStaleMarks,
+      });
   if (backward && !read.before) {
     // Fewer rows than a page before the boundary (rows were deleted or added meanwhile): show
     // the true first page rather than a short one that claims a page number.
-    return listProducts(pool, { filter, sort, pageSize, page: 1 }, tuning);
+    return listProducts(pool, { filter, sort, pageSize, page: 1 }, tuning, onStaleMarks);
   }
   const rows = backward ? read.rows.slice(0, pageSize).reverse() : read.rows.slice(0, pageSize);
   const first = rows[0];
@@ -124,14 +148,21 @@ export async function listProducts(
   };
 }
 
-/** Nothing but `active` filters: the sort index from a cursor, or the page from its nearer end. */
+/** The counted products a walk pages through, and what it needs to use the sort position marks. */
+type WalkContext = { total: number; changes: number; markFrom: number; onStaleMarks?: StaleMarksHandler };
+
+/**
+ * Nothing but `active` filters: the sort index from a cursor; a deep page from the nearest fresh
+ * sort position mark; otherwise the page from the list's nearer end.
+ */
 async function readWalk(
   pool: Pool,
   filter: ProductFilter,
   spec: PageSpec,
   seeking: boolean,
-  total: number,
+  context: WalkContext,
 ): Promise<Read> {
+  const { total } = context;
   if (seeking) {
     const rows = await allRows<PageRow>(pool, walkQuery(filter, spec));
     return edges(rows, spec, true, total);
@@ -140,11 +171,43 @@ async function readWalk(
   if (spec.offset >= total) return { rows: [], before: false, after: false, exactTotal: total };
   const limit = Math.min(pageSize, total - spec.offset);
   const fromEnd = total - spec.offset - limit;
+  const page = { before: spec.offset > 0, after: spec.offset + limit < total, exactTotal: total };
+  if (Math.min(spec.offset, fromEnd) >= context.markFrom) {
+    const fromMark = await markedWindow(pool, filter, { ...spec, limit }, context);
+    if (fromMark) return { ...page, rows: await allRows<PageRow>(pool, walkQuery(filter, fromMark)) };
+  }
   const reversed = fromEnd < spec.offset;
   const window = reversed ? { ...spec, descending: !spec.descending, offset: fromEnd, limit } : { ...spec, limit };
   const rows = await allRows<PageRow>(pool, walkQuery(filter, window));
   if (reversed) rows.reverse();
-  return { rows, before: spec.offset > 0, after: spec.offset + limit < total, exactTotal: total };
+  return { ...page, rows };
+}
+
+/**
+ * The page's window as a seek from the nearest mark and a walk of less than a spacing, or null when
+ * the marks are stale or missing (the caller is told) or none lies on the walk's side. Positions
+ * are ascending: a descending page's first row is at `total - 1 - offset`, and its walk starts at
+ * the nearest mark after that. The seek is strictly past the mark, hence the `- 1`.
+ * The mark is checked against the counter the total was read with; the page itself is one more
+ * statement, so a change committed in between shifts it as it would shift any walk by offset.
+ */
+async function markedWindow(
+  pool: Pool,
+  filter: ProductFilter,
+  spec: PageSpec,
+  context: WalkContext,
+): Promise<PageSpec | null> {
+  const set: MarkSet = { field: spec.field, scope: markScope(filter) };
+  const towardEnd = !spec.descending;
+  const position = towardEnd ? spec.offset : context.total - 1 - spec.offset;
+  const mark = await firstRow<NearestMark>(pool, nearestMarkQuery(set, context.changes, position, towardEnd));
+  if (!mark?.fresh) {
+    context.onStaleMarks?.(set);
+    return null;
+  }
+  if (mark.position === null || mark.key === null || mark.id === null) return null;
+  const residual = towardEnd ? position - mark.position - 1 : mark.position - position - 1;
+  return { ...spec, seek: { key: mark.key, id: Number(mark.id) }, offset: residual };
 }
 
 /**

@@ -5,10 +5,11 @@ import type { ProductFilter, ProductSortField } from '@catalog/domain';
  * the statements the API runs (the plan that picks among them is list-products.ts).
  *
  * Three shapes of page:
- * - `walkQuery`: the sort index walked from the start, a cursor, or an offset; used when nothing
- *   or only `active` filters (the unfiltered total comes from `product_counts`), and for text
- *   filters with more matches than the GIN read takes or no trigram to look up. A sku filter in
- *   sku order, or a name filter in name order, is checked in the index without reading rows.
+ * - `walkQuery`: the sort index walked from the start, a cursor or a sort position mark (see
+ *   sort-marks.ts), then an offset; used when nothing or only `active` filters (the unfiltered
+ *   total comes from `product_counts`), and for text filters with more matches than the GIN read
+ *   takes or no trigram to look up. A sku filter in sku order, or a name filter in name order, is
+ *   checked in the index without reading rows.
  * - `scanQuery`: a bounded walk of the sort index, then the text filter over those rows. A common
  *   word fills the page after a few hundred rows, whatever its selectivity beyond that.
  * - `matchesQuery`: the trigram GIN bitmap, up to a cap of matches sorted in memory, with their
@@ -150,10 +151,14 @@ function orderBy(spec: PageSpec, columns = sortKeys[spec.field].columns): string
 
 const where = (parts: string[]) => (parts.length ? `where ${parts.join(' and ')}` : '');
 
-/** The filter's total when no text filters: columns `active` and `inactive` of `product_counts`. */
+/**
+ * The filter's total when no text filters: columns `active` and `inactive` of `product_counts`, and
+ * `changes`, the change counter the sort position marks are checked against (see sort-marks.ts).
+ */
 export function countsQuery(): SqlQuery {
   return {
-    text: `select coalesce(sum(active), 0)::float8 as active, coalesce(sum(inactive), 0)::float8 as inactive
+    text: `select coalesce(sum(active), 0)::float8 as active, coalesce(sum(inactive), 0)::float8 as inactive,
+                  coalesce(sum(changes), 0)::float8 as changes
            from product_counts`,
     values: [],
   };

@@ -1,6 +1,12 @@
 import { type Attribution, errors, type Product, type ProductList } from '@catalog/domain';
 import type { Database } from '../orm';
-import { DEFAULT_LIST_TUNING, type ListRequest, type ListTuning, listProducts } from './list-products';
+import {
+  DEFAULT_LIST_TUNING,
+  type ListRequest,
+  type ListTuning,
+  listProducts,
+  type StaleMarksHandler,
+} from './list-products';
 import { PRODUCT_COLUMNS } from './list-sql';
 import { writeProductChange } from './product-change';
 import { type ProductRow, productFromRow } from './product-rows';
@@ -18,8 +24,13 @@ export type ProductFields = {
  * The products aggregate, in SQL on the ORM's pool: lists (see list-sql.ts), and single-product
  * writes that each commit with their outbox event (carrying the actor) and audit line in one
  * statement (see writeProductChange), so no committed change can miss its webhook or go unrecorded.
+ * `onStaleMarks`: told of the sort position marks a deep page could not use (see listProducts).
  */
-export function createProductRepository(db: Database, listTuning: ListTuning = DEFAULT_LIST_TUNING) {
+export function createProductRepository(
+  db: Database,
+  options: { listTuning?: ListTuning; onStaleMarks?: StaleMarksHandler } = {},
+) {
+  const { listTuning = DEFAULT_LIST_TUNING, onStaleMarks } = options;
   async function findBySkuKey(sku: string): Promise<Product | null> {
     const { rows } = await db.pool.query<ProductRow>(
       `select ${PRODUCT_COLUMNS} from products where sku_key = lower($1)`,
@@ -59,7 +70,7 @@ export function createProductRepository(db: Database, listTuning: ListTuning = D
     find,
 
     list(request: ListRequest): Promise<ProductList> {
-      return listProducts(db.pool, request, listTuning);
+      return listProducts(db.pool, request, listTuning, onStaleMarks);
     },
 
     async create(fields: ProductFields, by: Attribution): Promise<Product> {
