@@ -25,7 +25,8 @@ export type SortMarksRefresherOptions = {
   now?: () => number;
 };
 
-const MIN_INTERVAL_MS = 10_000;
+// A build reads a whole sort order: about a second at 500k products, several at 5M.
+const MIN_INTERVAL_MS = 60_000;
 
 export function createSortMarksRefresher(options: SortMarksRefresherOptions): SortMarksRefresher {
   const { rebuild, logger, minIntervalMs = MIN_INTERVAL_MS, now = Date.now } = options;

@@ -124,7 +124,7 @@ function filterParts(filter: ProductFilter, p: Params, use: 'any index' | 'sort 
   if (filter.description) parts.push(text(matchers.description(p.add(containsPattern(filter.description)))));
   if (filter.q) {
     const term = p.add(containsPattern(filter.q));
-    parts.push(text(`${matchers.sku(term)} or ${matchers.name(term)} or ${matchers.description(term)}`));
+    parts.push(text(`(${matchers.sku(term)} or ${matchers.name(term)} or ${matchers.description(term)})`));
   }
   if (filter.active !== undefined) parts.push(`active = ${p.add(filter.active)}`);
   return parts;

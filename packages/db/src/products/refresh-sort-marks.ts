@@ -73,6 +73,9 @@ async function buildInSnapshot(
   await client.query(`begin isolation level repeatable read`);
   try {
     await client.query(`set local statement_timeout = '${BUILD_TIMEOUT}'`);
+    // A scoped set sorts one `active` value's keys (4.5M at 5M products): in memory, not in
+    // temporary files.
+    await client.query(`set local work_mem = '256MB'`);
     const counts = await client.query<{ changes: string; active: string; inactive: string }>(
       `select coalesce(sum(changes), 0)::text as changes, coalesce(sum(active), 0)::text as active,
               coalesce(sum(inactive), 0)::text as inactive
