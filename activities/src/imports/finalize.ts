@@ -58,18 +58,18 @@ export function createFinalizeImport(deps: JobActivityDeps) {
       );
       // Once, by the run that completed the job; and before the queued jobs are woken, whose plan
       // step may drop the search indexes: it would wait on the vacuum's lock, give up and maintain
-      // them row by row (as a job submitted while the vacuum runs still may). The sort position
-      // marks after the vacuum: with the table all-visible, an `all` set is an index-only read.
-      if (completed && vacuumsAfterImport(result)) {
-        await vacuumProducts(db, logger, jobId);
-        await refreshSortMarksAfterImport(db, logger, jobId);
-      }
+      // them row by row (as a job submitted while the vacuum runs still may).
+      const tidied = completed && vacuumsAfterImport(result);
+      if (tidied) await vacuumProducts(db, logger, jobId);
+      // The queue is free once the job's row committed: wake the next job before tidying up.
+      await wakeQueuedJobs(deps);
+      await dropWorkingData(db, uploads, jobId);
+      // The sort position marks last (seconds at 5M products; a queued job would make them stale
+      // anyway), after the vacuum: with the table all-visible, an `all` set is an index-only read.
+      if (tidied) await refreshSortMarksAfterImport(db, logger, jobId);
     } finally {
       stop();
     }
-    // The queue is free once the job's row committed: wake the next job before tidying up.
-    await wakeQueuedJobs(deps);
-    await dropWorkingData(db, uploads, jobId);
   };
 }
 

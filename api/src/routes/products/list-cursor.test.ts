@@ -134,10 +134,17 @@ test('cursors forwards then back give the plain-SQL pages, for every sort, direc
 
 test('every read path (bounded walk, longer walk, GIN matches in memory, walking on) pages like plain SQL', async () => {
   const tunings = [
-    { scanRows: 2_000, walkRows: 20_000, sampleRows: 5_000, inMemoryMatches: 10_000, markFrom: 2_000 },
-    { scanRows: 20, walkRows: 1_000_000, sampleRows: 500, inMemoryMatches: 0, markFrom: 2_000 },
-    { scanRows: 20, walkRows: 0, sampleRows: 500, inMemoryMatches: 1_000_000, markFrom: 2_000 },
-    { scanRows: 20, walkRows: 0, sampleRows: 500, inMemoryMatches: 0, markFrom: 2_000 },
+    {
+      scanRows: 2_000,
+      walkRows: 20_000,
+      sampleRows: 5_000,
+      inMemoryMatches: 10_000,
+      exactUpTo: 2_000,
+      markFrom: 2_000,
+    },
+    { scanRows: 20, walkRows: 1_000_000, sampleRows: 500, inMemoryMatches: 0, exactUpTo: 0, markFrom: 2_000 },
+    { scanRows: 20, walkRows: 0, sampleRows: 500, inMemoryMatches: 1_000_000, exactUpTo: 0, markFrom: 2_000 },
+    { scanRows: 20, walkRows: 0, sampleRows: 500, inMemoryMatches: 0, exactUpTo: 0, markFrom: 2_000 },
   ];
   for (const tuning of tunings) {
     for (const c of cases.filter((each) => each.where.includes('ilike'))) {
@@ -179,6 +186,7 @@ test('the GIN path reads at most the cap of text matches, counted before `active
     walkRows: 0,
     sampleRows: 500,
     inMemoryMatches: cap,
+    exactUpTo: 0,
     markFrom: 2_000,
   });
   const read = await listProducts(stack.deps.db.pool, request, tuning(2_000));
@@ -306,7 +314,14 @@ test('totals: exact from counts or few matches, estimated for many, and never be
   const whole = await listProducts(
     stack.deps.db.pool,
     { filter: { name: 'steel' }, sort: { field: 'sku', direction: 'asc' }, page: 1, pageSize: 10 },
-    { scanRows: 2_000, walkRows: 20_000, sampleRows: 1_000_000, inMemoryMatches: 10_000, markFrom: 2_000 },
+    {
+      scanRows: 2_000,
+      walkRows: 20_000,
+      sampleRows: 1_000_000,
+      inMemoryMatches: 10_000,
+      exactUpTo: 2_000,
+      markFrom: 2_000,
+    },
   );
   assert.deepEqual([whole.total, whole.totalRelation, whole.totalExact], [count, 'eq', true]);
 });

@@ -241,10 +241,19 @@ export function scanQuery(filter: ProductFilter, spec: PageSpec, scanRows: numbe
   const seek = seekPart(spec, p);
   const scan = p.add(scanRows);
   const filters = filterParts(filter, p);
+  // The walk hands its sort key out as columns and the page is ordered by them: ordered by the
+  // key's expression again (name, price), the planner sorted all `scanRows` rows instead of
+  // stopping at the page's last match (170 ms instead of 30 for a 1% term in name order).
+  const keys = sortKeys[spec.field].columns.map((column, i) => ({ column, alias: `k${i}` }));
+  const walked = keys.map(({ column, alias }) => `${column} as ${alias}`).join(', ');
+  const order = orderBy(
+    spec,
+    keys.map(({ alias }) => alias),
+  );
   return {
     text: `select ${PRODUCT_COLUMNS}, ${sortKeys[spec.field].text} as sort_key
-           from (select ${PRODUCT_COLUMNS}, sku_key, description_lower from products ${where(seek)} order by ${orderBy(spec)} limit ${scan}) scanned
-           ${where(filters)} order by ${orderBy(spec)} limit ${p.add(spec.limit)} offset ${p.add(spec.offset)}`,
+           from (select ${PRODUCT_COLUMNS}, sku_key, description_lower, ${walked} from products ${where(seek)} order by ${orderBy(spec)} limit ${scan}) scanned
+           ${where(filters)} order by ${order} limit ${p.add(spec.limit)} offset ${p.add(spec.offset)}`,
     values: p.values,
   };
 }
