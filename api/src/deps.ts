@@ -69,7 +69,7 @@ export async function openDependencies(
   const uploads = createUploadStore(config);
   const limits = createLimits(config, logger);
   const sortMarks = createSortMarksRefresher({
-    rebuild: (set) => refreshSortMarks(db.pool, set.field, set.scope),
+    rebuild: (set, signal) => refreshSortMarks(db.pool, set.field, set.scope, undefined, signal),
     logger,
   });
   return {

@@ -21,8 +21,10 @@ const { dataDir, port, quiet } = JSON.parse(process.argv[2] ?? '{}');
  * memory is only touched as it fills, so a small catalog costs no more than before.
  */
 const MB = 1024 * 1024;
-const sharedBuffersMb = Math.min(8192, Math.max(128, Math.floor(totalmem() / 4 / MB)));
-const effectiveCacheMb = Math.max(sharedBuffersMb, Math.floor(totalmem() / 2 / MB));
+// In a container, its memory limit rather than the host's memory (0: no limit known).
+const memory = Math.min(totalmem(), process.constrainedMemory?.() || Number.POSITIVE_INFINITY);
+const sharedBuffersMb = Math.min(8192, Math.max(128, Math.floor(memory / 4 / MB)));
+const effectiveCacheMb = Math.max(sharedBuffersMb, Math.floor(memory / 2 / MB));
 let initialising = false;
 
 const server = new EmbeddedPostgres({

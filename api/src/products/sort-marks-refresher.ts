@@ -13,13 +13,13 @@ import type { Logger } from '../logger';
 export type SortMarksRefresher = {
   /** Queues a rebuild of the set unless one is pending, building, or started too recently. */
   request: (set: MarkSet) => void;
-  /** Stops taking requests and waits for the build under way. */
+  /** Stops taking requests, cancels the build under way and waits for it to end. */
   close: () => Promise<void>;
 };
 
 export type SortMarksRefresherOptions = {
-  /** One set's build: refreshSortMarks on the API's pool. */
-  rebuild: (set: MarkSet) => Promise<RefreshResult>;
+  /** One set's build: refreshSortMarks on the API's pool, cancelled when `signal` aborts. */
+  rebuild: (set: MarkSet, signal: AbortSignal) => Promise<RefreshResult>;
   logger: Logger;
   minIntervalMs?: number;
   now?: () => number;
@@ -35,13 +35,14 @@ export function createSortMarksRefresher(options: SortMarksRefresherOptions): So
   const lastStarted = new Map<string, number>();
   let running: Promise<void> | null = null;
   let closed = false;
+  const closing = new AbortController();
 
   const nameOf = (set: MarkSet) => `${set.field}/${set.scope}`;
 
   async function build(set: MarkSet): Promise<void> {
     lastStarted.set(nameOf(set), now());
     try {
-      const result = await rebuild(set);
+      const result = await rebuild(set, closing.signal);
       logger.info({ sortMarks: nameOf(set), ...result }, 'sort position marks refreshed');
     } catch (error) {
       // A deep page walks the sort index meanwhile; the next one to find the set stale asks again.
@@ -77,6 +78,7 @@ export function createSortMarksRefresher(options: SortMarksRefresherOptions): So
     async close() {
       closed = true;
       queue.length = 0;
+      closing.abort();
       await running;
     },
   };

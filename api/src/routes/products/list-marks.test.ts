@@ -237,7 +237,10 @@ test('a build of a set another build holds is skipped, not queued', async () => 
     await blocker.query(`lock table product_sort_marks in exclusive mode`);
     const first = refreshSortMarks(pool, set.field, set.scope, SPACING);
     for (let i = 0; i < 200; i++) {
-      const held = await pool.query(`select 1 from pg_locks where locktype = 'advisory' and granted`);
+      const held = await pool.query(
+        `select 1 from pg_locks l join pg_database d on d.oid = l.database
+         where l.locktype = 'advisory' and l.granted and d.datname = current_database()`,
+      );
       if (held.rowCount) break;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }

@@ -80,6 +80,8 @@ export class Migration20261229000000_product_sort_marks extends Migration {
         field text not null,
         scope text not null check (scope in ('all', 'active', 'inactive')),
         changes bigint not null,
+        -- The sort key the marks were built with: a deploy that changes it leaves them unusable.
+        definition text not null,
         total bigint not null,
         spacing integer not null,
         built_at timestamptz not null default now(),

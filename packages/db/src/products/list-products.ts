@@ -174,16 +174,16 @@ async function readWalk(
   if (spec.offset >= total) return { rows: [], before: false, after: false, exactTotal: total };
   const limit = Math.min(pageSize, total - spec.offset);
   const fromEnd = total - spec.offset - limit;
-  const page = { before: spec.offset > 0, after: spec.offset + limit < total, exactTotal: total };
+  const sides = { before: spec.offset > 0, after: spec.offset + limit < total, exactTotal: total };
   if (Math.min(spec.offset, fromEnd) >= context.markFrom) {
     const fromMark = await markedWindow(pool, filter, { ...spec, limit }, context);
-    if (fromMark) return { ...page, rows: await allRows<PageRow>(pool, walkQuery(filter, fromMark)) };
+    if (fromMark) return { ...sides, rows: await allRows<PageRow>(pool, walkQuery(filter, fromMark)) };
   }
   const reversed = fromEnd < spec.offset;
   const window = reversed ? { ...spec, descending: !spec.descending, offset: fromEnd, limit } : { ...spec, limit };
   const rows = await allRows<PageRow>(pool, walkQuery(filter, window));
   if (reversed) rows.reverse();
-  return { ...page, rows };
+  return { ...sides, rows };
 }
 
 /**
@@ -214,13 +214,13 @@ async function markedWindow(
 }
 
 /**
- * A text filter. First a bounded walk in sort order: a common word fills the page there (a word
- * in more than ~0.5% of rows may need a longer walk, which the matches seen predict). If not,
- * the GIN indexes are read up to the cap: few matches are sorted in memory (exact total, and no
- * block sample); more than the cap, spread thin
- * or clustered away from the start, are found by walking on, with a sampled estimate, as are
- * terms the trigram indexes cannot look up when the sort index holds their column. A cursor
- * from a page read through the matches skips the walk: the next page is most likely there too.
+ * A text filter. Terms the trigram indexes cannot look up, when the sort index holds their
+ * column, walk that index at once. Otherwise first a bounded walk in sort order: a common word
+ * fills the page there (a word in more than ~0.5% of rows may need a longer walk, which the
+ * matches seen predict). If not, the GIN indexes are read up to the cap: few matches are sorted
+ * in memory (exact total, and no block sample); more than the cap, spread thin or clustered away
+ * from the start, are found by walking on, with a sampled estimate. A cursor from a page read
+ * through the matches skips the bounded walks: the next page is most likely there too.
  */
 async function readFiltered(
   pool: Pool,

@@ -116,8 +116,8 @@ function filterParts(filter: ProductFilter, p: Params, use: 'any index' | 'sort 
   const parts: string[] = [];
   // A walk must stay on the sort index. Given a LIKE it can look up in a trigram index, the planner
   // may read every match through it and sort them instead: at 5M products it did so for `sku=_1`
-  // (a lossy bitmap over 700k rows, 1.8 s). `(… like …) is true` is the same test on these
-  // non-null columns, but no index can answer it.
+  // (a lossy bitmap over 700k rows, 1.8 s). `(… like …) is true` keeps the same rows in a WHERE
+  // of ANDs, but no index can answer it.
   const text = use === 'sort index' ? (part: string) => `(${part}) is true` : (part: string) => part;
   if (filter.sku) parts.push(text(matchers.sku(p.add(containsPattern(filter.sku)))));
   if (filter.name) parts.push(text(matchers.name(p.add(containsPattern(filter.name)))));

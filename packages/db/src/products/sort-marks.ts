@@ -1,5 +1,5 @@
 import type { ProductFilter, ProductSortField } from '@catalog/domain';
-import type { SqlQuery } from './list-sql';
+import { type SqlQuery, sortKeys } from './list-sql';
 
 /**
  * Sort position marks: every MARK_SPACING-th product of a sort (ascending, within a scope) with its
@@ -41,7 +41,8 @@ export function scopeCondition(scope: MarkScope): string {
 export function nearestMarkQuery(set: MarkSet, changes: number, position: number, towardEnd: boolean): SqlQuery {
   const [op, order] = towardEnd ? ['<', 'desc'] : ['>', 'asc'];
   return {
-    text: `select s.changes = $3::bigint and s.changes = (select coalesce(sum(changes), 0) from product_counts) as fresh,
+    text: `select s.changes = $3::bigint and s.changes = (select coalesce(sum(changes), 0) from product_counts)
+                  and s.definition = $5 as fresh,
                   m.position::float8 as position, m.key, m.id::float8 as id
            from product_sort_mark_sets s
            left join lateral (
@@ -50,8 +51,16 @@ export function nearestMarkQuery(set: MarkSet, changes: number, position: number
              order by position ${order} limit 1
            ) m on true
            where s.field = $1 and s.scope = $2`,
-    values: [set.field, set.scope, changes, position],
+    values: [set.field, set.scope, changes, position, markDefinition(set.field)],
   };
+}
+
+/**
+ * The sort key a set's marks were built with, stored beside them: a set built with another key
+ * (before a deploy that changed `sortKeys`) is never taken for fresh, changed products or not.
+ */
+export function markDefinition(field: ProductSortField): string {
+  return sortKeys[field].columns.join(', ');
 }
 
 export type NearestMark = { fresh: boolean; position: number | null; key: string | null; id: number | null };
