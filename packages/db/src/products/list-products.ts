@@ -255,15 +255,16 @@ async function readFiltered(
     // rows: walk on that far (twice what they predict; on an offset page they are not all seen).
     // Per row a walk costs about half what the GIN read costs per match, and the GIN read has a
     // fixed cost that grows with the table (at 500k, 1% of descriptions: a 12 ms walk and a 5 ms
-    // sample against a 33 ms read; at 5M a 0.1% term's read was 180 ms). When they predict more
-    // matches than the GIN read takes, that read would only stop at its cap: walk the whole
-    // `walkRows` even if a few matches predicted the page further (a 0.8% name at 5M met too few
-    // in its first 1,000 rows, and took 220 ms through the capped read). Fewer matches are cheap
-    // enough through the GIN read, which counts them exactly.
+    // sample against a 33 ms read; at 5M a 0.1% term's read was 180 ms). When they predict half
+    // the matches the GIN read takes or more (a guess from a handful of matches: it may well
+    // overflow), that read would likely stop at its cap: walk the whole `walkRows` even if the
+    // page was predicted further (a 0.9% name at 5M met 2 in its first 1,000 rows, and took 80–
+    // 220 ms through the capped read). Fewer matches are cheap enough through the GIN read, which
+    // counts them exactly.
     const near = spec.offset === 0 && scanned.length > 0;
     const predicted = (2 * scanRows * spec.limit) / Math.max(1, scanned.length);
     const matches = (scanned.length / scanRows) * tableTotal;
-    const overflows = matches > tuning.inMemoryMatches;
+    const overflows = matches >= tuning.inMemoryMatches / 2;
     if (near && matches > tuning.exactUpTo && (predicted <= tuning.walkRows || overflows)) {
       const walkRows = Math.ceil(Math.min(predicted, tuning.walkRows));
       const walked = await allRows<PageRow>(pool, scanQuery(filter, spec, walkRows));
